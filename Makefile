@@ -1,0 +1,84 @@
+# hv: a code-monitoring hypervisor for 32-bit x86.
+#
+# Targets (see README.md):
+#   make            build build/hv.elf (+ .sym/.asm listings) and the test guests
+#   make run        boot hv in QEMU with its log on the terminal
+#   make test       install what is missing, build, run the whole test suite
+#   make qemu-gdb   boot hv in QEMU stopped for gdb on tcp::1234
+#   make clean
+#
+# Folder fragments: guest/guest.mk (test guests), tests/tests.mk (host tests).
+
+BUILD    := build
+CC       := gcc
+OBJCOPY  := objcopy
+OBJDUMP  := objdump
+NM       := nm
+QEMU     := qemu-system-i386
+
+# Flags for code that runs on the bare machine (hv itself and the guests).
+BARE_CFLAGS := -m32 -march=i686 -std=gnu11 -ffreestanding -fno-pic -fno-pie \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+	-fno-strict-aliasing -mno-sse -mno-mmx -mno-80387 -mgeneral-regs-only \
+	-O2 -g -Wall -Wextra -Werror -isystem /usr/include/multiboot -MMD -MP
+BARE_ASFLAGS := -m32 -g -Werror -isystem /usr/include/multiboot -MMD -MP -DASM_FILE
+BARE_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
+	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+
+HV_CFLAGS  := $(BARE_CFLAGS) -I.
+HV_ASFLAGS := $(BARE_ASFLAGS) -I.
+
+HV_SRCS := $(sort $(wildcard boot/*.S boot/*.c monitor/*.c monitor/*.S \
+	dt/*.c dt/*.S drivers/*.c drivers/*.S))
+HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
+
+.PHONY: all hv guests run run-nox qemu-gdb test deps clean
+all: hv guests
+
+hv: $(BUILD)/hv.elf $(BUILD)/hv.sym $(BUILD)/hv.asm
+
+$(BUILD)/hv/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -c $< -o $@
+
+$(BUILD)/hv/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+$(BUILD)/hv.elf: $(HV_OBJS) linker.ld
+	$(CC) $(BARE_LDFLAGS) -T linker.ld -o $@ $(HV_OBJS) -lgcc
+
+$(BUILD)/hv.sym: $(BUILD)/hv.elf
+	$(NM) -n $< > $@
+
+$(BUILD)/hv.asm: $(BUILD)/hv.elf
+	$(OBJDUMP) -d -S $< > $@
+
+-include guest/guest.mk
+-include tests/tests.mk
+
+# QEMU as the README documents it: COM1 is the guest's console, COM2 hv's log.
+QEMU_FLAGS := -accel tcg -m 256 -display none -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=4
+HV_OPTS ?= console=com1
+GUEST   ?=
+
+run: deps all
+	$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel $(BUILD)/hv.elf \
+		-append "$(HV_OPTS)" $(if $(GUEST),-initrd "$(GUEST)")
+
+qemu-gdb: all
+	$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel $(BUILD)/hv.elf \
+		-append "$(HV_OPTS)" $(if $(GUEST),-initrd "$(GUEST)") -S -gdb tcp::1234
+
+deps:
+	@scripts/deps.sh
+
+test: deps
+	$(MAKE) all host-tests
+	scripts/run-tests.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,136 @@
+/*
+ * Moving hv to the top of RAM (docs/ARCHITECTURE.md, "Memory").
+ *
+ * The loader put hv at 1 MiB and its modules right after it, which is just
+ * where guests want to load.  So hv picks the highest usable RAM below
+ * 4 GiB (and below HV_BASE, which its own page tables cannot map 1:1),
+ * lays out [modules][image][frame pool] there, copies the modules, builds
+ * its final page tables inside the image, and finally copies the image and
+ * switches to those tables in one step (boot_move_image in entry.S).
+ *
+ * Final page tables, hv's own address space:
+ *   PDE 0 .. HV_PDE_FIRST-1  all memory below HV_BASE, 1:1, 4 MiB pages
+ *   PDE HV_PDE_FIRST         hv_pt[0]: the image (text read-only), then the
+ *                            scratch window used by paging.c
+ *   PDE +1 .. +3             hv_pt[1..3]: the frame pool, HV_POOL_BASE..
+ */
+#include "boot/boot.h"
+
+#include <multiboot.h>
+
+#include "monitor/layout.h"
+#include "monitor/log.h"
+#include "monitor/string.h"
+#include "monitor/x86.h"
+
+uint32_t hv_pd[1024] __attribute__((aligned(PAGE_SIZE)));
+/* hv's page tables for its region: HV_PDE_COUNT tables back to back. */
+static uint32_t hv_pt[HV_PDE_COUNT * 1024] __attribute__((aligned(PAGE_SIZE)));
+uint32_t hv_pd_phys;
+
+#define ALIGN_UP(x, a)   (((x) + (a) - 1) & ~((a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((a) - 1))
+
+static int overlaps(uint32_t a_lo, uint32_t a_hi, uint32_t b_lo, uint32_t b_hi)
+{
+	return a_lo < b_hi && b_lo < a_hi;
+}
+
+/* Physical address, inside the copy at image_phys, of a variable in the image. */
+static uint32_t phys_in_copy(const void *p, uint32_t image_phys)
+{
+	return image_phys + ((uint32_t)p - HV_BASE);
+}
+
+/* The highest usable range below HV_BASE that holds `need` bytes. */
+static int pick_top(uint32_t need, uint32_t *lo_out)
+{
+	uint64_t best_top = 0;
+
+	for (int i = 0; i < boot.nmmap; i++) {
+		uint64_t lo = boot.mmap[i].addr, hi = lo + boot.mmap[i].len;
+
+		if (boot.mmap[i].type != MULTIBOOT_MEMORY_AVAILABLE)
+			continue;
+		if (hi > HV_BASE)
+			hi = HV_BASE;
+		lo = ALIGN_UP(lo, PAGE_SIZE);
+		hi = ALIGN_DOWN(hi, PAGE_SIZE);
+		if (hi <= lo || hi - lo < need || hi <= best_top)
+			continue;
+		best_top = hi;
+	}
+	if (!best_top)
+		return -1;
+	*lo_out = (uint32_t)best_top - need;
+	return 0;
+}
+
+int boot_relocate(uint32_t pool_size, const char **why)
+{
+	uint32_t image_size = hv_image_end - hv_image_start;
+	uint32_t mods_size = 0, lo, cur, image_phys, pool_phys;
+	uint32_t old_lo = (uint32_t)hv_load_phys;
+
+	for (int i = 0; i < boot.nmods; i++)
+		mods_size += ALIGN_UP(boot.mods[i].end - boot.mods[i].start, PAGE_SIZE);
+	if (pick_top(mods_size + image_size + pool_size, &lo) < 0) {
+		*why = "no usable RAM range below 4 GiB holds hv, its modules and its pool";
+		return -1;
+	}
+	/* The copies must not land on what they are copied from. */
+	if (overlaps(lo, lo + mods_size + image_size + pool_size, old_lo,
+		     old_lo + image_size)) {
+		*why = "too little RAM: hv's new place overlaps its load address";
+		return -1;
+	}
+	for (int i = 0; i < boot.nmods; i++) {
+		if (overlaps(lo, lo + mods_size + image_size + pool_size,
+			     boot.mods[i].start, boot.mods[i].end)) {
+			*why = "too little RAM: hv's new place overlaps a module";
+			return -1;
+		}
+	}
+
+	/* Modules first, each at a page boundary, in order. */
+	cur = lo;
+	for (int i = 0; i < boot.nmods; i++) {
+		uint32_t len = boot.mods[i].end - boot.mods[i].start;
+
+		memmove((void *)cur, (const void *)boot.mods[i].start, len);
+		boot.mods[i].start = cur;
+		boot.mods[i].end = cur + len;
+		cur += ALIGN_UP(len, PAGE_SIZE);
+	}
+	image_phys = cur;
+	pool_phys = image_phys + image_size;
+
+	boot.hv_phys_lo = lo;
+	boot.hv_phys_hi = pool_phys + pool_size;
+	boot.image_phys = image_phys;
+	boot.pool_phys = pool_phys;
+	boot.pool_size = pool_size;
+
+	/* hv's final page tables, filled in place and copied with the image. */
+	for (uint32_t i = 0; i < HV_PDE_FIRST; i++)
+		hv_pd[i] = (i << PGDIR_SHIFT) | PTE_P | PTE_W | PTE_PS;
+	for (uint32_t i = 0; i < HV_PDE_COUNT; i++)
+		hv_pd[HV_PDE_FIRST + i] =
+			phys_in_copy(&hv_pt[i * 1024], image_phys) | PTE_P | PTE_W;
+	memset(hv_pt, 0, sizeof(hv_pt));
+	for (uint32_t off = 0; off < image_size; off += PAGE_SIZE) {
+		uint32_t flags = PTE_P | PTE_G;
+
+		if (HV_BASE + off >= (uint32_t)hv_text_end)
+			flags |= PTE_W;
+		hv_pt[off >> PAGE_SHIFT] = (image_phys + off) | flags;
+	}
+	for (uint32_t off = 0; off < pool_size; off += PAGE_SIZE)
+		hv_pt[((HV_POOL_BASE - HV_BASE) + off) >> PAGE_SHIFT] =
+			(pool_phys + off) | PTE_P | PTE_W | PTE_G;
+	hv_pd_phys = phys_in_copy(hv_pd, image_phys);
+
+	boot_move_image(image_phys, hv_pd_phys);
+	/* From here on hv runs from its copy at the top of RAM. */
+	return 0;
+}

@@ -1,0 +1,78 @@
+/*
+ * hv's GDT, its TSS, and a separate task for double faults (SDM vol. 3A
+ * 3.4.5 descriptors, 7.2 TSS, 6.15 "Interrupt 8": a #DF through a task gate
+ * gets a fresh stack and CR3 even when hv's own stack is what broke).
+ */
+#include "monitor/gdt.h"
+
+#include "boot/boot.h"
+#include "monitor/layout.h"
+#include "monitor/log.h"
+#include "monitor/panic.h"
+#include "monitor/string.h"
+
+uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+struct tss32 hv_tss __attribute__((aligned(128)));
+static struct tss32 df_tss __attribute__((aligned(128)));
+static uint8_t df_stack[4096] __attribute__((aligned(16)));
+
+#define GDT_SET(sel, desc) (gdt[SEL_INDEX(sel)] = (desc))
+
+/*
+ * The double-fault task.  The CPU saved the faulting context in hv_tss
+ * (the previous task), so that is what we print.
+ */
+static void __attribute__((noreturn)) df_task(void)
+{
+	struct trapframe tf = {
+		.eax = hv_tss.eax, .ebx = hv_tss.ebx, .ecx = hv_tss.ecx,
+		.edx = hv_tss.edx, .esi = hv_tss.esi, .edi = hv_tss.edi,
+		.ebp = hv_tss.ebp, .eip = hv_tss.eip, .eflags = hv_tss.eflags,
+		.cs = hv_tss.cs, .ds = hv_tss.ds, .es = hv_tss.es,
+		.fs = hv_tss.fs, .gs = hv_tss.gs, .vector = EXC_DF,
+	};
+
+	panic_tf(&tf, "double fault (hv stack esp=%08x)", hv_tss.esp);
+}
+
+void gdt_init(void)
+{
+	struct dtr d = { sizeof(uint64_t) * GDT_ENTRIES - 1, (uint32_t)gdt };
+
+	/* Flat 4 GiB ring-0 code and data for hv. */
+	GDT_SET(SEL_HV_CS, SEG_DESC(0, 0xFFFFF, DESC_P | DESC_DPL(0) | DESC_S |
+				    DESC_CODE | DESC_RW, DESC_G | DESC_DB));
+	GDT_SET(SEL_HV_DS, SEG_DESC(0, 0xFFFFF, DESC_P | DESC_DPL(0) | DESC_S |
+				    DESC_RW, DESC_G | DESC_DB));
+
+	memset(&hv_tss, 0, sizeof(hv_tss));
+	hv_tss.ss0 = SEL_HV_DS;
+	hv_tss.esp0 = (uint32_t)hv_stack_top;
+	hv_tss.iomap_base = sizeof(hv_tss);	/* no bitmap yet: all ports trap at CPL>IOPL */
+	GDT_SET(SEL_HV_TSS, SEG_DESC((uint32_t)&hv_tss, sizeof(hv_tss) - 1,
+				     DESC_P | SYS_TSS32_AVAIL, 0));
+
+	memset(&df_tss, 0, sizeof(df_tss));
+	df_tss.eip = (uint32_t)df_task;
+	df_tss.esp = df_tss.esp0 = (uint32_t)(df_stack + sizeof(df_stack));
+	df_tss.cs = SEL_HV_CS;
+	df_tss.ss = df_tss.ds = df_tss.es = df_tss.fs = df_tss.gs = SEL_HV_DS;
+	df_tss.ss0 = SEL_HV_DS;
+	df_tss.eflags = FL_FIXED;
+	df_tss.iomap_base = sizeof(df_tss);
+	GDT_SET(SEL_HV_DFTSS, SEG_DESC((uint32_t)&df_tss, sizeof(df_tss) - 1,
+				       DESC_P | SYS_TSS32_AVAIL, 0));
+
+	lgdt(&d);
+	__asm__ volatile("ljmp %0, $1f\n1:" : : "i"(SEL_HV_CS));
+	__asm__ volatile("movw %w0, %%ds; movw %w0, %%es; movw %w0, %%ss;"
+			 "movw %w0, %%fs; movw %w0, %%gs"
+			 : : "r"(SEL_HV_DS));
+	ltr(SEL_HV_TSS);
+}
+
+/* CR3 can change after relocation; the #DF task must use the current one. */
+void gdt_set_df_cr3(uint32_t cr3)
+{
+	df_tss.cr3 = cr3;
+}

@@ -1,0 +1,21 @@
+/*
+ * hv's GDT and TSSs (SDM vol. 3A 3.5.1, 7.2).  The GDT has all 8192 slots;
+ * hv's descriptors sit in the last ones (monitor/layout.h) so a guest's
+ * table can be shadowed into the rest.
+ */
+#ifndef MON_GDT_H
+#define MON_GDT_H
+
+#include <stdint.h>
+
+#include "monitor/x86.h"
+
+extern uint64_t gdt[];
+extern struct tss32 hv_tss;
+
+/* Loads GDTR, the segment registers and TR; installs the #DF task. */
+void gdt_init(void);
+/* The CR3 the double-fault task runs on (set after every hv CR3 change). */
+void gdt_set_df_cr3(uint32_t cr3);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * hv's place in the linear and physical address spaces (see
+ * docs/ARCHITECTURE.md, "Memory").  Assembly includes this file too.
+ *
+ * Linear: hv owns [HV_BASE, 4 GiB) in every address space.
+ *   HV_BASE             hv's image (text, data, bss), at most HV_IMAGE_MAX
+ *   HV_POOL_BASE        hv's frame pool, mapped 1:1 onto its physical frames
+ * Physical: hv moves its image, its modules and its pool to the top of RAM
+ * below 4 GiB; low memory is left to the guest.
+ */
+#ifndef MON_LAYOUT_H
+#define MON_LAYOUT_H
+
+#define HV_BASE		0xFF000000	/* also in linker.ld */
+#define HV_IMAGE_MAX	0x00400000	/* one boot page table maps it */
+#define HV_POOL_BASE	0xFF400000	/* pool window: 12 MiB up to 4 GiB */
+#define HV_POOL_MAX	0x00C00000
+#define HV_PDE_FIRST	(HV_BASE >> 22)	/* 1020: first PDE of hv's region */
+#define HV_PDE_COUNT	4		/* 16 MiB / 4 MiB */
+
+#define HV_STACK_SIZE	0x4000		/* hv's boot/trap stack */
+#define HV_POOL_DEFAULT	0x00800000	/* default pool size (hvmem=) */
+
+/*
+ * hv's descriptors live in the last slots of a full-size (8192-entry) GDT,
+ * so that a guest's table, shadowed into the low slots later, never meets
+ * them.
+ */
+#define GDT_ENTRIES	8192
+#define HV_GDT_FIRST	8184
+#define SEL_HV_CS	((HV_GDT_FIRST + 0) << 3)
+#define SEL_HV_DS	((HV_GDT_FIRST + 1) << 3)
+#define SEL_HV_TSS	((HV_GDT_FIRST + 2) << 3)
+#define SEL_HV_DFTSS	((HV_GDT_FIRST + 3) << 3)
+
+#endif

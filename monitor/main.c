@@ -1,0 +1,112 @@
+/*
+ * hv_main: from the boot loader's hand-off to a running guest.
+ *
+ * Order matters: the command line decides where the log goes, so it is
+ * read (straight from the loader's tables) before anything is printed; the
+ * GDT and IDT come before the relocation so that a fault while moving is
+ * reported; the frame allocator needs the final layout.
+ */
+#include <multiboot.h>
+
+#include "boot/boot.h"
+#include "monitor/frame.h"
+#include "monitor/gdt.h"
+#include "monitor/layout.h"
+#include "monitor/log.h"
+#include "monitor/mbguest.h"
+#include "monitor/options.h"
+#include "monitor/panic.h"
+#include "monitor/selftest.h"
+#include "monitor/trap.h"
+
+void hv_main(uint32_t magic, uint32_t mbi_phys);
+
+static const char *mmap_type(uint32_t t)
+{
+	switch (t) {
+	case MULTIBOOT_MEMORY_AVAILABLE: return "usable";
+	case MULTIBOOT_MEMORY_RESERVED: return "reserved";
+	case MULTIBOOT_MEMORY_ACPI_RECLAIMABLE: return "ACPI";
+	case MULTIBOOT_MEMORY_NVS: return "ACPI NVS";
+	case MULTIBOOT_MEMORY_BADRAM: return "bad";
+	default: return "unknown";
+	}
+}
+
+static void log_memory(void)
+{
+	for (int i = 0; i < boot.nmmap; i++)
+		log_info("mem", "%08llx-%08llx %s", boot.mmap[i].addr,
+			 boot.mmap[i].addr + boot.mmap[i].len - 1,
+			 mmap_type(boot.mmap[i].type));
+	log_info("mem", "hv owns %08x-%08x (image at %08x, pool %u KiB at %08x)",
+		 boot.hv_phys_lo, boot.hv_phys_hi - 1, boot.image_phys,
+		 boot.pool_size >> 10, boot.pool_phys);
+}
+
+static void check_guest(void)
+{
+	const struct boot_module *m = &boot.mods[0];
+	struct mb_image img;
+	char name[64], why[160];
+
+	mb_module_name(m, name, sizeof(name));
+	log_info("guest", "module %s: %u bytes, command line \"%s\"", name,
+		 m->end - m->start, m->cmdline);
+	for (int i = 1; i < boot.nmods; i++)
+		log_info("guest", "extra module %d: %u bytes, \"%s\"", i,
+			 boot.mods[i].end - boot.mods[i].start, boot.mods[i].cmdline);
+	if (mb_check(m, &img, why, sizeof(why)) < 0) {
+		log_err("guest", "module %s: %s", name, why);
+		hv_exit(HV_EXIT_BAD_INPUT);
+	}
+	log_info("guest", "module %s: Multiboot ELF kernel, entry %08x, %d segments",
+		 name, img.entry, img.nseg);
+	for (int i = 0; i < img.nseg; i++)
+		log_info("guest", "  segment %08x-%08x (%u bytes from the file)",
+			 img.seg[i].paddr, img.seg[i].paddr + img.seg[i].memsz - 1,
+			 img.seg[i].filesz);
+	log_info("guest", "the translator is not built yet: not starting the guest");
+}
+
+void hv_main(uint32_t magic, uint32_t mbi_phys)
+{
+	const char *why;
+	const multiboot_info_t *mbi = (const multiboot_info_t *)mbi_phys;
+
+	options_parse(magic == MULTIBOOT_BOOTLOADER_MAGIC &&
+		      (mbi->flags & MULTIBOOT_INFO_CMDLINE) ? (const char *)mbi->cmdline : "");
+	console_init(opt.console);
+	log_level = opt.loglevel;
+	exit_on_panic = opt.exit_on_panic;
+	log_info("boot", "hv starting");
+	if (options_report())
+		hv_exit(HV_EXIT_BAD_INPUT);
+
+	gdt_init();
+	idt_init();
+	gdt_set_df_cr3(read_cr3());
+
+	if (boot_parse_multiboot(magic, mbi_phys, &why) < 0) {
+		log_err("boot", "%s", why);
+		hv_exit(HV_EXIT_BAD_INPUT);
+	}
+	if (boot_relocate(opt.pool_size, &why) < 0) {
+		log_err("boot", "%s", why);
+		hv_exit(HV_EXIT_BAD_INPUT);
+	}
+	gdt_set_df_cr3(hv_pd_phys);
+	frame_init();
+	log_memory();
+
+	if (opt.selftest && selftest_run())
+		panic("self-test failed");
+
+	if (boot.nmods == 0) {
+		log_info("guest", "no guest module given (pass one with -initrd or "
+			 "GRUB's module): nothing to run");
+		hv_exit(HV_EXIT_OK);
+	}
+	check_guest();
+	hv_exit(HV_EXIT_OK);
+}

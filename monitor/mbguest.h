@@ -1,0 +1,35 @@
+/*
+ * Multiboot guest kernels: checking a boot module before anything of it is
+ * loaded (Multiboot specification 0.6.96, 3.1 "OS image format").
+ */
+#ifndef MON_MBGUEST_H
+#define MON_MBGUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "boot/boot.h"
+
+#define MB_MAX_SEGMENTS 16
+
+struct mb_image {
+	uint32_t entry;
+	uint32_t mb_flags;		/* the kernel's Multiboot header flags */
+	int nseg;
+	struct {
+		uint32_t paddr, filesz, memsz, offset;
+	} seg[MB_MAX_SEGMENTS];
+};
+
+/*
+ * Checks that the module is a Multiboot ELF32 i386 kernel that hv can load:
+ * complete, for this machine, with every segment in usable RAM outside
+ * hv's range.  Returns 0 and fills *img, or -1 with the reason in why.
+ */
+int mb_check(const struct boot_module *m, struct mb_image *img, char *why,
+	     size_t why_size);
+
+/* The module's name for messages: its command line's first word. */
+void mb_module_name(const struct boot_module *m, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,13 @@
+/*
+ * Boot-time self-tests of hv's own pieces (the `selftest` option): frame
+ * allocator, page mapping and unmapping, and hv's exception path.
+ * Each prints "hv: selftest: NAME: ok" or "...: FAIL: why"; the summary
+ * line is "hv: selftest: N passed, M failed".
+ */
+#ifndef MON_SELFTEST_H
+#define MON_SELFTEST_H
+
+/* Returns the number of failed tests. */
+int selftest_run(void);
+
+#endif
