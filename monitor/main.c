@@ -101,6 +101,8 @@ void hv_main(uint32_t magic, uint32_t mbi_phys)
 
 	if (opt.selftest && selftest_run())
 		panic("self-test failed");
+	if (opt.selftest == 2)
+		panic("deliberate panic (selftest=panic)");
 
 	if (boot.nmods == 0) {
 		log_info("guest", "no guest module given (pass one with -initrd or "

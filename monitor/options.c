@@ -84,6 +84,11 @@ static void option(const char *word)
 		opt.exit_on_panic = 1;
 	} else if (KEY("selftest") && !eq) {
 		opt.selftest = 1;
+	} else if (KEY("selftest") && eq) {
+		if (!strcmp(val, "panic"))
+			opt.selftest = 2;
+		else
+			note(1, "selftest= takes panic, not ", val);
 	} else if (KEY("hvmem") && eq) {
 		int64_t v = parse_size(val);
 

@@ -4,6 +4,7 @@
  *   loglevel=0..3              0 errors, 1 warnings, 2 info (default), 3 debug
  *   exit_on_panic              on a panic, exit QEMU through port 0xf4
  *   selftest                   test hv's own pieces at boot
+ *   selftest=panic             ... and then panic on purpose (tests the panic path)
  *   hvmem=N[K|M]               size of hv's frame pool (default 8M, at most 12M)
  * The first word is skipped when it is the image's path (it holds '/' or
  * '.'), as GRUB and QEMU put it there.
@@ -19,7 +20,7 @@ struct options {
 	enum console_kind console;
 	int loglevel;
 	int exit_on_panic;
-	int selftest;
+	int selftest;		/* 1: selftest, 2: selftest=panic */
 	uint32_t pool_size;
 };
 

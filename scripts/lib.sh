@@ -1,0 +1,43 @@
+# Shared shell helpers for hv's test scripts (sourced, not run).
+#
+# Every test prints exactly one line "PASS <name>" or "FAIL <name>: <why>";
+# scripts/run-tests.sh counts them.
+
+HV_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$HV_ROOT/build}
+QEMU=${QEMU:-qemu-system-i386}
+RUN_TIMEOUT=${RUN_TIMEOUT:-120}
+
+# The machine every run uses (README.md, "Running under QEMU").
+QEMU_MACHINE=(-accel tcg -m 256 -display none -no-reboot
+	-device isa-debug-exit,iobase=0xf4,iosize=4)
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+
+# Runs a guest natively: native_run OUT KERNEL [ARGS].  COM1 goes to OUT.
+# Sets RUN_STATUS to QEMU's exit status (124 on timeout).
+native_run() {
+	local out=$1 kernel=$2
+	shift 2
+	timeout "$RUN_TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" -serial stdio \
+		-kernel "$kernel" -append "$*" </dev/null >"$out" 2>"$out.stderr"
+	RUN_STATUS=$?
+}
+
+# Runs hv with a guest: hv_run OUT LOG "HV OPTIONS" "MODULES"
+# COM1 (the guest's) goes to OUT, COM2 (hv's log, console=com2) to LOG.
+# An empty MODULES boots hv without a module.
+hv_run() {
+	local out=$1 log=$2 opts=$3 mods=$4
+	local initrd=()
+	[ -n "$mods" ] && initrd=(-initrd "$mods")
+	: >"$log"
+	timeout "$RUN_TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" -serial stdio \
+		-serial "file:$log" -kernel "$BUILD/hv.elf" -append "$opts" \
+		"${initrd[@]}" </dev/null >"$out" 2>"$out.stderr"
+	RUN_STATUS=$?
+}
+
+# QEMU's isa-debug-exit status for an exit code written to port 0xf4.
+exit_status() { echo $((($1 << 1) | 1)); }

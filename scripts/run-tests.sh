@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# hv's whole test suite (`make test`).  Runs each suite, echoes its lines,
+# counts "PASS"/"FAIL" lines and ends with one line "N passed, N failed".
+# A suite that exits non-zero without printing a FAIL counts as one failure.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+cd "$root" || exit 1
+
+suites=()
+[ -x tests/run-decoder.sh ] && suites+=("tests/run-decoder.sh")
+suites+=("scripts/test-hv.sh" "scripts/test-guests.sh")
+
+npass=0
+nfail=0
+for s in "${suites[@]}"; do
+	echo "== $s"
+	out=$(mktemp)
+	"$s" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -c '^PASS ' "$out")
+	f=$(grep -c '^FAIL ' "$out")
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		echo "FAIL $s: exited with status $rc"
+		f=1
+	fi
+	npass=$((npass + p))
+	nfail=$((nfail + f))
+	rm -f "$out"
+done
+echo "$npass passed, $nfail failed"
+[ "$nfail" = 0 ]

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs every test guest of guest/tests/MANIFEST natively (and, for guests
+# whose tags hv supports, differentially: natively and under hv in the same
+# QEMU, comparing the COM1 transcripts byte for byte).
+#
+# A guest prints "ok G.CASE" or "FAIL G.CASE: why" per case and
+# "END G pass=N fail=M", then exits through port 0xf4 (0: all passed).
+#
+# Usage: scripts/test-guests.sh [NAME...]   (default: every guest)
+set -u
+. "$(dirname "$0")/lib.sh"
+work=$BUILD/test-guests
+mkdir -p "$work"
+manifest=$HV_ROOT/guest/tests/MANIFEST
+
+# Tags of guests hv can run so far; others run natively only.
+HV_TAGS=${HV_TAGS:-}
+
+if [ ! -f "$manifest" ]; then
+	fail guests "no $manifest"
+	exit 1
+fi
+
+supported() {	# supported TAGS: every tag of the guest is in HV_TAGS
+	local t
+	[ -n "$HV_TAGS" ] || return 1
+	for t in ${1//,/ }; do
+		case ",$HV_TAGS," in *",$t,"*) ;; *) return 1 ;; esac
+	done
+}
+
+want=" $* "
+while read -r name tags args; do
+	case "$name" in ''|'#'*) continue ;; esac
+	[ $# -gt 0 ] && [ "${want/ $name /}" = "$want" ] && continue
+	elf=$BUILD/guest/$name.elf
+	if [ ! -f "$elf" ]; then
+		fail "native: $name" "$elf not built"
+		continue
+	fi
+
+	native_run "$work/$name.native" "$elf" $args
+	st=$RUN_STATUS
+	sed -n 's/^ok \(.*\)$/PASS native: \1/p; s/^FAIL \(.*\)$/FAIL native: \1/p' \
+		"$work/$name.native" | tr -d '\r'
+	if ! grep -q "^END $name pass=[0-9]* fail=0" "$work/$name.native" ||
+		[ "$st" != "$(exit_status 0)" ]; then
+		fail "native: $name" "status $st, transcript $work/$name.native"
+		continue
+	fi
+
+	# The transcript must not vary from run to run (a differential oracle
+	# is useless otherwise).
+	native_run "$work/$name.native2" "$elf" $args
+	if cmp -s "$work/$name.native" "$work/$name.native2"; then
+		pass "deterministic: $name"
+	else
+		fail "deterministic: $name" "two native runs differ: $work/$name.native{,2}"
+	fi
+
+	supported "$tags" || continue
+	hv_run "$work/$name.hv" "$work/$name.hvlog" "console=com2 exit_on_panic" "$elf $args"
+	if cmp -s "$work/$name.native" "$work/$name.hv" && [ "$RUN_STATUS" = "$st" ]; then
+		pass "differential: $name"
+	else
+		fail "differential: $name" "status $RUN_STATUS vs native $st; diff $work/$name.native $work/$name.hv; hv log $work/$name.hvlog"
+	fi
+done < "$manifest"
+exit 0

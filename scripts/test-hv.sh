@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Tests of hv on its own: boot self-tests, the panic path, command-line
+# options, and each bad guest module (issue "Foundation", item 7): one clear
+# error line naming the module and the reason, then a clean exit with
+# status HV_EXIT_BAD_INPUT (QEMU status 5).
+set -u
+. "$(dirname "$0")/lib.sh"
+work=$BUILD/test-hv
+mkdir -p "$work"
+
+# expect_run NAME WANT_STATUS 'OPTIONS' 'MODULES' REGEX...: boots hv (log on
+# COM2) and checks its exit status and that each REGEX matches a log line.
+expect_run() {
+	local name=$1 want=$2 opts=$3 mods=$4
+	shift 4
+	hv_run "$work/$name.out" "$work/$name.log" "$opts" "$mods"
+	if [ "$RUN_STATUS" != "$want" ]; then
+		fail "$name" "QEMU status $RUN_STATUS, want $want (log: $work/$name.log)"
+		return 1
+	fi
+	for re in "$@"; do
+		if ! grep -Eq -- "$re" "$work/$name.log"; then
+			fail "$name" "no log line matches /$re/ (log: $work/$name.log)"
+			return 1
+		fi
+	done
+	pass "$name"
+}
+
+ok=$(exit_status 0)
+bad=$(exit_status 2)
+
+# Self-tests: each named piece must report ok, and the summary no failure.
+hv_run "$work/selftest.out" "$work/selftest.log" "console=com2 selftest exit_on_panic" ""
+for t in "frame allocator" "map and unmap" "#UD in hv" "#PF on hv text"; do
+	if grep -q "^hv: selftest: $t: ok" "$work/selftest.log"; then
+		pass "hv-selftest: $t"
+	else
+		fail "hv-selftest: $t" "$(grep "selftest: $t" "$work/selftest.log" | head -3)"
+	fi
+done
+if [ "$RUN_STATUS" = "$ok" ] && grep -q "selftest: 4 passed, 0 failed" "$work/selftest.log"; then
+	pass "hv-selftest: clean exit"
+else
+	fail "hv-selftest: clean exit" "status $RUN_STATUS"
+fi
+
+# The panic path: file and line, reason, registers; exit 0x7f with exit_on_panic.
+expect_run hv-panic "$(exit_status 127)" "console=com2 selftest=panic exit_on_panic" "" \
+	'^hv: PANIC at monitor/main\.c:[0-9]+: deliberate panic' \
+	'eax=[0-9a-f]{8} ebx=' 'eip=[0-9a-f]{8} eflags=' 'cr0=[0-9a-f]{8} cr3='
+
+# Options.
+expect_run hv-no-module "$ok" "console=com2" "" 'no guest module given'
+expect_run hv-option-unknown "$ok" "console=com2 frobnicate=3" "" \
+	'warning: unknown option ignored: frobnicate=3'
+expect_run hv-option-bad-console "$bad" "console=com2 loglevel=2 console=com7" "" \
+	'error: console= takes com1, com2, e9 or none, not com7'
+expect_run hv-option-bad-loglevel "$bad" "console=com2 loglevel=9" "" \
+	'error: loglevel= takes 0 to 3, not 9'
+expect_run hv-option-bad-hvmem "$bad" "console=com2 hvmem=64M" "" \
+	'error: hvmem= takes a page multiple from 1M to 12M, not 64M'
+
+# The log goes where console= says, and only there.
+hv_run "$work/console-com1.out" "$work/console-com1.log" "console=com1" ""
+if grep -q "^hv: boot: hv starting" "$work/console-com1.out" && [ ! -s "$work/console-com1.log" ]; then
+	pass "hv-console-com1"
+else
+	fail "hv-console-com1" "log not on COM1 alone"
+fi
+
+# Bad modules, built from tests/hv/badmod.S.
+cc=(gcc -nostdlib -static -no-pie -DASM_FILE -isystem /usr/include/multiboot -Wl,--build-id=none
+	-Wl,-N -Wl,--no-warn-rwx-segments)
+"${cc[@]}" -m32 -Wl,-Ttext=0x100000 -o "$work/good.elf" "$HV_ROOT/tests/hv/badmod.S" || { fail hv-modules "cannot build tests/hv/badmod.S"; exit 1; }
+"${cc[@]}" -m64 -Wl,-Ttext=0x100000 -o "$work/x86_64.elf" "$HV_ROOT/tests/hv/badmod.S" || { fail hv-modules "cannot build tests/hv/badmod.S"; exit 1; }
+
+# Where hv sits (from the no-module run) decides the "over hv" link address.
+range=$(sed -n 's/^hv: mem: hv owns \([0-9a-f]*\)-\([0-9a-f]*\).*/\1 \2/p' "$work/hv-no-module.log")
+set -- $range
+if [ $# = 2 ]; then
+	over=$(printf '0x%x' $((0x$1 + 0x1000)))
+	"${cc[@]}" -m32 -Wl,-Ttext="$over" -o "$work/over-hv.elf" "$HV_ROOT/tests/hv/badmod.S" || { fail hv-modules "cannot build tests/hv/badmod.S"; exit 1; }
+else
+	fail "hv-module-over-hv" "could not read hv's range from the log"
+fi
+cp "$work/good.elf" "$work/arm.elf"
+printf '\x28\x00' | dd of="$work/arm.elf" bs=1 seek=18 conv=notrunc status=none  # e_machine = 40 (ARM)
+: > "$work/empty.bin"
+printf 'This is a text file, not a kernel.\n' > "$work/text.txt"
+head -c 200 "$work/good.elf" > "$work/trunc-header.elf"
+head -c $((0x1000 + 1000)) "$work/good.elf" > "$work/trunc-segment.elf"
+
+expect_run hv-module-good "$ok" "console=com2" "$work/good.elf" \
+	'module .*good\.elf: Multiboot ELF kernel, entry 00100'
+m() { echo "^hv: guest: error: module $work/$1: $2"; }
+expect_run hv-module-empty "$bad" "console=com2" "$work/empty.bin" "$(m empty.bin 'the module is empty')"
+expect_run hv-module-text "$bad" "console=com2" "$work/text.txt" \
+	"$(m text.txt 'not a Multiboot ELF kernel \(no ELF header\)')"
+expect_run hv-module-truncated-header "$bad" "console=com2" "$work/trunc-header.elf" \
+	"$(m trunc-header.elf 'truncated')"
+expect_run hv-module-truncated-segment "$bad" "console=com2" "$work/trunc-segment.elf" \
+	"$(m trunc-segment.elf 'truncated: segment [0-9]+ needs bytes up to')"
+expect_run hv-module-x86_64 "$bad" "console=com2" "$work/x86_64.elf" \
+	"$(m x86_64.elf 'an ELF for another machine \(64-bit ELF class, x86-64\)')"
+expect_run hv-module-arm "$bad" "console=com2" "$work/arm.elf" \
+	"$(m arm.elf 'an ELF for another machine \(e_machine 40, ARM\)')"
+[ -f "$work/over-hv.elf" ] && expect_run hv-module-over-hv "$bad" "console=com2" "$work/over-hv.elf" \
+	"$(m over-hv.elf 'would load over the hypervisor')"
+
+# Exactly one error line in each bad-module log.
+for f in empty text truncated-header truncated-segment x86_64 arm over-hv; do
+	n=$(grep -c 'error:' "$work/hv-module-$f.log" 2>/dev/null)
+	if [ "$n" = 1 ]; then pass "hv-module-$f: one error line"; else fail "hv-module-$f: one error line" "$n error lines"; fi
+done
+exit 0
