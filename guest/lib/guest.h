@@ -1,0 +1,24 @@
+/*
+ * The guest runtime library: everything a test guest includes.
+ * See guest/README.md for the API tour and the output convention.
+ */
+#ifndef GUEST_GUEST_H
+#define GUEST_GUEST_H
+
+#include <multiboot.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "monitor/fmt.h"
+#include "monitor/string.h"
+#include "monitor/x86.h"
+
+#include "guest/lib/cmdline.h"
+#include "guest/lib/console.h"
+#include "guest/lib/cpu.h"
+#include "guest/lib/desc.h"
+#include "guest/lib/fault.h"
+#include "guest/lib/test.h"
+#include "guest/lib/trap.h"
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * Exception and interrupt dispatch (see trap.h).  SDM vol. 3A 6.3 and
+ * table 6-1 for the vectors and their names.
+ */
+#include "guest/lib/trap.h"
+
+#include <stddef.h>
+
+#include "guest/lib/fault.h"
+#include "guest/lib/test.h"
+#include "monitor/x86.h"
+
+_Static_assert(offsetof(struct trapframe, gs) == TF_GS, "trapframe gs");
+_Static_assert(offsetof(struct trapframe, fs) == TF_FS, "trapframe fs");
+_Static_assert(offsetof(struct trapframe, es) == TF_ES, "trapframe es");
+_Static_assert(offsetof(struct trapframe, ds) == TF_DS, "trapframe ds");
+_Static_assert(offsetof(struct trapframe, edi) == TF_EDI, "trapframe edi");
+_Static_assert(offsetof(struct trapframe, esi) == TF_ESI, "trapframe esi");
+_Static_assert(offsetof(struct trapframe, ebp) == TF_EBP, "trapframe ebp");
+_Static_assert(offsetof(struct trapframe, esp_pusha) == TF_ESP_PUSHA, "trapframe esp");
+_Static_assert(offsetof(struct trapframe, ebx) == TF_EBX, "trapframe ebx");
+_Static_assert(offsetof(struct trapframe, edx) == TF_EDX, "trapframe edx");
+_Static_assert(offsetof(struct trapframe, ecx) == TF_ECX, "trapframe ecx");
+_Static_assert(offsetof(struct trapframe, eax) == TF_EAX, "trapframe eax");
+_Static_assert(offsetof(struct trapframe, vector) == TF_VECTOR, "trapframe vector");
+_Static_assert(offsetof(struct trapframe, err) == TF_ERR, "trapframe err");
+_Static_assert(offsetof(struct trapframe, eip) == TF_EIP, "trapframe eip");
+_Static_assert(offsetof(struct trapframe, cs) == TF_CS, "trapframe cs");
+_Static_assert(offsetof(struct trapframe, eflags) == TF_EFLAGS, "trapframe eflags");
+_Static_assert(offsetof(struct trapframe, esp) == TF_ESP, "trapframe user esp");
+_Static_assert(offsetof(struct trapframe, ss) == TF_SS, "trapframe user ss");
+_Static_assert(sizeof(struct trapframe) == TF_SIZE_USER, "trapframe size");
+
+uint32_t trap_cr2;
+static trap_handler handlers[256];
+
+static const char *const exc_names[32] = {
+	[EXC_DE] = "DE", [EXC_DB] = "DB", [EXC_NMI] = "NMI", [EXC_BP] = "BP",
+	[EXC_OF] = "OF", [EXC_BR] = "BR", [EXC_UD] = "UD", [EXC_NM] = "NM",
+	[EXC_DF] = "DF", [EXC_TS] = "TS", [EXC_NP] = "NP", [EXC_SS] = "SS",
+	[EXC_GP] = "GP", [EXC_PF] = "PF", [EXC_MF] = "MF", [EXC_AC] = "AC",
+	[EXC_MC] = "MC", [EXC_XM] = "XM",
+};
+
+const char *trap_name(int vec)
+{
+	return vec >= 0 && vec < 32 ? exc_names[vec] : NULL;
+}
+
+void trap_set_handler(int vec, trap_handler fn)
+{
+	handlers[vec & 0xFF] = fn;
+}
+
+static void trap_unexpected(const struct trapframe *tf)
+{
+	const char *name = trap_name(tf->vector);
+
+	if (name)
+		guest_abort("unexpected #%s err=0x%x eip=0x%08x cs=0x%x cr2=0x%08x",
+			    name, tf->err, tf->eip, tf->cs & 0xFFFF, trap_cr2);
+	guest_abort("unexpected vector 0x%02x eip=0x%08x cs=0x%x", tf->vector,
+		    tf->eip, tf->cs & 0xFFFF);
+}
+
+void trap_dispatch(struct trapframe *tf)
+{
+	/* Before anything could fault again and overwrite it. */
+	trap_cr2 = read_cr2();
+
+	if (handlers[tf->vector]) {
+		handlers[tf->vector](tf);
+		return;
+	}
+	if (fault_catch(tf))
+		return;
+	trap_unexpected(tf);
+}
