@@ -20,5 +20,9 @@
 #include "guest/lib/fault.h"
 #include "guest/lib/test.h"
 #include "guest/lib/trap.h"
+#include "guest/lib/paging.h"
+#include "guest/lib/pic.h"
+#include "guest/lib/pit.h"
+#include "guest/lib/user.h"
 
 #endif
