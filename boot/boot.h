@@ -36,6 +36,7 @@ struct boot_info {
 	/* Where hv itself ended up (filled in by boot_relocate). */
 	uint32_t hv_phys_lo, hv_phys_hi;	/* all hv owns: [lo, hi) */
 	uint32_t image_phys;			/* image copy */
+	uint32_t cache_phys, cache_size;	/* code cache */
 	uint32_t pool_phys, pool_size;		/* frame pool */
 };
 
@@ -51,10 +52,10 @@ int boot_parse_multiboot(uint32_t magic, uint32_t mbi_phys, const char **why);
 
 /*
  * Moves the modules, then the image, to the top of usable RAM below
- * 4 GiB, reserves a frame pool of pool_size bytes next to them, and
+ * 4 GiB, reserves a code cache and a frame pool next to them, and
  * switches to hv's final page tables.  Returns 0 or -1 with *why.
  */
-int boot_relocate(uint32_t pool_size, const char **why);
+int boot_relocate(uint32_t cache_size, uint32_t pool_size, const char **why);
 
 /* The boot page directory hv runs on (physical address), after relocation. */
 extern uint32_t hv_pd_phys;

@@ -4,7 +4,7 @@
  * The loader put hv at 1 MiB and its modules right after it, which is just
  * where guests want to load.  So hv picks the highest usable RAM below
  * 4 GiB (and below HV_BASE, which its own page tables cannot map 1:1),
- * lays out [modules][image][frame pool] there, copies the modules, builds
+ * lays out [modules][image][code cache][frame pool] there, copies the modules, builds
  * its final page tables inside the image, and finally copies the image and
  * switches to those tables in one step (boot_move_image in entry.S).
  *
@@ -12,7 +12,8 @@
  *   PDE 0 .. HV_PDE_FIRST-1  all memory below HV_BASE, 1:1, 4 MiB pages
  *   PDE HV_PDE_FIRST         hv_pt[0]: the image (text read-only), then the
  *                            scratch window used by paging.c
- *   PDE +1 .. +3             hv_pt[1..3]: the frame pool, HV_POOL_BASE..
+ *   PDE +1                   hv_pt[1]: the code cache, HV_CACHE_BASE..
+ *   PDE +2 .. +3             hv_pt[2..3]: the frame pool, HV_POOL_BASE..
  */
 #include "boot/boot.h"
 
@@ -66,26 +67,27 @@ static int pick_top(uint32_t need, uint32_t *lo_out)
 	return 0;
 }
 
-int boot_relocate(uint32_t pool_size, const char **why)
+int boot_relocate(uint32_t cache_size, uint32_t pool_size, const char **why)
 {
 	uint32_t image_size = hv_image_end - hv_image_start;
-	uint32_t mods_size = 0, lo, cur, image_phys, pool_phys;
+	uint32_t mods_size = 0, lo, cur, image_phys, cache_phys, pool_phys, total;
 	uint32_t old_lo = (uint32_t)hv_load_phys;
 
 	for (int i = 0; i < boot.nmods; i++)
 		mods_size += ALIGN_UP(boot.mods[i].end - boot.mods[i].start, PAGE_SIZE);
-	if (pick_top(mods_size + image_size + pool_size, &lo) < 0) {
+	total = mods_size + image_size + cache_size + pool_size;
+	if (pick_top(total, &lo) < 0) {
 		*why = "no usable RAM range below 4 GiB holds hv, its modules and its pool";
 		return -1;
 	}
 	/* The copies must not land on what they are copied from. */
-	if (overlaps(lo, lo + mods_size + image_size + pool_size, old_lo,
+	if (overlaps(lo, lo + total, old_lo,
 		     old_lo + image_size)) {
 		*why = "too little RAM: hv's new place overlaps its load address";
 		return -1;
 	}
 	for (int i = 0; i < boot.nmods; i++) {
-		if (overlaps(lo, lo + mods_size + image_size + pool_size,
+		if (overlaps(lo, lo + total,
 			     boot.mods[i].start, boot.mods[i].end)) {
 			*why = "too little RAM: hv's new place overlaps a module";
 			return -1;
@@ -103,11 +105,14 @@ int boot_relocate(uint32_t pool_size, const char **why)
 		cur += ALIGN_UP(len, PAGE_SIZE);
 	}
 	image_phys = cur;
-	pool_phys = image_phys + image_size;
+	cache_phys = image_phys + image_size;
+	pool_phys = cache_phys + cache_size;
 
 	boot.hv_phys_lo = lo;
 	boot.hv_phys_hi = pool_phys + pool_size;
 	boot.image_phys = image_phys;
+	boot.cache_phys = cache_phys;
+	boot.cache_size = cache_size;
 	boot.pool_phys = pool_phys;
 	boot.pool_size = pool_size;
 
@@ -125,6 +130,9 @@ int boot_relocate(uint32_t pool_size, const char **why)
 			flags |= PTE_W;
 		hv_pt[off >> PAGE_SHIFT] = (image_phys + off) | flags;
 	}
+	for (uint32_t off = 0; off < cache_size; off += PAGE_SIZE)
+		hv_pt[((HV_CACHE_BASE - HV_BASE) + off) >> PAGE_SHIFT] =
+			(cache_phys + off) | PTE_P | PTE_W | PTE_G;
 	for (uint32_t off = 0; off < pool_size; off += PAGE_SIZE)
 		hv_pt[((HV_POOL_BASE - HV_BASE) + off) >> PAGE_SHIFT] =
 			(pool_phys + off) | PTE_P | PTE_W | PTE_G;

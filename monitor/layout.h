@@ -4,8 +4,9 @@
  *
  * Linear: hv owns [HV_BASE, 4 GiB) in every address space.
  *   HV_BASE             hv's image (text, data, bss), at most HV_IMAGE_MAX
+ *   HV_CACHE_BASE       the code cache (translated guest code, run at ring 1)
  *   HV_POOL_BASE        hv's frame pool, mapped 1:1 onto its physical frames
- * Physical: hv moves its image, its modules and its pool to the top of RAM
+ * Physical: hv moves its image, its modules, its cache and its pool to the top of RAM
  * below 4 GiB; low memory is left to the guest.
  */
 #ifndef MON_LAYOUT_H
@@ -13,13 +14,16 @@
 
 #define HV_BASE		0xFF000000	/* also in linker.ld */
 #define HV_IMAGE_MAX	0x00400000	/* one boot page table maps it */
-#define HV_POOL_BASE	0xFF400000	/* pool window: 12 MiB up to 4 GiB */
-#define HV_POOL_MAX	0x00C00000
+#define HV_CACHE_BASE	0xFF400000	/* code cache: 4 MiB */
+#define HV_CACHE_MAX	0x00400000
+#define HV_POOL_BASE	0xFF800000	/* pool window: 8 MiB up to 4 GiB */
+#define HV_POOL_MAX	0x00800000
 #define HV_PDE_FIRST	(HV_BASE >> 22)	/* 1020: first PDE of hv's region */
 #define HV_PDE_COUNT	4		/* 16 MiB / 4 MiB */
 
 #define HV_STACK_SIZE	0x4000		/* hv's boot/trap stack */
 #define HV_POOL_DEFAULT	0x00800000	/* default pool size (hvmem=) */
+#define HV_CACHE_DEFAULT HV_CACHE_MAX	/* default code cache size (dtcache=) */
 
 /*
  * hv's descriptors live in the last slots of a full-size (8192-entry) GDT,
@@ -32,5 +36,12 @@
 #define SEL_HV_DS	((HV_GDT_FIRST + 1) << 3)
 #define SEL_HV_TSS	((HV_GDT_FIRST + 2) << 3)
 #define SEL_HV_DFTSS	((HV_GDT_FIRST + 3) << 3)
+/* Ring-1 segments for translated guest code (RPL 1). */
+#define SEL_R1_CS	(((HV_GDT_FIRST + 4) << 3) | 1)	/* flat code, DPL 1 */
+#define SEL_R1_GS	(((HV_GDT_FIRST + 5) << 3) | 1)	/* the vcpu fast area */
+
+/* Vectors hv uses for itself. */
+#define VEC_IRQ_BASE	0x20		/* the PIC's real vector base (IRQ 0-15) */
+#define VEC_DT_EXIT	0xE0		/* translated code calls hv (gate DPL 1) */
 
 #endif

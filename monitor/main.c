@@ -39,8 +39,9 @@ static void log_memory(void)
 		log_info("mem", "%08llx-%08llx %s", boot.mmap[i].addr,
 			 boot.mmap[i].addr + boot.mmap[i].len - 1,
 			 mmap_type(boot.mmap[i].type));
-	log_info("mem", "hv owns %08x-%08x (image at %08x, pool %u KiB at %08x)",
-		 boot.hv_phys_lo, boot.hv_phys_hi - 1, boot.image_phys,
+	log_info("mem", "hv owns %08x-%08x (image at %08x, cache %u KiB at %08x, "
+		 "pool %u KiB at %08x)", boot.hv_phys_lo, boot.hv_phys_hi - 1,
+		 boot.image_phys, boot.cache_size >> 10, boot.cache_phys,
 		 boot.pool_size >> 10, boot.pool_phys);
 }
 
@@ -91,7 +92,7 @@ void hv_main(uint32_t magic, uint32_t mbi_phys)
 		log_err("boot", "%s", why);
 		hv_exit(HV_EXIT_BAD_INPUT);
 	}
-	if (boot_relocate(opt.pool_size, &why) < 0) {
+	if (boot_relocate(opt.cache_size, opt.pool_size, &why) < 0) {
 		log_err("boot", "%s", why);
 		hv_exit(HV_EXIT_BAD_INPUT);
 	}

@@ -12,6 +12,7 @@ struct options opt = {
 	.console = CONSOLE_COM1,
 	.loglevel = LOG_INFO,
 	.pool_size = HV_POOL_DEFAULT,
+	.cache_size = HV_CACHE_DEFAULT,
 };
 
 #define MAX_PROBLEMS 8
@@ -93,9 +94,16 @@ static void option(const char *word)
 		int64_t v = parse_size(val);
 
 		if (v < 1 << 20 || v > HV_POOL_MAX || (v & 0xFFF))
-			note(1, "hvmem= takes a page multiple from 1M to 12M, not ", val);
+			note(1, "hvmem= takes a page multiple from 1M to 8M, not ", val);
 		else
 			opt.pool_size = (uint32_t)v;
+	} else if (KEY("dtcache") && eq) {
+		int64_t v = parse_size(val);
+
+		if (v < 64 << 10 || v > HV_CACHE_MAX || (v & 0xFFF))
+			note(1, "dtcache= takes a page multiple from 64K to 4M, not ", val);
+		else
+			opt.cache_size = (uint32_t)v;
 	} else {
 		note(0, "unknown option ignored: ", word);
 	}

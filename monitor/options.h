@@ -5,7 +5,8 @@
  *   exit_on_panic              on a panic, exit QEMU through port 0xf4
  *   selftest                   test hv's own pieces at boot
  *   selftest=panic             ... and then panic on purpose (tests the panic path)
- *   hvmem=N[K|M]               size of hv's frame pool (default 8M, at most 12M)
+ *   hvmem=N[K|M]               size of hv's frame pool (default 8M, 1M to 8M)
+ *   dtcache=N[K|M]             size of the code cache (default 4M, 64K to 4M)
  * The first word is skipped when it is the image's path (it holds '/' or
  * '.'), as GRUB and QEMU put it there.
  */
@@ -22,6 +23,7 @@ struct options {
 	int exit_on_panic;
 	int selftest;		/* 1: selftest, 2: selftest=panic */
 	uint32_t pool_size;
+	uint32_t cache_size;
 };
 
 extern struct options opt;
