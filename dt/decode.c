@@ -221,58 +221,94 @@ opcode:
 	default: e = &dt_3dnow[0x0c]; break;	/* Pq, Qq: suffix read below */
 	}
 
-	/* Follow the redirections to the instruction. */
-	while (e->kind != DT_E_INSN) {
-		unsigned i;
-		switch (e->kind) {
-		case DT_E_REG: case DT_E_MOD: case DT_E_RM:
-			if ((st = read_modrm(c, in)) != DT_OK)
-				return st;
-			i = e->kind == DT_E_REG ? in->reg :
-			    e->kind == DT_E_RM ? in->rm : in->mod == 3;
-			break;
-		case DT_E_PFX:
-			/*
-			 * SSE mandatory prefix: F2/F3 (the last) before 66.
-			 * An F2/F3 that selects nothing is ignored, as CPUs
-			 * do (SDM 2.1.1: "reserved"; Capstone agrees).
-			 */
-			if (last_rep && e->sub[last_rep == 0xf3 ? 2 : 3].kind) {
-				i = last_rep == 0xf3 ? 2 : 3;
-				in->prefixes &= ~(DT_P_REP | DT_P_REPNE);
-			} else if (in->prefixes & DT_P_OPSIZE) {
-				i = 1;
-				in->prefixes &= ~DT_P_OPSIZE;
-				in->opsize = 4;
-			} else {
-				i = 0;
+	/*
+	 * Follow the redirections to the instruction.  The first SSE prefix
+	 * group met takes the mandatory prefix: the last F2/F3, else 66,
+	 * else none.  When that slot gives no valid instruction (undefined,
+	 * or a ModRM form it lacks), the next candidate is tried: an F2/F3
+	 * or 66 that selects nothing is ignored as CPUs ignore it (SDM
+	 * 2.1.1 calls such use "reserved"; Capstone behaves the same).
+	 */
+	const struct dt_entry *root = e;
+	unsigned cand[3], ncand = 0, used;
+	if (last_rep)
+		cand[ncand++] = last_rep == 0xf3 ? 2 : 3;
+	if (in->prefixes & DT_P_OPSIZE)
+		cand[ncand++] = 1;
+	cand[ncand++] = 0;
+	bool ctl = false;		/* MOV CR/DR: mod is ignored */
+	for (unsigned t = 0;; t++) {
+		bool ok = true;
+		e = root;
+		used = 4;
+		while (e->kind != DT_E_INSN) {
+			unsigned i;
+			switch (e->kind) {
+			case DT_E_REG: case DT_E_MOD: case DT_E_RM:
+				if ((st = read_modrm(c, in)) != DT_OK)
+					return st;
+				i = e->kind == DT_E_REG ? in->reg :
+				    e->kind == DT_E_RM ? in->rm : in->mod == 3;
+				break;
+			case DT_E_PFX:
+				i = used = cand[t];
+				break;
+			case DT_E_OPSZ: i = in->opsize == 4; break;
+			case DT_E_ADSZ: i = in->adsize == 4; break;
+			default:
+				ok = false;
+				break;
 			}
-			if (i) {
-				in->prefixes |= DT_P_MANDATORY;
-				in->mandatory = i == 1 ? 0x66 : last_rep;
-			}
-			break;
-		case DT_E_OPSZ: i = in->opsize == 4; break;
-		case DT_E_ADSZ: i = in->adsize == 4; break;
-		default:
-			return DT_INVALID;
+			if (!ok)
+				break;
+			e = &e->sub[i];
 		}
-		e = &e->sub[i];
+		if (ok) {
+			/* The ModRM forms the operands allow. */
+			ctl = false;
+			for (unsigned i = 0; i < DT_NOPS && DT_OPK(e->op[i]); i++) {
+				unsigned k = DT_OPK(e->op[i]);
+				if (k >= DT_K_E && k <= DT_K_STI) {
+					if ((st = read_modrm(c, in)) != DT_OK)
+						return st;
+					if (k == DT_K_C || k == DT_K_D)
+						ctl = true;
+				}
+			}
+			for (unsigned i = 0; i < DT_NOPS && DT_OPK(e->op[i]); i++) {
+				switch (DT_OPK(e->op[i])) {
+				case DT_K_M:
+					ok &= in->mod != 3;
+					break;
+				case DT_K_R: case DT_K_N: case DT_K_U:
+					ok &= in->mod == 3 || ctl;
+					break;
+				case DT_K_S:	/* 6, 7 undefined; no MOV to CS */
+					ok &= in->reg <= 5 && !(i == 0 && in->reg == DT_CS);
+					break;
+				case DT_K_C:	/* CR0, CR2-CR4 only */
+					ok &= in->reg != 1 && in->reg <= 4;
+					break;
+				}
+			}
+		}
+		if (ok)
+			break;
+		if (used == 4 || t + 1 >= ncand)
+			return DT_INVALID;
+	}
+	if (used == 1) {
+		in->prefixes = (in->prefixes & ~DT_P_OPSIZE) | DT_P_MANDATORY;
+		in->opsize = 4;
+		in->mandatory = 0x66;
+	} else if (used == 2 || used == 3) {
+		in->prefixes = (in->prefixes & ~(DT_P_REP | DT_P_REPNE)) | DT_P_MANDATORY;
+		in->mandatory = last_rep;
 	}
 	in->ent = e;
 
-	/* Operands: ModRM forms, memory, immediates. */
-	bool ctl = false;		/* MOV CR/DR: mod is ignored */
+	/* Operands: memory, immediates. */
 	unsigned nimm = 0;
-	for (unsigned i = 0; i < DT_NOPS && DT_OPK(e->op[i]); i++) {
-		unsigned k = DT_OPK(e->op[i]);
-		if (k >= DT_K_E && k <= DT_K_STI) {
-			if ((st = read_modrm(c, in)) != DT_OK)
-				return st;
-			if (k == DT_K_C || k == DT_K_D)
-				ctl = true;
-		}
-	}
 	if (in->has_modrm && !ctl && in->mod != 3) {
 		if ((st = read_mem(c, in)) != DT_OK)
 			return st;
@@ -280,22 +316,6 @@ opcode:
 	for (unsigned i = 0; i < DT_NOPS && DT_OPK(e->op[i]); i++) {
 		unsigned os = DT_OPS(e->op[i]), n;
 		switch (DT_OPK(e->op[i])) {
-		case DT_K_M:
-			if (in->mod == 3)
-				return DT_INVALID;
-			break;
-		case DT_K_R: case DT_K_N: case DT_K_U:
-			if (in->mod != 3 && !ctl)
-				return DT_INVALID;
-			break;
-		case DT_K_S:
-			if (in->reg > 5 || (i == 0 && in->reg == DT_CS))
-				return DT_INVALID;
-			break;
-		case DT_K_C:
-			if (in->reg == 1 || in->reg > 4)
-				return DT_INVALID;
-			break;
 		case DT_K_I:
 			n = imm_bytes(in, os);
 			if ((st = need(c, n)) != DT_OK)
@@ -420,6 +440,8 @@ static int decode_vex(struct cur *c, struct dt_insn *in, unsigned first)
 	if ((vf & VX_L1) && !l)
 		return DT_INVALID;
 	if ((vf & VX_W0) && w)
+		return DT_INVALID;
+	if ((vf & VX_W1) && !w)
 		return DT_INVALID;
 	if ((vf & VX_NOV) && (vvvv & 7))
 		return DT_INVALID;

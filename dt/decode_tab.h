@@ -141,6 +141,7 @@ struct dt_vexinfo {
 };
 #define VX_OK	0x100	/* defined */
 #define VX_NOVM	0x200	/* VEX.vvvv must be 1111 in the memory form */
+#define VX_W1	0x400	/* VEX.W must be 1 */
 #define VX_IMM	0x01	/* imm8 follows */
 #define VX_MEM	0x02	/* memory form only */
 #define VX_REG	0x04	/* register form only */

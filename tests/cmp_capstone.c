@@ -71,3 +71,9 @@ unsigned cmp_cs_len(const uint8_t *code, size_t avail)
 	uint64_t addr = 0x1000;
 	return cs_disasm_iter(cs, &p, &n, &addr, csi) ? csi->size : 0;
 }
+
+/* Mnemonic of Capstone's last successful decode. */
+const char *cmp_cs_mnemonic(void)
+{
+	return csi->mnemonic;
+}

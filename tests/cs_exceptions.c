@@ -210,7 +210,140 @@ static int prefetch_0d(const uint8_t *c, size_t avail, const struct dt_insn *in)
 	return reg == 0 || reg == 2;
 }
 
+/* SDM MOV: "Attempting to load the CS register [with MOV] results in #UD". */
+static int mov_to_cs(const uint8_t *c, size_t avail, const struct dt_insn *in)
+{
+	size_t np = npfx(c, avail);
+	(void)in;
+	return np + 1 < avail && c[np] == 0x8e && ((c[np + 1] >> 3) & 7) == 1;
+}
+
+/*
+ * SDM table A-6, group 15 with mod = 11: /5 LFENCE, /6 MFENCE, /7 SFENCE by
+ * ModRM.reg alone (the r/m field is not decoded).  Capstone 4 wants r/m 0.
+ */
+static int fence_rm(const uint8_t *c, size_t avail, const struct dt_insn *in)
+{
+	size_t np = npfx(c, avail);
+	(void)in;
+	if (np + 2 >= avail || c[np] != 0x0f || c[np + 1] != 0xae)
+		return 0;
+	uint8_t m = c[np + 2];
+	return (m >> 6) == 3 && ((m >> 3) & 7) >= 5 && (m & 7) != 0;
+}
+
+/* The VEX prefix of an instruction: map (1-3), opcode, W; 0 if none. */
+static int vex_of(const uint8_t *c, size_t avail, unsigned *map, unsigned *op, unsigned *w)
+{
+	size_t np = npfx(c, avail);
+	if (np + 4 >= avail || (c[np + 1] >> 6) != 3)
+		return 0;
+	if (c[np] == 0xc5) {
+		*map = 1, *w = 0, *op = c[np + 2];
+		return 1;
+	}
+	if (c[np] == 0xc4) {
+		*map = c[np + 1] & 31, *w = c[np + 2] >> 7, *op = c[np + 3];
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * SDM: these VEX instructions are ".W0" and their pages list "#UD if
+ * VEX.W = 1" (vpermilps/pd, vtestps/pd, vcvtph2ps, vpermps, vbroadcast*,
+ * vmaskmovps/pd, vpermd, vpsravd, vpbroadcast*, vpblendd, vperm2f128,
+ * vinsertf128, vextractf128, vcvtps2ph, vinserti128, vextracti128,
+ * vperm2i128, vblendvps/pd, vpblendvb).  Capstone 4 ignores VEX.W there.
+ */
+static int vex_w1(const uint8_t *c, size_t avail, const struct dt_insn *in)
+{
+	static const uint8_t m2[] = { 0x0c, 0x0d, 0x0e, 0x0f, 0x13, 0x16, 0x18, 0x19, 0x1a,
+				      0x2c, 0x2d, 0x2e, 0x2f, 0x36, 0x46, 0x58, 0x59, 0x5a,
+				      0x78, 0x79 };
+	static const uint8_t m3[] = { 0x02, 0x04, 0x05, 0x06, 0x18, 0x19, 0x1d, 0x38, 0x39,
+				      0x46, 0x4a, 0x4b, 0x4c };
+	unsigned map, op, w;
+	(void)in;
+	if (!vex_of(c, avail, &map, &op, &w) || !w)
+		return 0;
+	if (map == 2)
+		return memchr(m2, (int)op, sizeof m2) != NULL;
+	if (map == 3)
+		return memchr(m3, (int)op, sizeof m3) != NULL;
+	return 0;
+}
+
+/* AMD FMA4 and XOP-in-VEX (0F 3A 48 49 5C-5F 68-6F 78-7F): not in the SDM, #UD on Intel. */
+static int fma4(const uint8_t *c, size_t avail, const struct dt_insn *in)
+{
+	unsigned map, op, w;
+	(void)in;
+	if (!vex_of(c, avail, &map, &op, &w) || map != 3)
+		return 0;
+	return op == 0x48 || op == 0x49 || (op >= 0x5c && op <= 0x5f) ||
+	       (op >= 0x68 && op <= 0x6f) || (op >= 0x78 && op <= 0x7f);
+}
+
+/* SDM VBROADCASTI128: VEX.256.66.0F38.W0 5A /r (memory form); Capstone 4 lacks it. */
+static int vbroadcasti128(const uint8_t *c, size_t avail, const struct dt_insn *in)
+{
+	unsigned map, op, w;
+	(void)in;
+	return vex_of(c, avail, &map, &op, &w) && map == 2 && op == 0x5a && !w;
+}
+
+/*
+ * 3DNow: Capstone 4 takes 0F 0F with suffix 0E as FEMMS (whose encoding is
+ * 0F 0E); AMD's 3DNow manual defines no suffix 0E.
+ */
+static int femms_3dnow(const uint8_t *c, size_t avail, const struct dt_insn *in)
+{
+	size_t np = npfx(c, avail);
+	(void)in;
+	return np + 1 < avail && c[np] == 0x0f && c[np + 1] == 0x0f &&
+	       !strncmp(cmp_cs_mnemonic(), "femms", 5);
+}
+
+/* VIA PadLock (0F A6 C0/C8/D0, 0F A7 C0-E8): not in the SDM, #UD on Intel. */
+static int padlock(const uint8_t *c, size_t avail, const struct dt_insn *in)
+{
+	size_t np = npfx(c, avail);
+	(void)in;
+	if (np + 2 >= avail || c[np] != 0x0f)
+		return 0;
+	uint8_t m = c[np + 2];
+	return (c[np + 1] == 0xa6 && (m == 0xc0 || m == 0xc8 || m == 0xd0)) ||
+	       (c[np + 1] == 0xa7 && m >= 0xc0 && m <= 0xe8 && (m & 7) == 0);
+}
+
+/*
+ * 62 with mod = 11: BOUND with a register operand is #UD (SDM BOUND); on
+ * AVX-512 CPUs it is the EVEX prefix, which hv does not support (AVX-512
+ * state is never enabled for the guest).  Capstone 4 decodes EVEX.
+ */
+static int evex(const uint8_t *c, size_t avail, const struct dt_insn *in)
+{
+	size_t np = npfx(c, avail);
+	(void)in;
+	return np + 1 < avail && c[np] == 0x62 && (c[np + 1] >> 6) == 3;
+}
+
 const struct cs_exception cs_exceptions[] = {
+	{ "evex-62", "SDM BOUND: #UD with a register operand (EVEX not supported)",
+	  CMP_CS_ONLY, evex },
+	{ "via-padlock", "not in the SDM: VIA PadLock 0F A6/A7 is #UD on Intel",
+	  CMP_CS_ONLY, padlock },
+	{ "vex-w1-where-w0", "SDM: #UD if VEX.W = 1 for these .W0 instructions",
+	  CMP_CS_ONLY, vex_w1 },
+	{ "amd-fma4", "not in the SDM: AMD FMA4 is #UD on Intel CPUs", CMP_CS_ONLY, fma4 },
+	{ "vbroadcasti128", "SDM VBROADCASTI128 VEX.256.66.0F38.W0 5A /r",
+	  CMP_WE_ONLY, vbroadcasti128 },
+	{ "3dnow-suffix-0e", "AMD 3DNow manual: no suffix 0E (FEMMS is 0F 0E)",
+	  CMP_CS_ONLY, femms_3dnow },
+	{ "mov-to-cs", "SDM MOV: MOV to CS is #UD", CMP_CS_ONLY, mov_to_cs },
+	{ "fence-rm-nonzero", "SDM table A-6 group 15: fences are selected by reg only",
+	  CMP_WE_ONLY, fence_rm },
 	{ "prefix-order", "SDM 2.1.1: legacy prefixes may come in any order",
 	  CMP_CS_ONLY, prefix_order },
 	{ "prefix-order", "SDM 2.1.1: legacy prefixes may come in any order",

@@ -33,6 +33,7 @@ struct cmp_result {
 void cmp_init(void);
 void cmp_one(const uint8_t *code, size_t avail, struct cmp_result *r);
 unsigned cmp_cs_len(const uint8_t *code, size_t avail);
+const char *cmp_cs_mnemonic(void);	/* of the last cmp_one/cmp_cs_len */
 
 /*
  * Known, narrow disagreements with Capstone 4, each with the SDM rule that
