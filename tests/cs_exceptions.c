@@ -121,9 +121,9 @@ static int lock_misplaced(const uint8_t *c, size_t avail, const struct dt_insn *
 	size_t np = npfx(c, avail), k = 0, nlock = 0;
 	uint8_t v[16];
 	(void)in;
-	if (np >= avail || avail < 16 || !has_prefix(c, np, 0xf0))
+	if (np >= avail || !has_prefix(c, np, 0xf0))
 		return 0;
-	for (size_t i = 0; i < 16; i++) {
+	for (size_t i = 0; i < 16 && i < avail; i++) {
 		if (i < np && c[i] == 0xf0) {
 			nlock++;
 			continue;

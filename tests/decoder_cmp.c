@@ -108,8 +108,8 @@ static int report(const char *name, const struct stats *s)
 	       s->n[CMP_WE_ONLY], s->n[CMP_CS_ONLY], s->unexcused, s->len_bad, s->n[CMP_SKIP]);
 	for (unsigned i = 0; i < cs_nexceptions; i++)
 		if (s->excused[i])
-			printf("%s:   excused %lu x %s\n", name, s->excused[i],
-			       cs_exceptions[i].name);
+			printf("%s:   excused %lu x %s (%s)\n", name, s->excused[i],
+			       cs_exceptions[i].name, kind_name[cs_exceptions[i].kind]);
 	if (s->len_bad) {
 		printf("FAIL %s: %lu length disagreements\n", name, s->len_bad);
 		return 1;
