@@ -467,8 +467,9 @@ static int decode_vex(struct cur *c, struct dt_insn *in, unsigned first)
 		in->imm_off = c->pos;
 		in->imm = c->code[c->pos++];
 	}
+	/* The direction is not tracked for VEX: conservatively both. */
 	if (in->flags & DT_F_MEM)
-		in->flags |= DT_F_MREAD;	/* (direction not tracked for VEX) */
+		in->flags |= DT_F_MREAD | DT_F_MWRITE;
 	in->len = c->pos;
 	return DT_OK;
 }
