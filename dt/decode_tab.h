@@ -112,7 +112,6 @@ struct dt_entry {
 #define A_X87	(1u << 12)
 #define A_SIMD	(1u << 13)
 #define A_SREG_R (1u << 14)	/* reads the segment register of an S/SGn operand */
-#define A_VEXONLY (1u << 15)	/* (VEX tables) */
 #define A_SEG_SHIFT 16		/* 3 bits: 0 none, 1 + dt_seg, 7 = ModRM.reg */
 #define A_SEG(s)  ((uint32_t)((s) + 1) << A_SEG_SHIFT)
 #define A_SEGREG  (7u << A_SEG_SHIFT)
@@ -121,7 +120,6 @@ struct dt_entry {
 #define A_STR_SHIFT 24		/* 3 bits: enum dt_str */
 #define A_STR(s)  ((uint32_t)(s) << A_STR_SHIFT)
 #define A_3DNOW	(1u << 27)
-#define A_NOMODRM_OK (1u << 28)	/* (unused) */
 
 #define A_CFGET(a)  (((a) >> A_CF_SHIFT) & 31)
 #define A_SEGGET(a) (((a) >> A_SEG_SHIFT) & 7)
