@@ -149,6 +149,7 @@ struct fz_seq {
 	struct fz_cpu init;	/* initial registers, EFLAGS, DS/ES/FS */
 	uint32_t mem_seed;	/* fills fz_area */
 	int ring;
+	int bug;		/* the generator broke one of its own rules */
 };
 
 /* gen.c */
@@ -158,7 +159,8 @@ struct fz_gen_cfg {
 };
 /*
  * Generates one sequence at *code (not beyond limit); returns the first
- * byte after it, or NULL when the buffer is too small.
+ * byte after it, or NULL when the buffer is too small or (seq->bug) when
+ * a unit broke the generator's own limits.
  */
 uint8_t *fz_generate(struct rng *r, const struct fz_gen_cfg *cfg, uint8_t *code,
 		     uint8_t *limit, struct fz_seq *seq);

@@ -20,6 +20,7 @@
 
 #define MAX_FIXUPS	48
 #define UNIT_MAX_BYTES	64	/* no unit is longer (checked) */
+#define SIMPLE_MAX_BYTES 28	/* nor one u_simple instruction */
 
 enum { FIX_REL8, FIX_REL32, FIX_ABS32 };
 
@@ -36,6 +37,7 @@ struct gen {
 	int cli_ok;		/* CLI/STI are legal (CPL 0, or IOPL 3) */
 	int es_null, fs_null;	/* a null selector may be in ES/FS */
 	int unit, nunits;
+	uint8_t *unit_start;	/* the current unit's first byte */
 	uint32_t *stats;
 	uint32_t data;		/* linear address of fz_area.data */
 	struct fixup fix[MAX_FIXUPS];
@@ -77,12 +79,22 @@ int rreg(struct gen *g);			/* any register */
 int setup_reg(struct gen *g, uint32_t avoid);	/* writable, not in avoid */
 /*
  * A memory operand covering `span` bytes, with `margin` bytes on both
- * sides also inside the area; may emit a set-up instruction, whose
- * register it returns in *setup (-1: none).
+ * sides also inside the area; may emit set-up instructions for address
+ * registers (never one in `avoid`); returns the mask of the registers
+ * they wrote, which must keep their values up to the access.
  */
-void pick_mem(struct gen *g, struct mem *m, int span, int margin, int flags,
-	      uint32_t avoid, int *setup);
-struct opnd pick_rm(struct gen *g, int size, int flags, uint32_t avoid);
+uint32_t pick_mem(struct gen *g, struct mem *m, int span, int margin, int flags,
+		  uint32_t avoid);
+/* A register or memory operand of `size` bytes; *written as above. */
+struct opnd pick_rm_w(struct gen *g, int size, int flags, uint32_t avoid,
+		      uint32_t *written);
+static inline struct opnd pick_rm(struct gen *g, int size, int flags,
+				  uint32_t avoid)
+{
+	uint32_t w;
+
+	return pick_rm_w(g, size, flags, avoid, &w);
+}
 uint32_t imm_for(struct gen *g, int size);
 
 /* gen.c: instructions */
