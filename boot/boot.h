@@ -59,6 +59,8 @@ int boot_relocate(uint32_t cache_size, uint32_t pool_size, const char **why);
 
 /* The boot page directory hv runs on (physical address), after relocation. */
 extern uint32_t hv_pd_phys;
+/* CR0 as the boot loader handed it over (boot/entry.S). */
+extern uint32_t boot_cr0;
 extern uint32_t hv_pd[1024];
 
 void boot_move_image(uint32_t dst_phys, uint32_t new_cr3);

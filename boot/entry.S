@@ -28,9 +28,10 @@
 	.align 4096
 boot_pd:	.skip 4096
 boot_pt:	.skip 4096
-	.globl boot_magic, boot_info
+	.globl boot_magic, boot_info, boot_cr0
 boot_magic:	.long 0
 boot_info:	.long 0
+boot_cr0:	.long 0		/* CR0 as the loader left it: the guest's too */
 
 	.section .boot.text, "ax"
 	.code32
@@ -40,6 +41,8 @@ _start:
 	cld
 	movl %eax, boot_magic
 	movl %ebx, boot_info
+	movl %cr0, %eax
+	movl %eax, boot_cr0
 
 	/* boot_pt[i] = image load address + i * 4 KiB, present, writable */
 	movl $boot_pt, %edi

@@ -65,3 +65,9 @@ trap_return:
 	popal
 	addl $8, %esp		/* vector, error code */
 	iret
+
+/* void trap_return_to(struct trapframe *tf): leave hv through tf. */
+	.globl trap_return_to
+trap_return_to:
+	movl 4(%esp), %esp
+	jmp trap_return

@@ -10,9 +10,11 @@
 #include "monitor/log.h"
 #include "monitor/panic.h"
 #include "monitor/string.h"
+#include "monitor/vcpu.h"
+#include "drivers/ioport.h"
 
 uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
-struct tss32 hv_tss __attribute__((aligned(128)));
+struct hv_tss_io hv_tss_io __attribute__((aligned(128)));
 static struct tss32 df_tss __attribute__((aligned(128)));
 static uint8_t df_stack[4096] __attribute__((aligned(16)));
 
@@ -45,11 +47,21 @@ void gdt_init(void)
 	GDT_SET(SEL_HV_DS, SEG_DESC(0, 0xFFFFF, DESC_P | DESC_DPL(0) | DESC_S |
 				    DESC_RW, DESC_G | DESC_DB));
 
-	memset(&hv_tss, 0, sizeof(hv_tss));
+	/* Translated guest code: flat ring-1 code, and %gs on the fast area. */
+	GDT_SET(SEL_R1_CS, SEG_DESC(0, 0xFFFFF, DESC_P | DESC_DPL(1) | DESC_S |
+				    DESC_CODE | DESC_RW | DESC_ACC, DESC_G | DESC_DB));
+	GDT_SET(SEL_R1_GS, SEG_DESC((uint32_t)&vcpu_fast, sizeof(vcpu_fast) - 1,
+				    DESC_P | DESC_DPL(1) | DESC_S | DESC_RW | DESC_ACC,
+				    DESC_DB));
+
+	/* The I/O bitmap follows the TSS; its last byte must be all ones. */
+	memset(&hv_tss_io, 0, sizeof(hv_tss_io));
 	hv_tss.ss0 = SEL_HV_DS;
 	hv_tss.esp0 = (uint32_t)hv_stack_top;
-	hv_tss.iomap_base = sizeof(hv_tss);	/* no bitmap yet: all ports trap at CPL>IOPL */
-	GDT_SET(SEL_HV_TSS, SEG_DESC((uint32_t)&hv_tss, sizeof(hv_tss) - 1,
+	hv_tss.iomap_base = sizeof(struct tss32);
+	io_fill_bitmap(hv_tss_io.iomap);
+	hv_tss_io.iomap_end = 0xFF;
+	GDT_SET(SEL_HV_TSS, SEG_DESC((uint32_t)&hv_tss_io, sizeof(hv_tss_io) - 1,
 				     DESC_P | SYS_TSS32_AVAIL, 0));
 
 	memset(&df_tss, 0, sizeof(df_tss));
@@ -69,6 +81,11 @@ void gdt_init(void)
 			 "movw %w0, %%fs; movw %w0, %%gs"
 			 : : "r"(SEL_HV_DS));
 	ltr(SEL_HV_TSS);
+}
+
+void gdt_refresh_iomap(void)
+{
+	io_fill_bitmap(hv_tss_io.iomap);
 }
 
 /* CR3 can change after relocation; the #DF task must use the current one. */

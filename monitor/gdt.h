@@ -11,7 +11,18 @@
 #include "monitor/x86.h"
 
 extern uint64_t gdt[];
-extern struct tss32 hv_tss;
+
+/* hv's TSS followed by the I/O permission bitmap (SDM vol. 1 18.5.2). */
+struct hv_tss_io {
+	struct tss32 t;
+	uint8_t iomap[8192];
+	uint8_t iomap_end;
+} __attribute__((packed));
+extern struct hv_tss_io hv_tss_io;
+#define hv_tss (hv_tss_io.t)
+
+/* Reloads the I/O bitmap from drivers/ioport.c's table. */
+void gdt_refresh_iomap(void);
 
 /* Loads GDTR, the segment registers and TR; installs the #DF task. */
 void gdt_init(void);

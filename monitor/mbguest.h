@@ -32,4 +32,11 @@ int mb_check(const struct boot_module *m, struct mb_image *img, char *why,
 /* The module's name for messages: its command line's first word. */
 void mb_module_name(const struct boot_module *m, char *buf, size_t size);
 
+/*
+ * Loads a checked image and builds its Multiboot information in guest
+ * memory (hv's range still mapped: call before gmem_seal).  Returns 0 and
+ * the information block's address, or -1 with the reason.
+ */
+int mb_load(const struct mb_image *img, uint32_t *mbi, char *why, size_t why_size);
+
 #endif

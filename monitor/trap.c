@@ -10,6 +10,7 @@
 #include "monitor/layout.h"
 #include "monitor/panic.h"
 #include "monitor/x86.h"
+#include "monitor/guest.h"
 
 static uint64_t idt[256] __attribute__((aligned(8)));
 extern const uint32_t trap_vector_table[256];
@@ -22,6 +23,9 @@ void idt_init(void)
 
 	for (int v = 0; v < 256; v++)
 		idt[v] = GATE_DESC(SEL_HV_CS, trap_vector_table[v], SYS_INTGATE32, 0);
+	/* Translated code at ring 1 calls hv with int $VEC_DT_EXIT. */
+	idt[VEC_DT_EXIT] = GATE_DESC(SEL_HV_CS, trap_vector_table[VEC_DT_EXIT],
+				     SYS_INTGATE32, 1);
 	/* #DF through a task gate: a fresh stack even if hv's is broken. */
 	idt[EXC_DF] = GATE_DESC(SEL_HV_DFTSS, 0, SYS_TASKGATE, 0);
 	lidt(&d);
@@ -38,6 +42,16 @@ static const char *const exc_names[32] = {
 void trap_dispatch(struct trapframe *tf)
 {
 	struct trap_expect *x = &trap_expected;
+
+	if (tf->cs & 3) {
+		guest_trap(tf);
+		return;
+	}
+	if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + 16) {
+		/* An interrupt while hv waits for one (guest HLT). */
+		host_irq(tf->vector - VEC_IRQ_BASE);
+		return;
+	}
 
 	if (x->at && x->at == tf->eip && x->vector == tf->vector) {
 		x->hit = 1;

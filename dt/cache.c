@@ -1,0 +1,356 @@
+/*
+ * The code cache: where translations live, how they are found, chained,
+ * invalidated and flushed (docs/ARCHITECTURE.md, "The code cache").
+ *
+ * The cache region (HV_CACHE_BASE, dtcache= bytes) starts with the shared
+ * routines, written once; translations are bump-allocated after them.
+ * Block, exit and pcmap records live in hv's image.  When any of these
+ * runs out, everything is flushed at once (dt_flush): the guest never holds
+ * a cache address (CALL pushes guest addresses, interrupts and faults are
+ * reported with guest EIPs), so a flush is invisible to it.
+ *
+ * Blocks are found by guest EIP through a chained hash table; the inline
+ * indirect-branch table (vcpu_fast.ibtc) is a direct-mapped cache of it
+ * that translated code reads without leaving ring 1.
+ */
+#include "dt/cache.h"
+
+#include "monitor/layout.h"
+#include "monitor/log.h"
+#include "monitor/panic.h"
+#include "monitor/string.h"
+#include "monitor/vcpu.h"
+#include "monitor/x86.h"
+
+struct dt_stats dt_stats;
+uint32_t dt_flush_gen;
+uint8_t *dt_lookup_routine;
+
+static uint8_t *cache_start;	/* first byte after the shared routines */
+static uint8_t *cache_next;	/* bump pointer */
+static uint8_t *cache_end;
+
+static struct dt_block blocks[MAX_BLOCKS];
+static struct dt_exit exits[MAX_EXITS];
+static struct dt_pc pcs[MAX_PCS];
+static uint32_t nblocks, nexits, npcs;
+
+#define HASH_BUCKETS 16384
+static struct dt_block *hash[HASH_BUCKETS];
+
+/* The shared lookup's miss exit, and where empty ibtc entries lead. */
+static struct dt_exit ib_miss_exit;
+static uint8_t *ib_miss_stub;
+
+static uint32_t hash_eip(uint32_t eip)
+{
+	return (eip ^ (eip >> 14)) & (HASH_BUCKETS - 1);
+}
+
+void emit_exit_stub(struct emit *e, struct dt_exit *x)
+{
+	x->stub = e->p;
+	emit1(e, 0xCD);			/* int imm8 */
+	emit1(e, VEC_DT_EXIT);
+	emit4(e, (uint32_t)x);
+}
+
+/* gs-relative operand bytes: 65 <op> <modrm disp32> */
+static void emit_gs_rm(struct emit *e, uint8_t op, uint8_t reg, uint32_t off)
+{
+	emit1(e, 0x65);
+	emit1(e, op);
+	emit1(e, (uint8_t)(reg << 3 | 5));	/* mod 00, rm 101: disp32 */
+	emit4(e, off);
+}
+
+/*
+ * The shared indirect-branch lookup.  Entered with the guest target in eax
+ * and the guest's eax and ecx saved in s_eax/s_ecx.  It must not change
+ * EFLAGS (the guest's flags are live), so the comparison is done with
+ * not/lea/jecxz: ecx = ~key + 1 + target = target - key.
+ */
+static void emit_shared(struct emit *e)
+{
+	uint8_t *jecxz_rel;
+
+	dt_lookup_routine = e->p;
+	emit1(e, 0x65); emit1(e, 0xA3); emit4(e, VF_S_GUEST);	/* mov %eax,%gs:s_guest */
+	emit1(e, 0x0F); emit1(e, 0xB7); emit1(e, 0xC8);		/* movzwl %ax,%ecx */
+	emit1(e, 0x65); emit1(e, 0x8B); emit1(e, 0x0C); emit1(e, 0xCD);
+	emit4(e, VF_IBTC);					/* mov ibtc(,%ecx,8),%ecx */
+	emit1(e, 0xF7); emit1(e, 0xD1);				/* not %ecx */
+	emit1(e, 0x8D); emit1(e, 0x4C); emit1(e, 0x01); emit1(e, 0x01); /* lea 1(%ecx,%eax),%ecx */
+	emit1(e, 0xE3); jecxz_rel = e->p; emit1(e, 0);		/* jecxz hit */
+	/* miss: restore the guest's registers and exit */
+	emit_gs_rm(e, 0x8B, 1, VF_S_ECX);			/* mov %gs:s_ecx,%ecx */
+	emit1(e, 0x65); emit1(e, 0xA1); emit4(e, VF_S_EAX);	/* mov %gs:s_eax,%eax */
+	ib_miss_exit.kind = DTX_IND;
+	emit_exit_stub(e, &ib_miss_exit);
+	*jecxz_rel = (uint8_t)(e->p - (jecxz_rel + 1));
+	/* hit: */
+	emit1(e, 0x0F); emit1(e, 0xB7); emit1(e, 0xC8);		/* movzwl %ax,%ecx */
+	emit1(e, 0x65); emit1(e, 0x8B); emit1(e, 0x0C); emit1(e, 0xCD);
+	emit4(e, VF_IBTC + 4);					/* mov ibtc+4(,%ecx,8),%ecx */
+	emit_gs_rm(e, 0x89, 1, VF_S_TARGET);			/* mov %ecx,%gs:s_target */
+	emit_gs_rm(e, 0x8B, 1, VF_S_ECX);			/* mov %gs:s_ecx,%ecx */
+	emit1(e, 0x65); emit1(e, 0xA1); emit4(e, VF_S_EAX);	/* mov %gs:s_eax,%eax */
+	emit_gs_rm(e, 0xFF, 4, VF_S_TARGET);			/* jmp *%gs:s_target */
+	/* Where empty table entries lead: s_guest holds the target. */
+	ib_miss_stub = e->p;
+	{
+		static struct dt_exit empty_exit = { .kind = DTX_IND };
+		emit_exit_stub(e, &empty_exit);
+	}
+}
+
+static void ibtc_clear(void)
+{
+	for (uint32_t i = 0; i < 65536; i++) {
+		vcpu_fast.ibtc[i].guest = 0;
+		vcpu_fast.ibtc[i].cache = (uint32_t)ib_miss_stub;
+	}
+}
+
+void dt_init(uint32_t cache_size)
+{
+	struct emit e = { (uint8_t *)HV_CACHE_BASE };
+
+	emit_shared(&e);
+	cache_start = (uint8_t *)(((uint32_t)e.p + 63) & ~63u);
+	cache_next = cache_start;
+	cache_end = (uint8_t *)HV_CACHE_BASE + cache_size;
+	if (cache_end - cache_start < 4 * DT_BLOCK_MAXCODE)
+		panic("code cache of %u bytes is too small", cache_size);
+	ibtc_clear();
+}
+
+void dt_flush(void)
+{
+	dt_stats.flushes++;
+	dt_flush_gen++;
+	cache_next = cache_start;
+	nblocks = nexits = npcs = 0;
+	memset(hash, 0, sizeof(hash));
+	ibtc_clear();
+	log_debug("dt", "cache flushed");
+}
+
+struct dt_block *cache_begin_block(uint32_t eip)
+{
+	struct dt_block *b;
+
+	if (cache_end - cache_next < DT_BLOCK_MAXCODE || nblocks == MAX_BLOCKS ||
+	    nexits + 2 * DT_BLOCK_INSNS + 2 > MAX_EXITS ||
+	    npcs + DT_BLOCK_INSNS > MAX_PCS)
+		dt_flush();
+	b = &blocks[nblocks++];
+	memset(b, 0, sizeof(*b));
+	b->eip = eip;
+	b->code = cache_next;
+	b->pc_first = npcs;
+	b->page[1] = ~0u;
+	return b;
+}
+
+void cache_end_block(struct dt_block *b)
+{
+	assert(b->code_len <= DT_BLOCK_MAXCODE);
+	cache_next = b->code + ((b->code_len + 15) & ~15u);
+	dt_stats.translations++;
+	dt_stats.bytes_out += b->code_len;
+	dt_stats.bytes_in += b->end - b->eip;
+}
+
+void cache_abort_block(struct dt_block *b)
+{
+	assert(b == &blocks[nblocks - 1]);
+	nblocks--;
+	npcs = b->pc_first;
+}
+
+struct dt_exit *cache_new_exit(void)
+{
+	struct dt_exit *x;
+
+	assert(nexits < MAX_EXITS);
+	x = &exits[nexits++];
+	memset(x, 0, sizeof(*x));
+	return x;
+}
+
+struct dt_pc *cache_new_pc(void)
+{
+	assert(npcs < MAX_PCS);
+	return &pcs[npcs++];
+}
+
+uint32_t cache_pc_index(void)
+{
+	return npcs;
+}
+
+struct dt_pc *cache_pc(uint32_t i)
+{
+	return &pcs[i];
+}
+
+static struct dt_block *lookup(uint32_t eip)
+{
+	for (struct dt_block *b = hash[hash_eip(eip)]; b; b = b->hash_next)
+		if (b->eip == eip && !b->dead)
+			return b;
+	return 0;
+}
+
+struct dt_block *dt_get(uint32_t eip, struct dt_fail *fail)
+{
+	struct dt_block *b;
+
+	dt_stats.lookups++;
+	b = lookup(eip);
+	if (b)
+		return b;
+	dt_stats.lookup_misses++;
+	b = cache_begin_block(eip);
+	if (dt_translate(b, 0, fail) < 0) {
+		cache_abort_block(b);
+		return 0;
+	}
+	cache_end_block(b);
+	b->hash_next = hash[hash_eip(eip)];
+	hash[hash_eip(eip)] = b;
+	return b;
+}
+
+struct dt_block *dt_get_single(uint32_t eip, struct dt_fail *fail)
+{
+	struct dt_block *b = cache_begin_block(eip);
+
+	b->transient = 1;
+	if (dt_translate(b, 1, fail) < 0) {
+		cache_abort_block(b);
+		return 0;
+	}
+	cache_end_block(b);
+	return b;
+}
+
+void dt_chain(struct dt_exit *x, struct dt_block *to)
+{
+	if (!x->patch || x->linked || to->dead || to->transient)
+		return;
+	set_rel32((uint8_t *)x->patch, to->code);
+	x->linked = to;
+	x->next_in = to->incoming;
+	to->incoming = x;
+	dt_stats.chained++;
+}
+
+void dt_ibtc_set(uint32_t eip, struct dt_block *b)
+{
+	if (b->transient)
+		return;
+	vcpu_fast.ibtc[eip & 0xFFFF].guest = eip;
+	vcpu_fast.ibtc[eip & 0xFFFF].cache = (uint32_t)b->code;
+}
+
+static void kill_block(struct dt_block *b)
+{
+	struct dt_exit *x;
+
+	b->dead = 1;
+	dt_stats.dead_blocks++;
+	/* Branches chained into it go back to their stubs. */
+	for (x = b->incoming; x; x = x->next_in) {
+		if (x->linked == b) {
+			set_rel32((uint8_t *)x->patch, x->stub);
+			x->linked = 0;
+			dt_stats.unlinked++;
+		}
+	}
+	b->incoming = 0;
+	if (vcpu_fast.ibtc[b->eip & 0xFFFF].cache == (uint32_t)b->code) {
+		vcpu_fast.ibtc[b->eip & 0xFFFF].guest = 0;
+		vcpu_fast.ibtc[b->eip & 0xFFFF].cache = (uint32_t)ib_miss_stub;
+	}
+}
+
+void dt_invalidate_page(uint32_t page)
+{
+	page &= PTE_ADDR;
+	dt_stats.invalidations++;
+	for (uint32_t i = 0; i < nblocks; i++) {
+		struct dt_block *b = &blocks[i];
+
+		if (!b->dead && (b->page[0] == page || b->page[1] == page))
+			kill_block(b);
+	}
+}
+
+struct dt_block *dt_block_at(uint32_t addr)
+{
+	uint32_t lo = 0, hi = nblocks;
+
+	/* Blocks are allocated in address order: binary search. */
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		struct dt_block *b = &blocks[mid];
+
+		if (addr < (uint32_t)b->code)
+			hi = mid;
+		else if (addr >= (uint32_t)b->code + b->code_len)
+			lo = mid + 1;
+		else
+			return b;
+	}
+	return 0;
+}
+
+int dt_guest_eip(const struct dt_block *b, uint32_t addr, uint32_t *eip, int *scratch)
+{
+	uint32_t off = addr - (uint32_t)b->code;
+	const struct dt_pc *best = 0;
+
+	for (uint32_t i = 0; i < b->npc; i++) {
+		const struct dt_pc *pc = &pcs[b->pc_first + i];
+
+		if (pc->coff > off)
+			break;
+		best = pc;
+	}
+	assert(best);
+	*eip = b->eip + best->goff;
+	*scratch = best->scratch;
+	return best->coff == off;
+}
+
+struct dt_exit *dt_stub_at(uint32_t addr)
+{
+	const uint8_t *p = (const uint8_t *)addr;
+
+	if (addr < HV_CACHE_BASE || addr + 6 > (uint32_t)cache_end ||
+	    p[0] != 0xCD || p[1] != VEC_DT_EXIT)
+		return 0;
+	return *(struct dt_exit *const *)(p + 2);
+}
+
+int dt_in_shared(uint32_t addr)
+{
+	return addr >= HV_CACHE_BASE && addr < (uint32_t)cache_start;
+}
+
+void dt_print_stats(void)
+{
+	const struct dt_stats *s = &dt_stats;
+
+	log_info("dt", "translations %u (%u guest insns, %u bytes in, %u bytes of cache)",
+		 s->translations, s->insns, s->bytes_in, s->bytes_out);
+	log_info("dt", "lookups %u, misses %u; indirect misses %u; chained %u, unlinked %u",
+		 s->lookups, s->lookup_misses, s->ib_misses, s->chained, s->unlinked);
+	log_info("dt", "flushes %u, page invalidations %u, dead blocks %u",
+		 s->flushes, s->invalidations, s->dead_blocks);
+	log_info("dt", "exits: branch %u, indirect %u, emulate %u, raise %u, step %u",
+		 s->exits[DTX_BRANCH], s->exits[DTX_IND], s->exits[DTX_EMUL],
+		 s->exits[DTX_RAISE], s->exits[DTX_STEP_END]);
+}

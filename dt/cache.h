@@ -1,0 +1,60 @@
+/*
+ * Code cache internals shared by dt/cache.c and dt/translate.c: the bump
+ * allocator over the cache region, block/exit/pcmap allocation, and the
+ * addresses of the shared routines at the start of the cache.
+ */
+#ifndef DT_CACHE_H
+#define DT_CACHE_H
+
+#include <stdint.h>
+
+#include "dt/dt.h"
+
+/* Limits of one block: a block never needs more cache than this. */
+#define DT_BLOCK_INSNS	32
+#define DT_BLOCK_MAXCODE 4096
+
+#define MAX_BLOCKS	8192
+#define MAX_EXITS	32768
+#define MAX_PCS		(MAX_BLOCKS * 8)
+
+/* The shared indirect-branch lookup (eax = guest target). */
+extern uint8_t *dt_lookup_routine;
+
+/*
+ * Starts a new block: makes sure there is room for the largest block, a
+ * block slot, exits and pcmap entries, flushing the whole cache first if
+ * not.  Returns the block with code set to the bump pointer.
+ */
+struct dt_block *cache_begin_block(uint32_t eip);
+/* Finishes the block started last: code_len bytes were used. */
+void cache_end_block(struct dt_block *b);
+/* Drops the block started last (translation failed). */
+void cache_abort_block(struct dt_block *b);
+struct dt_exit *cache_new_exit(void);
+struct dt_pc *cache_new_pc(void);
+uint32_t cache_pc_index(void);
+struct dt_pc *cache_pc(uint32_t i);
+
+/* Translation (dt/translate.c). Returns 0 or -1 with fail filled. */
+int dt_translate(struct dt_block *b, int single, struct dt_fail *fail);
+
+/* Emitting bytes. */
+struct emit {
+	uint8_t *p;
+};
+static inline void emit1(struct emit *e, uint8_t v) { *e->p++ = v; }
+static inline void emit4(struct emit *e, uint32_t v)
+{
+	*(uint32_t *)e->p = v;
+	e->p += 4;
+}
+/* A jump's rel32 field at p, pointed at target. */
+static inline void set_rel32(uint8_t *p, const void *target)
+{
+	*(int32_t *)p = (int32_t)((const uint8_t *)target - (p + 4));
+}
+/* `int $VEC_DT_EXIT; .long x` */
+void emit_exit_stub(struct emit *e, struct dt_exit *x);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * The code-monitoring translator (docs/ARCHITECTURE.md, "The translator").
+ *
+ * Guest kernel code never runs as it is: dt_get() translates a basic block
+ * at a guest EIP into the code cache, where most instructions are copied
+ * 1:1, branches are rewritten to stay inside the cache, and the
+ * instructions that must not run at ring 1 become exits into hv
+ * (`int $VEC_DT_EXIT` followed by a pointer to a struct dt_exit).
+ *
+ * Translations are keyed by the guest's linear EIP and remember the guest
+ * pages they were read from; a write to such a page (dt_invalidate_page)
+ * kills them and unlinks every branch chained into them.
+ */
+#ifndef DT_DT_H
+#define DT_DT_H
+
+#include <stdint.h>
+
+/* Exit kinds (struct dt_exit.kind). */
+enum dtx_kind {
+	DTX_BRANCH,	/* direct branch to target; chainable when patch != 0 */
+	DTX_IND,	/* indirect-branch miss: target in vcpu_fast.s_guest */
+	DTX_EMUL,	/* emulate the instruction at eip (len bytes) */
+	DTX_RAISE,	/* raise exception `vector` at eip */
+	DTX_STEP_END,	/* end of a one-instruction block: go on at target */
+};
+
+#define DTX_F_CONT	0x01	/* EMUL: translation goes on after the stub */
+#define DTX_F_HLT	0x02	/* EMUL: HLT, wait for an interrupt after it */
+
+struct dt_block;
+
+struct dt_exit {
+	uint8_t kind;
+	uint8_t flags;
+	uint8_t len;		/* EMUL: instruction length */
+	uint8_t vector;		/* RAISE: exception vector */
+	uint32_t eip;		/* EMUL/RAISE: the instruction's guest EIP */
+	uint32_t target;	/* BRANCH/STEP_END: guest EIP to go on at */
+	uint8_t *stub;		/* the stub's cache address */
+	int32_t *patch;		/* BRANCH: the rel32 that jumps to the stub */
+	struct dt_block *block;	/* the block the exit belongs to (0: shared) */
+	struct dt_block *linked; /* chained to this block, if any */
+	struct dt_exit *next_in; /* next exit chained into `linked` */
+};
+
+/* One pcmap entry per guest instruction of a block. */
+struct dt_pc {
+	uint16_t coff;		/* offset of its translation in the block */
+	uint16_t goff : 13;	/* offset of the instruction from block EIP */
+	uint16_t scratch : 1;	/* expansion keeps guest eax/ecx in scratch */
+	uint16_t pad : 2;
+};
+
+struct dt_block {
+	uint32_t eip;		/* guest linear EIP of the first instruction */
+	uint32_t end;		/* guest EIP after the last instruction */
+	uint32_t page[2];	/* guest pages read (page[1]: ~0 if none) */
+	uint8_t *code;		/* cache address */
+	uint16_t body_len;	/* translated instructions; stubs follow */
+	uint16_t code_len;	/* body and stubs */
+	uint32_t pc_first;	/* pcmap entries [pc_first, pc_first + npc) */
+	uint16_t npc;
+	uint8_t dead;
+	uint8_t transient;	/* one-instruction block, never looked up */
+	struct dt_exit *incoming; /* exits chained into this block */
+	struct dt_block *hash_next;
+};
+
+/* Why a translation failed (dt_get returns 0). */
+struct dt_fail {
+	enum { DTF_NONE, DTF_FETCH_HV, DTF_FETCH_OUTSIDE, DTF_UNSUPPORTED } kind;
+	uint32_t eip;
+	uint8_t bytes[16];
+	int nbytes;
+};
+
+struct dt_stats {
+	uint32_t translations, insns, bytes_in, bytes_out;
+	uint32_t lookups, lookup_misses, ib_misses;
+	uint32_t chained, unlinked, flushes, invalidations, dead_blocks;
+	uint32_t exits[5];
+	uint32_t emulated;
+};
+extern struct dt_stats dt_stats;
+
+void dt_init(uint32_t cache_size);
+/* The live block at guest EIP, translating it if needed; 0 on failure. */
+struct dt_block *dt_get(uint32_t eip, struct dt_fail *fail);
+/* A transient block holding only the instruction at eip, then an exit. */
+struct dt_block *dt_get_single(uint32_t eip, struct dt_fail *fail);
+/* Points the exit's branch straight at the block (back-patching). */
+void dt_chain(struct dt_exit *x, struct dt_block *to);
+/* Remembers a resolved indirect target in the inline lookup table. */
+void dt_ibtc_set(uint32_t eip, struct dt_block *b);
+/* Kills every translation read from guest page `page` (an address). */
+void dt_invalidate_page(uint32_t page);
+void dt_flush(void);
+/* Bumped by every flush: cache addresses from before are stale. */
+extern uint32_t dt_flush_gen;
+
+/* The block holding a cache address, or 0 (shared code, stubs of none). */
+struct dt_block *dt_block_at(uint32_t addr);
+/*
+ * Maps a cache address inside block b to guest state: *eip is the guest
+ * instruction it belongs to; returns 1 if addr is that instruction's first
+ * byte (a clean boundary), 0 if it is inside its expansion.  *scratch says
+ * the expansion holds guest eax/ecx in the fast area's scratch slots.
+ */
+int dt_guest_eip(const struct dt_block *b, uint32_t addr, uint32_t *eip, int *scratch);
+/* The exit whose stub starts at addr, or 0. */
+struct dt_exit *dt_stub_at(uint32_t addr);
+/* Is addr inside the shared routines at the start of the cache? */
+int dt_in_shared(uint32_t addr);
+
+void dt_print_stats(void);
+
+/* Guest code bytes: provided by monitor/gmem.c. */
+/*
+ * Copies up to len guest code bytes at a linear address; returns how many
+ * could be read (it stops at the first page the guest cannot fetch from,
+ * and then sets *why to a DTF_* kind).
+ */
+int gmem_fetch(uint32_t linear, uint8_t *buf, uint32_t len, int *why);
+void gmem_protect_code(uint32_t page);
+
+#endif

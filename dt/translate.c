@@ -1,0 +1,369 @@
+/*
+ * Translating one basic block (docs/ARCHITECTURE.md, "The translator").
+ *
+ * A block runs from its EIP to the first control transfer, an instruction
+ * that must end it, the end of the guest page, or DT_BLOCK_INSNS
+ * instructions.  Per instruction, by its decoded class (dt/decode.h):
+ *
+ *   plain                copied 1:1
+ *   jcc / jmp rel        jcc/jmp rel32 to an exit stub, later back-patched
+ *                        to the target's translation (chaining)
+ *   call rel             push $guest_return; jmp rel32 (as above)
+ *   loop / jecxz         the rel8 form, bounced through two rel32 jumps
+ *   ret, jmp/call *x     save eax/ecx to the fast area, load the guest
+ *                        target into eax (call: push $guest_return), jump
+ *                        to the shared lookup (dt/cache.c)
+ *   naughty              `int $VEC_DT_EXIT; .long exit` - hv emulates it;
+ *                        most go on with the next instruction in the block
+ *   invalid              an exit that raises #UD (or #GP past 15 bytes)
+ *
+ * Example: guest `cli; add %eax,%ebx; jz L; ret` becomes
+ *   int $0xe0; .long x1        (x1: EMUL cli, goes on)
+ *   add %eax,%ebx
+ *   jz stub2                   (rel32; patched to L's block once known)
+ *   jmp stub3
+ *   stub2: int $0xe0; .long x2 (BRANCH to L)
+ *   stub3: int $0xe0; .long x3 (BRANCH to the ret)
+ * and the ret starts the next block.
+ */
+#include "dt/cache.h"
+#include "dt/decode.h"
+
+#include "monitor/layout.h"
+#include "monitor/string.h"
+#include "monitor/vcpu.h"
+#include "monitor/x86.h"
+
+/* A rel32 inside the block body that must point at an exit's stub. */
+struct fixup {
+	uint8_t *rel;
+	struct dt_exit *x;
+};
+
+struct tstate {
+	struct dt_block *b;
+	struct emit e;
+	struct fixup fix[2 * DT_BLOCK_INSNS + 2];
+	int nfix;
+	struct dt_exit *tail[2 * DT_BLOCK_INSNS + 2];	/* exits needing stubs */
+	int ntail;
+};
+
+static struct dt_exit *new_exit(struct tstate *t, int kind)
+{
+	struct dt_exit *x = cache_new_exit();
+
+	x->kind = (uint8_t)kind;
+	x->block = t->b;
+	return x;
+}
+
+/* A jump to a direct target through a BRANCH exit; op is E9 or 0F 8x. */
+static void emit_branch(struct tstate *t, uint8_t op0, int op1, uint32_t target)
+{
+	struct dt_exit *x = new_exit(t, DTX_BRANCH);
+
+	x->target = target;
+	emit1(&t->e, op0);
+	if (op1 >= 0)
+		emit1(&t->e, (uint8_t)op1);
+	x->patch = (int32_t *)t->e.p;
+	t->fix[t->nfix].rel = t->e.p;
+	t->fix[t->nfix++].x = x;
+	t->tail[t->ntail++] = x;
+	emit4(&t->e, 0);
+}
+
+/* An exit stub right here in the body. */
+static struct dt_exit *emit_inline_exit(struct tstate *t, int kind, uint32_t eip)
+{
+	struct dt_exit *x = new_exit(t, kind);
+
+	x->eip = eip;
+	emit_exit_stub(&t->e, x);
+	return x;
+}
+
+/* mov %eax,%gs:s_eax; mov %ecx,%gs:s_ecx */
+static void emit_save_scratch(struct emit *e)
+{
+	emit1(e, 0x65); emit1(e, 0xA3); emit4(e, VF_S_EAX);
+	emit1(e, 0x65); emit1(e, 0x89); emit1(e, 0x0D); emit4(e, VF_S_ECX);
+}
+
+static void emit_jmp_lookup(struct emit *e)
+{
+	emit1(e, 0xE9);
+	set_rel32(e->p, dt_lookup_routine);
+	e->p += 4;
+}
+
+/*
+ * Loads the operand of `jmp/call *r/m` into eax: the same ModRM, SIB and
+ * displacement with the reg field set to eax, as `mov r/m32,%eax`
+ * (8B /r), or `movzwl r/m16,%eax` (0F B7 /r) for a 16-bit operand.
+ */
+static void emit_load_target(struct emit *e, const uint8_t *insn, const struct dt_insn *d)
+{
+	/* Keep the segment override and address-size prefixes. */
+	if (d->prefixes & DT_P_SEG)
+		emit1(e, (uint8_t[]){ 0x26, 0x2E, 0x36, 0x3E, 0x64, 0x65 }[d->seg_override]);
+	if (d->prefixes & DT_P_ADSIZE)
+		emit1(e, 0x67);
+	if (d->opsize == 2) {
+		emit1(e, 0x0F);
+		emit1(e, 0xB7);
+	} else {
+		emit1(e, 0x8B);
+	}
+	emit1(e, d->modrm & 0xC7);	/* reg = 0 (eax) */
+	for (int i = d->modrm_off + 1; i < d->len && i < d->modrm_off + 1 + (d->has_sib ? 1 : 0) + d->mem.disp_size; i++)
+		emit1(e, insn[i]);
+}
+
+static void emit_push_imm(struct emit *e, uint32_t v, int opsize)
+{
+	if (opsize == 2) {
+		emit1(e, 0x66);
+		emit1(e, 0x68);
+		emit1(e, v & 0xFF);
+		emit1(e, (v >> 8) & 0xFF);
+	} else {
+		emit1(e, 0x68);
+		emit4(e, v);
+	}
+}
+
+/* Instructions hv emulates without ending the block. */
+static int emul_continues(const struct dt_insn *d)
+{
+	if (d->cf != DT_CF_NONE)
+		return 0;
+	/* MOV to CR0/CR3/CR4 may change how code must be translated. */
+	if (d->map == DT_MAP_0F && d->opcode == 0x22)
+		return 0;
+	/* LMSW and CLTS only touch CR0's low bits; fine. */
+	return 1;
+}
+
+/* Does the instruction have to be handled by hv rather than copied? */
+static int is_naughty(const struct dt_insn *d)
+{
+	if (d->flags & (DT_F_SENS | DT_F_GS | DT_F_WSEG))
+		return 1;
+	/* I/O runs natively; ports hv intercepts fault and are emulated. */
+	if ((d->flags & DT_F_PRIV) && !(d->flags & DT_F_IO))
+		return 1;
+	return 0;
+}
+
+/*
+ * Instructions the translator cannot handle yet: they stop the guest
+ * with a clear report rather than run wrongly.  A %gs-relative memory
+ * access (%gs is hv's while guest kernel code runs) is one.
+ */
+static int unsupported(const struct dt_insn *d)
+{
+	if ((d->flags & DT_F_GS) && !(d->flags & (DT_F_WSEG | DT_F_RSEG)))
+		return 1;
+	if ((d->cf == DT_CF_JMP_IND || d->cf == DT_CF_CALL_IND) &&
+	    (d->prefixes & DT_P_SEG) && d->seg_override == DT_GS)
+		return 1;
+	return 0;
+}
+
+static void add_pc(struct tstate *t, uint32_t eip, int scratch)
+{
+	struct dt_pc *pc = cache_new_pc();
+
+	pc->coff = (uint16_t)(t->e.p - t->b->code);
+	pc->goff = (uint16_t)(eip - t->b->eip);
+	pc->scratch = (uint16_t)scratch;
+	t->b->npc++;
+}
+
+int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
+{
+	struct tstate t = { .b = b, .e = { b->code } };
+	uint32_t eip = b->eip;
+	int ninsn = 0, end = 0;
+
+	/* A one-instruction block runs once, right after its page was
+	   unprotected for a write: it must not protect it again. */
+	b->page[0] = eip & PTE_ADDR;
+	if (!single)
+		gmem_protect_code(b->page[0]);
+	while (!end) {
+		uint8_t buf[DT_MAX_LEN];
+		struct dt_insn d;
+		int why = 0, n = gmem_fetch(eip, buf, DT_MAX_LEN, &why);
+		enum dt_status st;
+		uint32_t next;
+
+		if (n == 0) {
+			if (ninsn)
+				break;	/* end the block before the bad page */
+			fail->kind = why;
+			fail->eip = eip;
+			fail->nbytes = 0;
+			return -1;
+		}
+		st = dt_decode(buf, (size_t)n, &d);
+		if (st == DT_TRUNCATED && ninsn)
+			break;	/* let the next block start there and fault */
+		if (st == DT_OK && unsupported(&d)) {
+			if (ninsn)
+				break;	/* end the block before it */
+			fail->kind = DTF_UNSUPPORTED;
+			fail->eip = eip;
+			memcpy(fail->bytes, buf, d.len);
+			fail->nbytes = d.len;
+			return -1;
+		}
+		add_pc(&t, eip, 0);
+		ninsn++;
+		dt_stats.insns++;
+		next = eip + d.len;
+
+		if (st != DT_OK) {
+			struct dt_exit *x = emit_inline_exit(&t, DTX_RAISE, eip);
+
+			x->vector = st == DT_TOO_LONG ? EXC_GP : EXC_UD;
+			if (st == DT_TRUNCATED)
+				x->vector = EXC_GP;	/* fetch ran into memory it may not read */
+			break;
+		}
+		if ((next - 1) >> PAGE_SHIFT != eip >> PAGE_SHIFT) {
+			/* The instruction reaches into the next page. */
+			b->page[1] = (next - 1) & PTE_ADDR;
+			if (!single)
+				gmem_protect_code(b->page[1]);
+		}
+
+		switch (d.cf) {
+		case DT_CF_NONE:
+			if (is_naughty(&d)) {
+				struct dt_exit *x = emit_inline_exit(&t, DTX_EMUL, eip);
+
+				x->len = d.len;
+				if (emul_continues(&d) && !single)
+					x->flags |= DTX_F_CONT;
+				else
+					end = 1;
+			} else {
+				memcpy(t.e.p, buf, d.len);
+				t.e.p += d.len;
+			}
+			break;
+		case DT_CF_JCC:
+			/* 7x rel8 or 0F 8x rel32: the condition is the low nibble. */
+			emit_branch(&t, 0x0F, 0x80 | (d.opcode & 0x0F), dt_rel_target(&d, eip));
+			emit_branch(&t, 0xE9, -1, next);
+			end = 1;
+			break;
+		case DT_CF_JMP_REL:
+			emit_branch(&t, 0xE9, -1, dt_rel_target(&d, eip));
+			end = 1;
+			break;
+		case DT_CF_CALL_REL:
+			emit_push_imm(&t.e, next, d.opsize);
+			emit_branch(&t, 0xE9, -1, dt_rel_target(&d, eip));
+			end = 1;
+			break;
+		case DT_CF_LOOP:
+		case DT_CF_LOOPE:
+		case DT_CF_LOOPNE:
+		case DT_CF_JCXZ:
+			if (d.prefixes & DT_P_ADSIZE)
+				emit1(&t.e, 0x67);
+			emit1(&t.e, d.opcode);	/* E0-E3 */
+			emit1(&t.e, 2);		/* taken: skip the short jmp */
+			emit1(&t.e, 0xEB);
+			emit1(&t.e, 5);		/* not taken: skip the taken jmp */
+			emit_branch(&t, 0xE9, -1, dt_rel_target(&d, eip));
+			emit_branch(&t, 0xE9, -1, next);
+			end = 1;
+			break;
+		case DT_CF_RET:
+		case DT_CF_RET_IMM:
+			cache_pc(cache_pc_index() - 1)->scratch = 1;
+			emit_save_scratch(&t.e);
+			if (d.opsize == 2) {
+				/* popw %ax; movzwl %ax,%eax */
+				emit1(&t.e, 0x66); emit1(&t.e, 0x58);
+				emit1(&t.e, 0x0F); emit1(&t.e, 0xB7); emit1(&t.e, 0xC0);
+			} else {
+				emit1(&t.e, 0x58);	/* pop %eax */
+			}
+			if (d.cf == DT_CF_RET_IMM && d.imm) {
+				/* lea imm(%esp),%esp: adds without touching EFLAGS */
+				emit1(&t.e, 0x8D); emit1(&t.e, 0xA4); emit1(&t.e, 0x24);
+				emit4(&t.e, d.imm & 0xFFFF);
+			}
+			emit_jmp_lookup(&t.e);
+			end = 1;
+			break;
+		case DT_CF_JMP_IND:
+		case DT_CF_CALL_IND:
+			cache_pc(cache_pc_index() - 1)->scratch = 1;
+			emit_save_scratch(&t.e);
+			if (d.mod == 3) {
+				/* mov %reg,%eax (movzwl %reg16,%eax for 16 bits) */
+				if (d.opsize == 2) {
+					emit1(&t.e, 0x0F); emit1(&t.e, 0xB7);
+					emit1(&t.e, 0xC0 | d.rm);
+				} else {
+					emit1(&t.e, 0x8B); emit1(&t.e, 0xC0 | d.rm);
+				}
+			} else {
+				emit_load_target(&t.e, buf, &d);
+			}
+			if (d.cf == DT_CF_CALL_IND)
+				emit_push_imm(&t.e, next, d.opsize);
+			emit_jmp_lookup(&t.e);
+			end = 1;
+			break;
+		case DT_CF_UD: {
+			struct dt_exit *x = emit_inline_exit(&t, DTX_RAISE, eip);
+
+			x->vector = EXC_UD;
+			end = 1;
+			break;
+		}
+		default:
+			/* Far transfers, int/into/int3/int1, iret, hlt, sysenter...:
+			   emulated by hv. */
+			{
+				struct dt_exit *x = emit_inline_exit(&t, DTX_EMUL, eip);
+
+				x->len = d.len;
+				if (d.cf == DT_CF_HLT)
+					x->flags |= DTX_F_HLT;
+			}
+			end = 1;
+			break;
+		}
+		eip = next;
+		if (!end && (single || ninsn == DT_BLOCK_INSNS ||
+			     (eip & (PAGE_SIZE - 1)) == 0))
+			break;
+	}
+	if (!end) {
+		/* Fell off the end: go on at eip. */
+		if (single) {
+			struct dt_exit *x = emit_inline_exit(&t, DTX_STEP_END, eip);
+
+			x->target = eip;
+		} else {
+			emit_branch(&t, 0xE9, -1, eip);
+		}
+	}
+	b->end = eip;
+	b->body_len = (uint16_t)(t.e.p - b->code);
+	for (int i = 0; i < t.ntail; i++)
+		emit_exit_stub(&t.e, t.tail[i]);
+	for (int i = 0; i < t.nfix; i++)
+		set_rel32(t.fix[i].rel, t.fix[i].x->stub);
+	b->code_len = (uint16_t)(t.e.p - b->code);
+	return 0;
+}

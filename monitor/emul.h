@@ -1,0 +1,71 @@
+/*
+ * Emulating the guest instructions that cannot run at ring 1 (privileged
+ * and sensitive ones, far control transfers, segment loads, intercepted
+ * I/O), on the virtual CPU, with the checks and faults the hardware would
+ * make for the guest's own privilege level (Intel SDM vol. 2, each
+ * instruction's "Operation" and "Protected Mode Exceptions").
+ */
+#ifndef MON_EMUL_H
+#define MON_EMUL_H
+
+#include <stdint.h>
+
+#include "dt/decode.h"
+#include "monitor/trap.h"
+
+/* An exception the guest must get. */
+struct fault {
+	int vec;
+	int has_err;
+	uint32_t err;
+	uint32_t cr2;
+};
+
+static inline int raise(struct fault *f, int vec, int has_err, uint32_t err)
+{
+	f->vec = vec;
+	f->has_err = has_err;
+	f->err = err;
+	return -1;
+}
+#define RAISE_GP(f, e) raise((f), EXC_GP, 1, (e))
+#define RAISE_UD(f) raise((f), EXC_UD, 0, 0)
+
+/*
+ * Emulates the instruction at guest EIP eip.  On success returns 0 and
+ * sets *next to the guest EIP to go on at; on a guest exception returns -1
+ * with f filled in (EIP stays at the instruction: a fault), or 1 when the
+ * exception is a trap delivered after the instruction (*next set: INT n,
+ * INT3, INTO).
+ */
+int emul_insn(struct trapframe *tf, uint32_t eip, struct fault *f, uint32_t *next);
+/* Emulates an I/O instruction that faulted on an intercepted port. */
+int emul_io(struct trapframe *tf, const struct dt_insn *d, struct fault *f);
+
+/* Turns a gmem_* error into the guest's fault (or stops the guest). */
+int emul_mem_fault(int gmem_result, uint32_t la, int write, struct fault *f);
+
+/* Effective linear address of a decoded memory operand. */
+uint32_t emul_ea(struct trapframe *tf, const struct dt_insn *d);
+
+/* Guest stack (vcpu.c). */
+int vcpu_push(struct trapframe *tf, uint32_t v, int size, struct fault *f);
+int vcpu_peek(struct trapframe *tf, uint32_t off, uint32_t *v, int size, struct fault *f);
+
+/* Segments (emul_seg.c). */
+int seg_load(struct trapframe *tf, int sreg, uint16_t sel, struct fault *f);
+int seg_load_cs(struct trapframe *tf, uint16_t sel, uint32_t offset, int is_iret_or_ret,
+		struct fault *f);
+int seg_read_desc(uint16_t sel, uint64_t *desc);
+void seg_set_real(int sreg, uint16_t sel, uint64_t desc);
+int emul_far(struct trapframe *tf, const struct dt_insn *d, uint32_t eip, struct fault *f,
+	     uint32_t *next);
+int emul_iret(struct trapframe *tf, const struct dt_insn *d, struct fault *f, uint32_t *next);
+int emul_desc_query(struct trapframe *tf, const struct dt_insn *d, struct fault *f);
+int emul_lldt_ltr(struct trapframe *tf, const struct dt_insn *d, int is_ltr, struct fault *f);
+/* Sets up the guest's initial segments (Multiboot machine state). */
+void seg_init_flat(uint16_t cs, uint16_t ds);
+
+void emul_print_stats(void);
+
+#endif

@@ -1,0 +1,462 @@
+/*
+ * Segments for the guest (SDM vol. 3A 3.4-3.5 descriptors, 5.5-5.8
+ * privilege checks; vol. 2: MOV/POP to Sreg, LDS..., LAR, LSL, VERR/VERW,
+ * LLDT, LTR, JMP/CALL/RET far, IRET).
+ *
+ * The guest's GDT and LDT stay in guest memory; a segment load reads the
+ * guest's descriptor, makes the checks the CPU makes for the guest's
+ * privilege level, sets its accessed bit, and keeps a copy in the vcpu.
+ * DS, ES, FS and SS are real: the descriptor is also written, as a shadow,
+ * into the real GDT at the same index with its DPL raised to 1 (the guest
+ * kernel runs at ring 1) and its limit cut below hv's linear region, and
+ * the real register is loaded with the guest's selector (SS with RPL 1).
+ * CS and GS are virtual: translated code runs on hv's ring-1 CS and %gs
+ * reaches hv's fast area.
+ */
+#include "monitor/emul.h"
+
+#include "monitor/gdt.h"
+#include "monitor/gmem.h"
+#include "monitor/layout.h"
+#include "monitor/log.h"
+#include "monitor/panic.h"
+#include "monitor/vcpu.h"
+#include "monitor/x86.h"
+
+#define TYPE_CODE	0x8
+#define TYPE_CONFORM	0x4
+#define TYPE_RW		0x2	/* code: readable; data: writable */
+#define TYPE_EXPDOWN	0x4
+
+/* Selector error codes carry the selector without its RPL (SDM 6.13). */
+#define SEL_ERR(s) ((uint32_t)(s) & 0xFFFC)
+
+/* Address of the guest descriptor for sel; -1 if beyond the table limit. */
+static int desc_addr(uint16_t sel, uint32_t *la)
+{
+	uint32_t base, limit;
+
+	if (sel & SEL_TI) {
+		if (!vcpu.ldtr.valid)
+			return -1;
+		base = vcpu.ldtr.base;
+		limit = vcpu.ldtr.limit;
+	} else {
+		base = vcpu.gdtr.base;
+		limit = vcpu.gdtr.limit;
+	}
+	if ((uint32_t)(sel | 7) > limit)
+		return -1;
+	*la = base + (sel & ~7u);
+	return 0;
+}
+
+int seg_read_desc(uint16_t sel, uint64_t *desc)
+{
+	uint32_t la;
+	int r;
+
+	if (desc_addr(sel, &la))
+		return -1;
+	r = gmem_read(la, desc, 8);
+	if (r == GMEM_HV)
+		guest_stop(0, "guest descriptor table entry %04x lies in hv's memory (%08x)",
+			   sel, la);
+	return r ? -1 : 0;
+}
+
+/* Sets the accessed bit in the guest's descriptor, as the CPU does. */
+static void set_accessed(uint16_t sel, uint64_t *desc)
+{
+	uint32_t la;
+	uint8_t access;
+
+	if (*desc & ((uint64_t)DESC_ACC << 40))
+		return;
+	*desc |= (uint64_t)DESC_ACC << 40;
+	access = (uint8_t)(*desc >> 40);
+	if (!desc_addr(sel, &la))
+		gmem_write(la + 5, &access, 1);
+}
+
+/* The real descriptor for a guest code/data descriptor (see the top). */
+static uint64_t shadow_desc(uint64_t d)
+{
+	uint32_t attr = SEG_ATTR(d), base = desc_base(d), limit = desc_limit(d);
+	uint32_t access = attr & 0xFF, flags = (attr >> 12) & 0xF;
+	uint32_t max;
+
+	if (!ATTR_S(attr))
+		return 0;
+	if (ATTR_DPL(attr) == 0)
+		access = (access & ~DESC_DPL(3)) | DESC_DPL(1);
+	access |= DESC_ACC;
+	if (!(attr & TYPE_CODE) && (attr & TYPE_EXPDOWN))
+		return SEG_DESC(base, (uint32_t)(d & 0xFFFF) | (uint32_t)((d >> 32) & 0xF0000),
+				access, flags);	/* expand-down: left as it is */
+	if (base >= HV_BASE)
+		return SEG_DESC(0, 0, access & ~DESC_P, flags);
+	max = HV_BASE - 1 - base;
+	if (limit > max)
+		limit = max;
+	if (limit > 0xFFFFF) {
+		flags |= DESC_G;
+		limit = ((limit + 1) >> 12) - 1;
+	} else {
+		flags &= ~DESC_G;
+	}
+	return SEG_DESC(base, limit, access, flags);
+}
+
+void seg_set_real(int sreg, uint16_t sel, uint64_t desc)
+{
+	struct vseg *s = &vcpu.seg[sreg];
+
+	s->sel = sel;
+	if ((sel & 0xFFFC) == 0 && sreg != VS_CS && sreg != VS_SS) {
+		s->valid = 0;
+		s->base = 0;
+		s->limit = 0;
+		s->attr = 0;
+		return;
+	}
+	s->valid = 1;
+	s->base = desc_base(desc);
+	s->limit = desc_limit(desc);
+	s->attr = SEG_ATTR(desc);
+	if (sreg == VS_CS || sreg == VS_GS)
+		return;
+	if (sel & SEL_TI)
+		return;	/* LDT segments get no real shadow (see seg_load) */
+	if (SEL_INDEX(sel) >= HV_GDT_FIRST)
+		return;
+	gdt[SEL_INDEX(sel)] = shadow_desc(desc);
+}
+
+/*
+ * MOV/POP to Sreg, LDS & co. (SDM vol. 2, MOV "Protected mode exceptions"
+ * and the LOAD SEGMENT checks).
+ */
+int seg_load(struct trapframe *tf, int sreg, uint16_t sel, struct fault *f)
+{
+	uint64_t d;
+	uint32_t attr, type;
+	int rpl = sel & 3, dpl;
+
+	if (sreg == VS_SS) {
+		if ((sel & 0xFFFC) == 0)
+			return RAISE_GP(f, 0);
+		if (seg_read_desc(sel, &d))
+			return RAISE_GP(f, SEL_ERR(sel));
+		attr = SEG_ATTR(d);
+		type = ATTR_TYPE(attr);
+		dpl = ATTR_DPL(attr);
+		if (rpl != vcpu.cpl || dpl != vcpu.cpl || !ATTR_S(attr) ||
+		    (type & TYPE_CODE) || !(type & TYPE_RW))
+			return RAISE_GP(f, SEL_ERR(sel));
+		if (!ATTR_P(attr))
+			return raise(f, EXC_SS, 1, SEL_ERR(sel));
+	} else if ((sel & 0xFFFC) == 0) {
+		seg_set_real(sreg, sel, 0);
+		goto real;
+	} else {
+		if (seg_read_desc(sel, &d))
+			return RAISE_GP(f, SEL_ERR(sel));
+		attr = SEG_ATTR(d);
+		type = ATTR_TYPE(attr);
+		dpl = ATTR_DPL(attr);
+		if (!ATTR_S(attr) || ((type & TYPE_CODE) && !(type & TYPE_RW)))
+			return RAISE_GP(f, SEL_ERR(sel));
+		if (!((type & TYPE_CODE) && (type & TYPE_CONFORM)) &&
+		    (rpl > dpl || vcpu.cpl > dpl))
+			return RAISE_GP(f, SEL_ERR(sel));
+		if (!ATTR_P(attr))
+			return raise(f, EXC_NP, 1, SEL_ERR(sel));
+	}
+	if (sel & SEL_TI)
+		guest_stop(tf, "guest loads an LDT segment (%04x): not supported yet", sel);
+	set_accessed(sel, &d);
+	seg_set_real(sreg, sel, d);
+real:
+	switch (sreg) {
+	case VS_DS: tf->ds = sel; break;
+	case VS_ES: tf->es = sel; break;
+	case VS_FS: tf->fs = sel; break;
+	case VS_SS: tf->ss = (sel & ~3u) | 1; break;
+	default: break;	/* GS stays hv's */
+	}
+	return 0;
+}
+
+/*
+ * Loads CS for a far JMP/CALL/RET or IRET to the same privilege level
+ * (SDM vol. 3A 5.8.1-5.8.2; 6.12.1 for IRET).  Call gates, task switches
+ * and privilege changes are refused with a clear stop for now.
+ */
+int seg_load_cs(struct trapframe *tf, uint16_t sel, uint32_t offset, int is_return,
+		struct fault *f)
+{
+	uint64_t d;
+	uint32_t attr, type;
+	int rpl = sel & 3, dpl;
+
+	if ((sel & 0xFFFC) == 0)
+		return RAISE_GP(f, 0);
+	if (seg_read_desc(sel, &d))
+		return RAISE_GP(f, SEL_ERR(sel));
+	attr = SEG_ATTR(d);
+	type = ATTR_TYPE(attr);
+	dpl = ATTR_DPL(attr);
+	if (!ATTR_S(attr)) {
+		if (!is_return && (type == SYS_CALLGATE32 || type == SYS_TASKGATE ||
+				   type == SYS_TSS32_AVAIL))
+			guest_stop(tf, "far transfer through a gate or TSS (%04x): "
+				   "not supported yet", sel);
+		return RAISE_GP(f, SEL_ERR(sel));
+	}
+	if (!(type & TYPE_CODE))
+		return RAISE_GP(f, SEL_ERR(sel));
+	if (is_return) {
+		if (rpl < vcpu.cpl)
+			return RAISE_GP(f, SEL_ERR(sel));
+		if (rpl > vcpu.cpl)
+			guest_stop(tf, "return to an outer privilege level (cs %04x): "
+				   "guest user mode is not supported yet", sel);
+		if ((type & TYPE_CONFORM) ? dpl > rpl : dpl != rpl)
+			return RAISE_GP(f, SEL_ERR(sel));
+	} else if (type & TYPE_CONFORM) {
+		if (dpl > vcpu.cpl)
+			return RAISE_GP(f, SEL_ERR(sel));
+	} else if (rpl > vcpu.cpl || dpl != vcpu.cpl) {
+		return RAISE_GP(f, SEL_ERR(sel));
+	}
+	if (!ATTR_P(attr))
+		return raise(f, EXC_NP, 1, SEL_ERR(sel));
+	if (offset > desc_limit(d))
+		return RAISE_GP(f, 0);
+	if (desc_base(d) != 0 || !ATTR_DB(attr))
+		guest_stop(tf, "code segment %04x with base %08x%s: not supported yet",
+			   sel, desc_base(d), ATTR_DB(attr) ? "" : " (16-bit)");
+	set_accessed(sel, &d);
+	seg_set_real(VS_CS, (uint16_t)((sel & ~3u) | (uint32_t)vcpu.cpl), d);
+	return 0;
+}
+
+int emul_far(struct trapframe *tf, const struct dt_insn *d, uint32_t eip, struct fault *f,
+	     uint32_t *next)
+{
+	uint32_t off = 0, sel = 0, size = (uint32_t)d->opsize;
+	int is_call = d->opcode == 0x9A || (d->opcode == 0xFF && d->reg == 3);
+	struct trapframe saved = *tf;
+
+	(void)eip;
+	if (d->opcode == 0xCA || d->opcode == 0xCB) {	/* retf [imm16] */
+		if (vcpu_peek(tf, 0, &off, (int)size, f) ||
+		    vcpu_peek(tf, size, &sel, 2, f))
+			return -1;
+		if (seg_load_cs(tf, (uint16_t)sel, off, 1, f))
+			return -1;
+		tf->esp += 2 * size + (d->opcode == 0xCA ? (d->imm & 0xFFFF) : 0);
+		*next = off;
+		return 0;
+	}
+	if (d->opcode == 0x9A || d->opcode == 0xEA) {
+		off = d->imm;
+		sel = d->imm2;
+	} else {
+		uint32_t la = emul_ea(tf, d);
+		int r;
+
+		if (d->mod == 3)
+			return RAISE_UD(f);
+		r = gmem_read(la, &off, size);
+		if (!r)
+			r = gmem_read(la + size, &sel, 2);
+		if (r)
+			return emul_mem_fault(r, la, 0, f);
+	}
+	if (size == 2)
+		off &= 0xFFFF;
+	if (is_call) {
+		uint32_t old_cs = vcpu.seg[VS_CS].sel;
+
+		/* Push the return address before loading CS; undo on a fault. */
+		if (vcpu_push(tf, old_cs, (int)size, f) ||
+		    vcpu_push(tf, *next, (int)size, f)) {
+			*tf = saved;
+			return -1;
+		}
+		if (seg_load_cs(tf, (uint16_t)sel, off, 0, f)) {
+			*tf = saved;
+			return -1;
+		}
+	} else if (seg_load_cs(tf, (uint16_t)sel, off, 0, f)) {
+		return -1;
+	}
+	*next = off;
+	return 0;
+}
+
+int emul_iret(struct trapframe *tf, const struct dt_insn *d, struct fault *f, uint32_t *next)
+{
+	uint32_t eip, cs, fl, mask;
+
+	if (d->opsize != 4)
+		guest_stop(tf, "16-bit IRET: not supported yet");
+	if (tf->eflags & FL_NT)
+		guest_stop(tf, "IRET with NT set (task return): not supported yet");
+	if (vcpu_peek(tf, 0, &eip, 4, f) || vcpu_peek(tf, 4, &cs, 4, f) ||
+	    vcpu_peek(tf, 8, &fl, 4, f))
+		return -1;
+	if (fl & FL_VM)
+		guest_stop(tf, "IRET to virtual-8086 mode: not supported");
+	if (seg_load_cs(tf, (uint16_t)cs, eip, 1, f))
+		return -1;
+	tf->esp += 12;
+	/* CPL 0: all flags but VIF, VIP, VM may change; RF too (SDM IRET). */
+	mask = FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_TF | FL_IF | FL_DF |
+	       FL_OF | FL_IOPL_MASK | FL_NT | FL_AC | FL_ID;
+	vcpu_write_eflags(tf, fl, mask);
+	*next = eip;
+	return 0;
+}
+
+/*
+ * LAR, LSL, VERR, VERW: ZF=1 and a result if the descriptor passes the
+ * instruction's type and privilege checks at the guest's CPL, ZF=0
+ * otherwise (SDM vol. 2, each instruction).
+ */
+int emul_desc_query(struct trapframe *tf, const struct dt_insn *d, struct fault *f)
+{
+	uint32_t sel = 0, attr, type;
+	uint64_t desc;
+	int ok = 0, dpl, rpl;
+
+	if (d->mod == 3) {
+		sel = *tf_gpr(tf, d->rm) & 0xFFFF;
+	} else {
+		uint32_t la = emul_ea(tf, d);
+		int r = gmem_read(la, &sel, 2);
+
+		if (r)
+			return emul_mem_fault(r, la, 0, f);
+	}
+	rpl = sel & 3;
+	if ((sel & 0xFFFC) == 0 || seg_read_desc((uint16_t)sel, &desc))
+		goto done;
+	attr = SEG_ATTR(desc);
+	type = ATTR_TYPE(attr);
+	dpl = ATTR_DPL(attr);
+	if (d->map == DT_MAP_0F && (d->opcode == 0x02 || d->opcode == 0x03)) {
+		int is_lar = d->opcode == 0x02;
+
+		if (!ATTR_S(attr)) {
+			/* Valid system types: LAR 1 2 3 4 5 9 B C; LSL 1 2 3 9 B. */
+			static const uint16_t lar_ok = 0x1A3E, lsl_ok = 0x0A0E;
+
+			if (!(((is_lar ? lar_ok : lsl_ok) >> type) & 1))
+				goto done;
+		}
+		if (!(ATTR_S(attr) && (type & TYPE_CODE) && (type & TYPE_CONFORM)) &&
+		    (dpl < vcpu.cpl || dpl < rpl))
+			goto done;
+		ok = 1;
+		if (is_lar) {
+			uint32_t v = (uint32_t)(desc >> 32) & 0x00F0FF00;
+
+			if (d->opsize == 2)
+				*tf_gpr(tf, d->reg) = (*tf_gpr(tf, d->reg) & 0xFFFF0000) |
+						      (v & 0xFFFF);
+			else
+				*tf_gpr(tf, d->reg) = v;
+		} else {
+			uint32_t v = desc_limit(desc);
+
+			if (d->opsize == 2)
+				*tf_gpr(tf, d->reg) = (*tf_gpr(tf, d->reg) & 0xFFFF0000) |
+						      (v & 0xFFFF);
+			else
+				*tf_gpr(tf, d->reg) = v;
+		}
+	} else {
+		int is_verw = d->reg == 5;
+
+		if (!ATTR_S(attr))
+			goto done;
+		if (!((type & TYPE_CODE) && (type & TYPE_CONFORM)) &&
+		    (dpl < vcpu.cpl || dpl < rpl))
+			goto done;
+		if (is_verw)
+			ok = !(type & TYPE_CODE) && (type & TYPE_RW);
+		else
+			ok = !(type & TYPE_CODE) || (type & TYPE_RW);
+	}
+done:
+	if (ok)
+		tf->eflags |= FL_ZF;
+	else
+		tf->eflags &= ~FL_ZF;
+	return 0;
+}
+
+int emul_lldt_ltr(struct trapframe *tf, const struct dt_insn *d, int is_ltr, struct fault *f)
+{
+	uint32_t sel = 0;
+	uint64_t desc;
+	uint32_t attr;
+	struct vseg *s = is_ltr ? &vcpu.tr : &vcpu.ldtr;
+
+	if (d->mod == 3) {
+		sel = *tf_gpr(tf, d->rm) & 0xFFFF;
+	} else {
+		uint32_t la = emul_ea(tf, d);
+		int r = gmem_read(la, &sel, 2);
+
+		if (r)
+			return emul_mem_fault(r, la, 0, f);
+	}
+	if ((sel & 0xFFFC) == 0) {
+		if (is_ltr)
+			return RAISE_GP(f, 0);
+		s->sel = (uint16_t)sel;
+		s->valid = 0;
+		return 0;
+	}
+	if (sel & SEL_TI)
+		return RAISE_GP(f, SEL_ERR(sel));
+	if (seg_read_desc((uint16_t)sel, &desc))
+		return RAISE_GP(f, SEL_ERR(sel));
+	attr = SEG_ATTR(desc);
+	if (ATTR_S(attr) || ATTR_TYPE(attr) != (is_ltr ? SYS_TSS32_AVAIL : SYS_LDT))
+		return RAISE_GP(f, SEL_ERR(sel));
+	if (!ATTR_P(attr))
+		return raise(f, EXC_NP, 1, SEL_ERR(sel));
+	if (is_ltr) {
+		/* Mark the guest's TSS descriptor busy, as LTR does. */
+		uint32_t la;
+		uint8_t access = (uint8_t)(desc >> 40) | 0x2;
+
+		if (!desc_addr((uint16_t)sel, &la))
+			gmem_write(la + 5, &access, 1);
+		desc |= (uint64_t)0x2 << 40;
+	}
+	s->sel = (uint16_t)sel;
+	s->base = desc_base(desc);
+	s->limit = desc_limit(desc);
+	s->attr = SEG_ATTR(desc);
+	s->valid = 1;
+	return 0;
+}
+
+void seg_init_flat(uint16_t cs, uint16_t ds)
+{
+	uint64_t code = SEG_DESC(0, 0xFFFFF, DESC_P | DESC_S | DESC_CODE | DESC_RW | DESC_ACC,
+				 DESC_G | DESC_DB);
+	uint64_t data = SEG_DESC(0, 0xFFFFF, DESC_P | DESC_S | DESC_RW | DESC_ACC,
+				 DESC_G | DESC_DB);
+
+	seg_set_real(VS_CS, cs, code);
+	for (int s = 0; s < VS_COUNT; s++)
+		if (s != VS_CS)
+			seg_set_real(s, ds, data);
+}

@@ -1,0 +1,348 @@
+/*
+ * Running the guest: every trap from translated guest code comes here
+ * (docs/ARCHITECTURE.md, "Traps from the guest").
+ *
+ *  - exits (int $VEC_DT_EXIT from the cache): branch to translate and
+ *    chain, indirect-branch miss, instruction to emulate, exception to
+ *    raise, end of a one-instruction block;
+ *  - hardware interrupts: queued for the guest and delivered at the next
+ *    clean guest-instruction boundary where its IF allows;
+ *  - #DB from hv's own single-stepping towards such a boundary;
+ *  - exceptions raised by translated code: mapped back to the guest EIP
+ *    (with the scratch registers restored), then handled by hv (a write to
+ *    a code page, an intercepted port) or reflected to the guest.
+ *
+ * Every path ends in resume(): the guest goes on at a guest EIP, through
+ * its translation, after any interrupt it can take now.
+ */
+#include "monitor/guest.h"
+
+#include "boot/boot.h"
+#include "drivers/ioport.h"
+#include "dt/dt.h"
+#include "monitor/emul.h"
+#include "monitor/gmem.h"
+#include "monitor/intr.h"
+#include "monitor/layout.h"
+#include "monitor/log.h"
+#include "monitor/panic.h"
+#include "monitor/vcpu.h"
+#include "monitor/x86.h"
+
+static struct {
+	uint32_t exits, irqs, steps, faults[32], smc_writes, io_emulated;
+} stats;
+
+void trap_return_to(struct trapframe *tf) __attribute__((noreturn));
+
+void host_irq(int irq)
+{
+	stats.irqs++;
+	irq_queue(pic_guest_vector(irq));
+}
+
+static void translate_failed(struct trapframe *tf, const struct dt_fail *fail)
+{
+	switch (fail->kind) {
+	case DTF_FETCH_HV:
+		guest_stop(tf, "guest executes hv's memory at %08x", fail->eip);
+	case DTF_FETCH_OUTSIDE:
+		guest_stop(tf, "guest jumped into hv's linear region (%08x)", fail->eip);
+	default:
+		guest_stop(tf, "instruction at %08x not supported yet "
+			   "(%02x %02x %02x %02x %02x %02x)", fail->eip, fail->bytes[0],
+			   fail->bytes[1], fail->bytes[2], fail->bytes[3], fail->bytes[4],
+			   fail->bytes[5]);
+	}
+}
+
+/*
+ * Goes on at guest EIP eip: at cache address addr if given (the guest is
+ * there already), else at eip's translation.  Pending interrupts the
+ * guest can take are delivered first; if only an interrupt shadow holds
+ * them back, hv steps the guest past it.
+ */
+static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
+{
+	int blocked = 0;
+
+	if (vcpu.shadow == 1) {
+		if (eip == vcpu.shadow_eip) {
+			vcpu.shadow = 2;	/* ends at the next trap */
+			blocked = 1;
+		} else {
+			vcpu.shadow = 0;
+		}
+	}
+	while (!blocked && vcpu.irq_count && (vcpu.vflags & FL_IF)) {
+		struct fault f;
+
+		vcpu.eip = eip;
+		intr_deliver(tf, irq_take(), INTR_EXT, 0, 0, eip, &f);
+		eip = vcpu.eip;
+		addr = 0;
+	}
+	vcpu.stepping = blocked && vcpu.irq_count && (vcpu.vflags & FL_IF);
+	vcpu.eip = eip;
+	if (!addr) {
+		struct dt_fail fail;
+		struct dt_block *b = dt_get(eip, &fail);
+
+		if (!b)
+			translate_failed(tf, &fail);
+		addr = (uint32_t)b->code;
+	}
+	tf->eip = addr;
+	tf->cs = SEL_R1_CS;
+	tf->eflags = (tf->eflags | FL_IF | FL_FIXED) & ~(FL_TF | FL_IOPL_MASK | FL_VM | FL_RF);
+	if (vcpu.stepping)
+		tf->eflags |= FL_TF;
+}
+
+/* Reflects exception f, raised by the instruction at eip, to the guest. */
+static void reflect(struct trapframe *tf, uint32_t eip, const struct fault *f)
+{
+	struct fault nf;
+
+	if (f->vec < 32)
+		stats.faults[f->vec]++;
+	vcpu.eip = eip;
+	if (f->vec == EXC_PF)
+		vcpu.cr2 = f->cr2;
+	intr_deliver(tf, f->vec, INTR_EXC, f->has_err, f->err, eip, &nf);
+	resume(tf, vcpu.eip, 0);
+}
+
+static void wait_for_interrupt(struct trapframe *tf)
+{
+	if (!(vcpu.vflags & FL_IF))
+		guest_stop(tf, "guest halted with interrupts disabled");
+	while (!vcpu.irq_count)
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+static void do_exit(struct trapframe *tf)
+{
+	struct dt_exit *x = *(struct dt_exit **)tf->eip;
+	uint32_t gen = dt_flush_gen, next;
+	struct dt_block *b;
+	struct dt_fail fail;
+	struct fault f;
+	int r;
+
+	if (dt_stub_at(tf->eip - 2) != x)
+		panic_tf(tf, "exit from %08x without an exit stub", tf->eip - 2);
+	stats.exits++;
+	dt_stats.exits[x->kind]++;
+	switch (x->kind) {
+	case DTX_BRANCH:
+		vcpu.eip = x->target;
+		if (!(b = dt_get(x->target, &fail)))
+			translate_failed(tf, &fail);
+		if (gen == dt_flush_gen && x->block && !x->block->dead && !x->block->transient)
+			dt_chain(x, b);
+		resume(tf, x->target, (uint32_t)b->code);
+		return;
+	case DTX_IND:
+		dt_stats.ib_misses++;
+		vcpu.eip = vcpu_fast.s_guest;
+		if (!(b = dt_get(vcpu_fast.s_guest, &fail)))
+			translate_failed(tf, &fail);
+		dt_ibtc_set(vcpu_fast.s_guest, b);
+		resume(tf, vcpu_fast.s_guest, (uint32_t)b->code);
+		return;
+	case DTX_STEP_END:
+		resume(tf, x->target, 0);
+		return;
+	case DTX_RAISE:
+		f.vec = x->vector;
+		f.has_err = EXC_HAS_ERRCODE(x->vector);
+		f.err = 0;
+		reflect(tf, x->eip, &f);
+		return;
+	case DTX_EMUL:
+		vcpu.eip = x->eip;
+		r = emul_insn(tf, x->eip, &f, &next);
+		if (r < 0) {
+			reflect(tf, x->eip, &f);
+			return;
+		}
+		if (r > 0) {	/* INT n & co: delivered, vcpu.eip is the handler */
+			resume(tf, vcpu.eip, 0);
+			return;
+		}
+		if (x->flags & DTX_F_HLT)
+			wait_for_interrupt(tf);
+		if ((x->flags & DTX_F_CONT) && next == x->eip + x->len && gen == dt_flush_gen &&
+		    !x->block->dead)
+			resume(tf, next, (uint32_t)x->stub + 6);
+		else
+			resume(tf, next, 0);
+		return;
+	}
+	panic_tf(tf, "exit of unknown kind %d", x->kind);
+}
+
+/*
+ * Where the guest is when an interrupt or a step stopped it at cache
+ * address addr: returns 1 and the guest EIP at a clean boundary.
+ */
+static int clean_point(struct trapframe *tf, uint32_t addr, uint32_t *eip)
+{
+	struct dt_exit *x = dt_stub_at(addr);
+	struct dt_block *b;
+	int scratch;
+
+	(void)tf;
+	if (x) {
+		switch (x->kind) {
+		case DTX_BRANCH:
+		case DTX_STEP_END:
+			*eip = x->target;
+			return 1;
+		case DTX_IND:
+			*eip = vcpu_fast.s_guest;
+			return 1;
+		default:
+			*eip = x->eip;
+			return 1;
+		}
+	}
+	b = dt_block_at(addr);
+	if (!b || addr >= (uint32_t)b->code + b->body_len)
+		return 0;
+	return dt_guest_eip(b, addr, eip, &scratch);
+}
+
+/* A hardware interrupt or an hv step stopped translated code. */
+static void at_async(struct trapframe *tf)
+{
+	uint32_t eip;
+
+	if (clean_point(tf, tf->eip, &eip)) {
+		resume(tf, eip, tf->eip);
+		return;
+	}
+	/* Inside an expansion: step on to a clean boundary first. */
+	vcpu.stepping = vcpu.irq_count && (vcpu.vflags & FL_IF);
+	tf->eflags &= ~FL_TF;
+	if (vcpu.stepping) {
+		stats.steps++;
+		tf->eflags |= FL_TF;
+	}
+}
+
+/* An exception raised by translated code: the guest EIP it belongs to. */
+static uint32_t fault_eip(struct trapframe *tf)
+{
+	struct dt_block *b = dt_block_at(tf->eip);
+	uint32_t eip;
+	int scratch;
+
+	if (!b || tf->eip >= (uint32_t)b->code + b->body_len)
+		panic_tf(tf, "exception %u at cache address %08x outside any translation",
+			 tf->vector, tf->eip);
+	if (!dt_guest_eip(b, tf->eip, &eip, &scratch) && scratch) {
+		tf->eax = vcpu_fast.s_eax;
+		tf->ecx = vcpu_fast.s_ecx;
+	}
+	return eip;
+}
+
+static void do_fault(struct trapframe *tf)
+{
+	uint32_t eip = fault_eip(tf), cr2;
+	struct fault f = { (int)tf->vector, EXC_HAS_ERRCODE(tf->vector), tf->errcode, 0 };
+
+	vcpu.eip = eip;
+	if (tf->vector == EXC_PF) {
+		cr2 = read_cr2();
+		if ((tf->errcode & (PFEC_P | PFEC_W)) == (PFEC_P | PFEC_W) && cr2 < HV_BASE &&
+		    gmem_code_write(cr2)) {
+			/* A write to a page with translations (self-modifying
+			   code): they are gone; run the writer on its own. */
+			struct dt_fail fail;
+			struct dt_block *b;
+
+			stats.smc_writes++;
+			if (!(b = dt_get_single(eip, &fail)))
+				translate_failed(tf, &fail);
+			tf->eip = (uint32_t)b->code;
+			tf->eflags &= ~FL_TF;
+			return;
+		}
+		if (cr2 >= HV_BASE || gmem_is_hv(cr2, 1))
+			guest_stop(tf, "guest touched hv's memory at %08x (#PF error %x)", cr2,
+				   tf->errcode);
+		guest_stop(tf, "unexpected page fault at %08x (error %x) with guest paging off",
+			   cr2, tf->errcode);
+	}
+	if (tf->vector == EXC_GP) {
+		uint8_t buf[DT_MAX_LEN];
+		struct dt_insn d;
+		int why, n = gmem_fetch(eip, buf, DT_MAX_LEN, &why);
+
+		if (n > 0 && dt_decode(buf, (size_t)n, &d) == DT_OK && (d.flags & DT_F_IO)) {
+			int r = emul_io(tf, &d, &f);
+
+			if (r == 0) {
+				stats.io_emulated++;
+				resume(tf, eip + d.len, 0);
+				return;
+			}
+			if (r < 0) {
+				reflect(tf, eip, &f);
+				return;
+			}
+		}
+	}
+	reflect(tf, eip, &f);
+}
+
+void guest_trap(struct trapframe *tf)
+{
+	if (vcpu.shadow == 2)
+		vcpu.shadow = 0;	/* the shadowed instruction has run */
+	if (tf->vector == VEC_DT_EXIT) {
+		do_exit(tf);
+	} else if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + 16) {
+		host_irq((int)tf->vector - VEC_IRQ_BASE);
+		at_async(tf);
+	} else if (tf->vector == EXC_DB && vcpu.stepping) {
+		stats.steps++;
+		at_async(tf);
+	} else if (tf->vector < 32) {
+		do_fault(tf);
+	} else {
+		panic_tf(tf, "unexpected vector %u from guest code", tf->vector);
+	}
+}
+
+void guest_print_stats(void)
+{
+	log_info("guest", "traps: exits %u, interrupts %u, steps %u, smc writes %u, "
+		 "emulated i/o %u", stats.exits, stats.irqs, stats.steps, stats.smc_writes,
+		 stats.io_emulated);
+	for (int v = 0; v < 32; v++)
+		if (stats.faults[v])
+			log_info("guest", "  exceptions reflected, vector %d: %u", v,
+				 stats.faults[v]);
+}
+
+void guest_start(uint32_t entry, uint32_t eax, uint32_t ebx)
+{
+	static struct trapframe *tf;
+
+	tf = (struct trapframe *)((uint32_t)hv_stack_top - sizeof(*tf));
+	*tf = (struct trapframe){ 0 };
+	tf->eax = eax;
+	tf->ebx = ebx;
+	tf->esp = GUEST_INITIAL_ESP;
+	tf->ds = tf->es = tf->fs = vcpu.seg[VS_DS].sel;
+	tf->ss = vcpu.seg[VS_SS].sel | 1;
+	tf->gs = SEL_R1_GS;
+	tf->eflags = FL_FIXED;
+	resume(tf, entry, 0);
+	log_info("guest", "starting the guest at %08x", entry);
+	trap_return_to(tf);
+}

@@ -1,0 +1,114 @@
+/*
+ * Virtual CPU state helpers: register access in the trap frame, the
+ * guest's view of EFLAGS, pushes and pops on the guest's stack, and
+ * stopping a misbehaving guest (see vcpu.h).
+ */
+#include "monitor/vcpu.h"
+
+#include <stdarg.h>
+
+#include "dt/dt.h"
+#include "monitor/emul.h"
+#include "monitor/gmem.h"
+#include "monitor/log.h"
+#include "monitor/panic.h"
+#include "monitor/x86.h"
+
+struct vcpu vcpu;
+struct vcpu_fast vcpu_fast __attribute__((aligned(PAGE_SIZE)));
+
+_Static_assert(__builtin_offsetof(struct vcpu_fast, s_eax) == VF_S_EAX, "fast area");
+_Static_assert(__builtin_offsetof(struct vcpu_fast, s_ecx) == VF_S_ECX, "fast area");
+_Static_assert(__builtin_offsetof(struct vcpu_fast, s_target) == VF_S_TARGET, "fast area");
+_Static_assert(__builtin_offsetof(struct vcpu_fast, s_guest) == VF_S_GUEST, "fast area");
+_Static_assert(__builtin_offsetof(struct vcpu_fast, ibtc) == VF_IBTC, "fast area");
+
+uint32_t *tf_gpr(struct trapframe *tf, int n)
+{
+	switch (n & 7) {
+	case 0: return &tf->eax;
+	case 1: return &tf->ecx;
+	case 2: return &tf->edx;
+	case 3: return &tf->ebx;
+	case 4: return &tf->esp;	/* guest traps always push esp */
+	case 5: return &tf->ebp;
+	case 6: return &tf->esi;
+	default: return &tf->edi;
+	}
+}
+
+uint32_t vcpu_read_eflags(const struct trapframe *tf)
+{
+	return (tf->eflags & FL_REAL_GUEST) | (vcpu.vflags & (FL_IF | FL_IOPL_MASK | FL_TF)) |
+	       FL_FIXED;
+}
+
+void vcpu_write_eflags(struct trapframe *tf, uint32_t value, uint32_t mask)
+{
+	uint32_t real = mask & FL_REAL_GUEST, virt = mask & (FL_IF | FL_IOPL_MASK | FL_TF);
+
+	tf->eflags = (tf->eflags & ~real) | (value & real);
+	vcpu.vflags = (vcpu.vflags & ~virt) | (value & virt);
+}
+
+/* Linear address of the guest stack slot at esp + off. */
+static uint32_t stack_la(const struct trapframe *tf, uint32_t off)
+{
+	uint32_t sp = tf->esp + off;
+
+	if (!ATTR_DB(vcpu.seg[VS_SS].attr))
+		sp &= 0xFFFF;
+	return vcpu.seg[VS_SS].base + sp;
+}
+
+int vcpu_push(struct trapframe *tf, uint32_t v, int size, struct fault *f)
+{
+	uint32_t la = stack_la(tf, -(uint32_t)size);
+	int r = gmem_write(la, &v, (uint32_t)size);
+
+	if (r)
+		return emul_mem_fault(r, la, 1, f);
+	tf->esp -= (uint32_t)size;
+	return 0;
+}
+
+int vcpu_peek(struct trapframe *tf, uint32_t off, uint32_t *v, int size, struct fault *f)
+{
+	uint32_t la = stack_la(tf, off);
+	int r;
+
+	*v = 0;
+	r = gmem_read(la, v, (uint32_t)size);
+	if (r)
+		return emul_mem_fault(r, la, 0, f);
+	return 0;
+}
+
+void guest_stop(struct trapframe *tf, const char *fmt, ...)
+{
+	va_list ap;
+
+	kprintf("hv: guest: stopped: ");
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+	kprintf(" (guest eip %08x)\n", vcpu.eip);
+	if (tf) {
+		uint32_t ef = vcpu_read_eflags(tf);
+
+		kprintf("  eax=%08x ebx=%08x ecx=%08x edx=%08x\n", tf->eax, tf->ebx,
+			tf->ecx, tf->edx);
+		kprintf("  esi=%08x edi=%08x ebp=%08x esp=%08x eflags=%08x\n",
+			tf->esi, tf->edi, tf->ebp, tf->esp, ef);
+		kprintf("  cs=%04x ds=%04x es=%04x fs=%04x gs=%04x ss=%04x cpl=%d\n",
+			vcpu.seg[VS_CS].sel, vcpu.seg[VS_DS].sel, vcpu.seg[VS_ES].sel,
+			vcpu.seg[VS_FS].sel, vcpu.seg[VS_GS].sel, vcpu.seg[VS_SS].sel,
+			vcpu.cpl);
+		kprintf("  cr0=%08x cr2=%08x cr3=%08x cr4=%08x\n", vcpu.cr0, vcpu.cr2,
+			vcpu.cr3, vcpu.cr4);
+	}
+	vcpu.stopped = 1;
+	dt_print_stats();
+	emul_print_stats();
+	hv_exit(HV_EXIT_GUEST_STOPPED);
+}
