@@ -141,7 +141,7 @@ void emit_load_reg(struct gen *g, int reg, uint32_t v)
 	}
 }
 
-static int pick_seg(struct gen *g, int flags)
+int pick_seg(struct gen *g, int flags)
 {
 	for (;;) {
 		int s = below(g, 6);
@@ -341,24 +341,24 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = v >> 24;
 }
 
-static void patch(struct gen *g, const struct fixup *f, uint32_t to)
+void patch_field(struct gen *g, uint8_t *at, int kind, uint32_t to)
 {
 	int32_t d;
 
 	if (g->e.overflow)	/* fields may lie past the buffer's end */
 		return;
-	switch (f->kind) {
+	switch (kind) {
 	case FIX_REL8:
-		d = (int32_t)(to - ((uint32_t)f->at + 1));
+		d = (int32_t)(to - ((uint32_t)at + 1));
 		if (d < -128 || d > 127)
 			g->e.overflow = 2;
-		*f->at = (uint8_t)d;
+		*at = (uint8_t)d;
 		break;
 	case FIX_REL32:
-		put32(f->at, to - ((uint32_t)f->at + 4));
+		put32(at, to - ((uint32_t)at + 4));
 		break;
 	default:
-		put32(f->at, to);
+		put32(at, to);
 		break;
 	}
 }
@@ -375,7 +375,7 @@ static void resolve(struct gen *g, int u)
 			  here(g) + UNIT_MAX_BYTES - ((uint32_t)f->at + 1) > 127;
 
 		if (f->target <= u || far) {
-			patch(g, f, here(g));
+			patch_field(g, f->at, f->kind, here(g));
 			*f = g->fix[--g->nfix];
 		} else {
 			i++;

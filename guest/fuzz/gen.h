@@ -96,6 +96,8 @@ static inline struct opnd pick_rm(struct gen *g, int size, int flags,
 	return pick_rm_w(g, size, flags, avoid, &w);
 }
 uint32_t imm_for(struct gen *g, int size);
+/* A segment override for a memory operand (not CS when it is written). */
+int pick_seg(struct gen *g, int flags);
 
 /* gen.c: instructions */
 void insn_init(struct insn *in);
@@ -107,7 +109,11 @@ void emit(struct gen *g, struct insn *in, int size, int lock, int rep);
 void emit_load_reg(struct gen *g, int reg, uint32_t v);
 
 /* gen.c: forward control transfers */
+/* The field at `at` will get the address of the unit `skip` units after
+ * the next one (or of the epilogue). */
 void add_fixup(struct gen *g, uint8_t *at, int kind, int skip);
+/* Patches a field now (FIX_REL8/REL32: relative to its end). */
+void patch_field(struct gen *g, uint8_t *at, int kind, uint32_t to);
 uint32_t here(struct gen *g);
 
 /* ops.c */
