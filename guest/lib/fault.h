@@ -21,7 +21,8 @@
  *   (traps such as #BP and #OF, or a fault whose cause the test removed).
  *   All registers but EIP come back as they were at the fault.
  *
- * Both are one-shot: the first exception disarms them.
+ * Both are one-shot: the first exception disarms them.  TRY does not nest
+ * (one catch point at a time); TRY(user_call(fn)) catches ring-3 faults.
  */
 #ifndef GUEST_FAULT_H
 #define GUEST_FAULT_H

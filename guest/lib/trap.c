@@ -57,8 +57,8 @@ static void trap_unexpected(const struct trapframe *tf)
 	const char *name = trap_name(tf->vector);
 
 	if (name)
-		guest_abort("unexpected #%s err=0x%x eip=0x%08x cs=0x%x cr2=0x%08x",
-			    name, tf->err, tf->eip, tf->cs & 0xFFFF, trap_cr2);
+		guest_abort("unexpected #%s err=0x%x eip=0x%08x cr2=0x%08x cs=0x%x",
+			    name, tf->err, tf->eip, trap_cr2, tf->cs & 0xFFFF);
 	guest_abort("unexpected vector 0x%02x eip=0x%08x cs=0x%x", tf->vector,
 		    tf->eip, tf->cs & 0xFFFF);
 }

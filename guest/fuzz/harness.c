@@ -1,0 +1,176 @@
+/*
+ * The differential fuzzer guest's main program: reads the arguments,
+ * installs its exception gates, then generates sequences in batches into
+ * the code buffer and runs them one after another, printing one hash of
+ * the resulting architectural state per sequence.  The transcript is the
+ * oracle: natively and under hv it must be byte for byte the same.
+ * See guest/fuzz/README.md for the arguments and the output format.
+ */
+#include "guest/lib/guest.h"
+#include "guest/fuzz/fuzz.h"
+
+GUEST_NAME("fuzz");
+
+struct fz_area fz_area __attribute__((aligned(PAGE_SIZE)));
+uint8_t fz_code[FZ_CODE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+static struct fz_seq seqs[FZ_BATCH];
+static uint32_t class_stats[C_NCLASSES];
+static uint32_t vec_stats[32];
+static uint32_t n_normal, n_fail;
+
+/* Flags the hash leaves out: TF and VM are never set, RF may be set in
+ * exception frames (SDM vol. 3A 17.3.1.1) where it is of no interest. */
+#define FL_HASH_MASK	(~(uint32_t)(FL_TF | FL_RF | FL_VM))
+
+static void setup(void)
+{
+	gdt_set(FZ_GDT_UDATA2, SEG_DESC(0, FLAT_LIMIT, ACC_DATA(3), FLAT_FLAGS));
+	gdt_set(FZ_GDT_KDATA2, SEG_DESC(0, FLAT_LIMIT, ACC_DATA(0), FLAT_FLAGS));
+	for (int v = 0; v < 32; v++)
+		idt_set_gate(v, (const void *)fz_fault_stubs[v], SYS_INTGATE32,
+			     v == EXC_BP || v == EXC_OF ? 3 : 0);
+	idt_set_gate(FZ_VEC_EXIT, (const void *)fz_exit3_stub, SYS_INTGATE32, 3);
+	/* POPF and STI may set IF: no device may interrupt a sequence. */
+	pic_init();
+}
+
+static void fill_area(uint32_t seed)
+{
+	struct rng r;
+	uint32_t *w = (uint32_t *)&fz_area;
+
+	rng_seed(&r, seed);
+	for (size_t i = 0; i < sizeof(fz_area) / 4; i++)
+		w[i] = rnd(&r);
+}
+
+static uint32_t hash_bytes(uint32_t h, const void *p, size_t n)
+{
+	const uint32_t *w = p;
+
+	for (size_t i = 0; i < n / 4; i++)
+		h = hash_u32(h, w[i]);
+	return h;
+}
+
+static void seq_fail(uint32_t n, int *failed, const char *what, uint32_t v)
+{
+	if (!*failed)
+		gprintf("FAIL fuzz.%u: %s 0x%08x\n", n, what, v);
+	*failed = 1;
+}
+
+static int vector_expected(uint32_t v)
+{
+	return v == EXC_DE || v == EXC_GP || v == EXC_BP || v == EXC_OF;
+}
+
+static void run_one(uint32_t n, const struct fz_seq *s)
+{
+	struct fz_cpu *o = &fz_out;
+	uint32_t stack_lo = (uint32_t)fz_area.stack;
+	uint32_t stack_hi = stack_lo + FZ_STACK_SIZE;
+	uint32_t h = HASH_INIT;
+	int failed = 0;
+
+	fill_area(s->mem_seed);
+	fz_in = s->init;
+	memset(o, 0, sizeof(*o));
+	fz_run(s->ring);
+
+	/* The state the sequence left. */
+	h = hash_u32(h, o->kind);
+	for (int i = 0; i < 8; i++)
+		h = hash_u32(h, o->r[i]);
+	h = hash_u32(h, o->eflags & FL_HASH_MASK);
+	h = hash_u32(h, o->ds & 0xFFFF);
+	h = hash_u32(h, o->es & 0xFFFF);
+	h = hash_u32(h, o->fs & 0xFFFF);
+	h = hash_u32(h, o->gs & 0xFFFF);
+	if (o->kind == FZ_END_FAULT) {
+		h = hash_u32(h, o->vec);
+		h = hash_u32(h, o->err);
+		h = hash_u32(h, o->eip - s->start);
+		h = hash_u32(h, o->cs & 0xFFFF);
+		if (o->vec < 32)
+			vec_stats[o->vec]++;
+		if (!vector_expected(o->vec))
+			seq_fail(n, &failed, "unexpected exception", o->vec);
+		if (o->eip < s->start || o->eip > s->end)
+			seq_fail(n, &failed, "exception outside the sequence, eip", o->eip);
+		/* At CPL 0 the frame is in the scratch stack: mask its RF too. */
+		if (s->ring == 0 && o->esp - 4 >= stack_lo && o->esp <= stack_hi) {
+			uint32_t *fl = (uint32_t *)(o->esp - 4);
+
+			*fl &= FL_HASH_MASK;
+		}
+	} else {
+		n_normal++;
+	}
+	if (o->r[EBP] != s->init.r[EBP])
+		seq_fail(n, &failed, "EBP changed", o->r[EBP]);
+	if (o->r[ESP] < stack_lo || o->r[ESP] > stack_hi)
+		seq_fail(n, &failed, "ESP outside the scratch stack", o->r[ESP]);
+	h = hash_bytes(h, &fz_area, sizeof(fz_area));
+
+	if (failed)
+		n_fail++;
+	gprintf("seq %u %08x\n", n, h);
+}
+
+static void print_stats(uint32_t count)
+{
+	gprintf("stats: %u sequences, %u ended normally\n", count, n_normal);
+	for (int c = 0; c < C_NCLASSES; c++)
+		gprintf("stats: class %s %u\n", fz_class_names[c], class_stats[c]);
+	for (int v = 0; v < 32; v++)
+		if (vec_stats[v])
+			gprintf("stats: exception #%s %u\n", trap_name(v), vec_stats[v]);
+}
+
+void gmain(uint32_t magic, const struct multiboot_info *mbi)
+{
+	uint32_t seed = guest_arg_u32("seed", 1);
+	uint32_t count = guest_arg_u32("count", 1000);
+	uint32_t ring = guest_arg_u32("ring", 0);
+	int want_stats = guest_arg("stats") && guest_arg_u32("stats", 1);
+	struct fz_gen_cfg cfg = { .ring = ring == 3 ? 3 : 0, .stats = class_stats };
+	struct rng r;
+	uint32_t done = 0;
+
+	(void)magic;
+	(void)mbi;
+	if (ring != 0 && ring != 3)
+		guest_abort("ring=%u: only 0 and 3", ring);
+	setup();
+	rng_seed(&r, seed);
+	while (done < count) {
+		uint32_t n = count - done < FZ_BATCH ? count - done : FZ_BATCH;
+		uint8_t *p = fz_code;
+		uint32_t i;
+
+		/* A batch: the whole buffer is rewritten, then run. */
+		for (i = 0; i < n; i++) {
+			uint8_t *q = fz_generate(&r, &cfg, p, fz_code + FZ_CODE_SIZE,
+						 &seqs[i]);
+
+			if (seqs[i].bug)
+				guest_abort("generator: sequence %u broke a limit",
+					    done + i);
+			if (!q)
+				break;	/* buffer full: the rest next batch */
+			p = q;
+		}
+		if (i == 0)
+			guest_abort("generator: no room for a sequence");
+		for (uint32_t j = 0; j < i; j++)
+			run_one(done + j, &seqs[j]);
+		done += i;
+	}
+	if (want_stats)
+		print_stats(count);
+	gprintf("END fuzz pass=%u fail=%u\n", count - n_fail, n_fail);
+	outb(PORT_DEBUG_EXIT, n_fail ? DEBUG_EXIT_FAIL : DEBUG_EXIT_PASS);
+	halt_forever();
+}
