@@ -18,9 +18,10 @@
 #define FZ_STACK_SIZE	1024
 #define FZ_EBP_OFF	256		/* EBP = data + 256: disp8 reaches +-128 */
 #define FZ_ESP_OFF	640		/* initial ESP, +- a little, in the stack */
-#define FZ_CODE_SIZE	(256 * 1024)
 #define FZ_BATCH	256		/* sequences generated per batch */
 #define FZ_MAX_UNITS	16		/* instruction units per sequence */
+/* Room for a batch of the longest sequences (gen.h: 64-byte units). */
+#define FZ_CODE_SIZE	(FZ_BATCH * 1088)
 
 /* The vector the ring-3 epilogue raises to come back (a DPL-3 gate). */
 #define FZ_VEC_EXIT	0x81

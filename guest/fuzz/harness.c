@@ -100,8 +100,8 @@ static void run_one(uint32_t n, const struct fz_seq *s)
 		if (o->eip < s->start || o->eip > s->end)
 			seq_fail(n, &failed, "exception outside the sequence, eip", o->eip);
 		/* At CPL 0 the frame is in the scratch stack: mask its RF too. */
-		if (s->ring == 0 && o->esp - 4 >= stack_lo && o->esp <= stack_hi) {
-			uint32_t *fl = (uint32_t *)(o->esp - 4);
+		if (s->ring == 0 && o->r[ESP] - 4 >= stack_lo && o->r[ESP] <= stack_hi) {
+			uint32_t *fl = (uint32_t *)(o->r[ESP] - 4);
 
 			*fl &= FL_HASH_MASK;
 		}
