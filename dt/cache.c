@@ -25,6 +25,7 @@
 struct dt_stats dt_stats;
 uint32_t dt_flush_gen;
 uint8_t *dt_lookup_routine;
+uint8_t *dt_miss_routine;
 
 static uint8_t *cache_start;	/* first byte after the shared routines */
 static uint8_t *cache_next;	/* bump pointer */
@@ -96,6 +97,15 @@ static void emit_shared(struct emit *e)
 	emit_gs_rm(e, 0x8B, 1, VF_S_ECX);			/* mov %gs:s_ecx,%ecx */
 	emit1(e, 0x65); emit1(e, 0xA1); emit4(e, VF_S_EAX);	/* mov %gs:s_eax,%eax */
 	emit_gs_rm(e, 0xFF, 4, VF_S_TARGET);			/* jmp *%gs:s_target */
+	/* Entered like the lookup, but never hits (one-instruction blocks). */
+	dt_miss_routine = e->p;
+	emit1(e, 0x65); emit1(e, 0xA3); emit4(e, VF_S_GUEST);	/* mov %eax,%gs:s_guest */
+	emit_gs_rm(e, 0x8B, 1, VF_S_ECX);			/* mov %gs:s_ecx,%ecx */
+	emit1(e, 0x65); emit1(e, 0xA1); emit4(e, VF_S_EAX);	/* mov %gs:s_eax,%eax */
+	{
+		static struct dt_exit single_exit = { .kind = DTX_IND };
+		emit_exit_stub(e, &single_exit);
+	}
 	/* Where empty table entries lead: s_guest holds the target. */
 	ib_miss_stub = e->p;
 	{
@@ -136,7 +146,7 @@ void dt_flush(void)
 	log_debug("dt", "cache flushed");
 }
 
-struct dt_block *cache_begin_block(uint32_t eip)
+struct dt_block *cache_begin_block(uint32_t eip, uint32_t cs_base)
 {
 	struct dt_block *b;
 
@@ -147,6 +157,7 @@ struct dt_block *cache_begin_block(uint32_t eip)
 	b = &blocks[nblocks++];
 	memset(b, 0, sizeof(*b));
 	b->eip = eip;
+	b->cs_base = cs_base;
 	b->code = cache_next;
 	b->pc_first = npcs;
 	b->page[1] = ~0u;
@@ -195,24 +206,24 @@ struct dt_pc *cache_pc(uint32_t i)
 	return &pcs[i];
 }
 
-static struct dt_block *lookup(uint32_t eip)
+static struct dt_block *lookup(uint32_t eip, uint32_t cs_base)
 {
 	for (struct dt_block *b = hash[hash_eip(eip)]; b; b = b->hash_next)
-		if (b->eip == eip && !b->dead)
+		if (b->eip == eip && b->cs_base == cs_base && !b->dead)
 			return b;
 	return 0;
 }
 
-struct dt_block *dt_get(uint32_t eip, struct dt_fail *fail)
+struct dt_block *dt_get(uint32_t eip, uint32_t cs_base, struct dt_fail *fail)
 {
 	struct dt_block *b;
 
 	dt_stats.lookups++;
-	b = lookup(eip);
+	b = lookup(eip, cs_base);
 	if (b)
 		return b;
 	dt_stats.lookup_misses++;
-	b = cache_begin_block(eip);
+	b = cache_begin_block(eip, cs_base);
 	if (dt_translate(b, 0, fail) < 0) {
 		cache_abort_block(b);
 		return 0;
@@ -223,9 +234,9 @@ struct dt_block *dt_get(uint32_t eip, struct dt_fail *fail)
 	return b;
 }
 
-struct dt_block *dt_get_single(uint32_t eip, struct dt_fail *fail)
+struct dt_block *dt_get_single(uint32_t eip, uint32_t cs_base, struct dt_fail *fail)
 {
-	struct dt_block *b = cache_begin_block(eip);
+	struct dt_block *b = cache_begin_block(eip, cs_base);
 
 	b->transient = 1;
 	if (dt_translate(b, 1, fail) < 0) {
@@ -249,7 +260,9 @@ void dt_chain(struct dt_exit *x, struct dt_block *to)
 
 void dt_ibtc_set(uint32_t eip, struct dt_block *b)
 {
-	if (b->transient)
+	/* The table is keyed by linear address only: a block made for another
+	   CS base must not be found through it. */
+	if (b->transient || b->eip != eip)
 		return;
 	vcpu_fast.ibtc[eip & 0xFFFF].guest = eip;
 	vcpu_fast.ibtc[eip & 0xFFFF].cache = (uint32_t)b->code;

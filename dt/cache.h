@@ -18,7 +18,7 @@
 #define MAX_EXITS	32768
 #define MAX_PCS		(MAX_BLOCKS * 8)
 
-/* The shared indirect-branch lookup (eax = guest target). */
+/* The shared indirect-branch lookup (eax = guest linear target). */
 extern uint8_t *dt_lookup_routine;
 
 /*
@@ -26,7 +26,7 @@ extern uint8_t *dt_lookup_routine;
  * block slot, exits and pcmap entries, flushing the whole cache first if
  * not.  Returns the block with code set to the bump pointer.
  */
-struct dt_block *cache_begin_block(uint32_t eip);
+struct dt_block *cache_begin_block(uint32_t eip, uint32_t cs_base);
 /* Finishes the block started last: code_len bytes were used. */
 void cache_end_block(struct dt_block *b);
 /* Drops the block started last (translation failed). */

@@ -53,7 +53,9 @@ struct dt_pc {
 };
 
 struct dt_block {
-	uint32_t eip;		/* guest linear EIP of the first instruction */
+	uint32_t eip;		/* guest linear address of the first instruction */
+	uint32_t cs_base;	/* the CS base it was made for: pushed return
+				   addresses and popped targets are offsets */
 	uint32_t end;		/* guest EIP after the last instruction */
 	uint32_t page[2];	/* guest pages read (page[1]: ~0 if none) */
 	uint8_t *code;		/* cache address */
@@ -85,10 +87,14 @@ struct dt_stats {
 extern struct dt_stats dt_stats;
 
 void dt_init(uint32_t cache_size);
-/* The live block at guest EIP, translating it if needed; 0 on failure. */
-struct dt_block *dt_get(uint32_t eip, struct dt_fail *fail);
-/* A transient block holding only the instruction at eip, then an exit. */
-struct dt_block *dt_get_single(uint32_t eip, struct dt_fail *fail);
+/*
+ * The live block at guest linear address `lin` for code segment base
+ * cs_base, translating it if needed; 0 on failure.  (Addresses in dt/ are
+ * linear; the guest's EIP is lin - cs_base.)
+ */
+struct dt_block *dt_get(uint32_t lin, uint32_t cs_base, struct dt_fail *fail);
+/* A transient block holding only the instruction at lin, then an exit. */
+struct dt_block *dt_get_single(uint32_t lin, uint32_t cs_base, struct dt_fail *fail);
 /* Points the exit's branch straight at the block (back-patching). */
 void dt_chain(struct dt_exit *x, struct dt_block *to);
 /* Remembers a resolved indirect target in the inline lookup table. */
@@ -110,6 +116,8 @@ struct dt_block *dt_block_at(uint32_t addr);
 int dt_guest_eip(const struct dt_block *b, uint32_t addr, uint32_t *eip, int *scratch);
 /* The exit whose stub starts at addr, or 0. */
 struct dt_exit *dt_stub_at(uint32_t addr);
+/* The shared lookup entry that always misses (for single-stepping). */
+extern uint8_t *dt_miss_routine;
 /* Is addr inside the shared routines at the start of the cache? */
 int dt_in_shared(uint32_t addr);
 

@@ -91,10 +91,17 @@ static void emit_save_scratch(struct emit *e)
 	emit1(e, 0x65); emit1(e, 0x89); emit1(e, 0x0D); emit4(e, VF_S_ECX);
 }
 
-static void emit_jmp_lookup(struct emit *e)
+/*
+ * eax holds the guest's target EIP: make it linear (lea flag-free) and go
+ * to the shared lookup; a one-instruction block always exits instead.
+ */
+static void emit_jmp_lookup(struct emit *e, uint32_t cs_base, int single)
 {
+	if (cs_base) {
+		emit1(e, 0x8D); emit1(e, 0x80); emit4(e, cs_base);	/* lea base(%eax),%eax */
+	}
 	emit1(e, 0xE9);
-	set_rel32(e->p, dt_lookup_routine);
+	set_rel32(e->p, single ? dt_miss_routine : dt_lookup_routine);
 	e->p += 4;
 }
 
@@ -170,6 +177,12 @@ static int unsupported(const struct dt_insn *d)
 	    (d->prefixes & DT_P_SEG) && d->seg_override == DT_GS)
 		return 1;
 	return 0;
+}
+
+/* A relative branch's linear target (EIP arithmetic is on offsets). */
+static uint32_t rel_target(const struct dt_block *b, const struct dt_insn *d, uint32_t lin)
+{
+	return dt_rel_target(d, lin - b->cs_base) + b->cs_base;
 }
 
 static void add_pc(struct tstate *t, uint32_t eip, int scratch)
@@ -257,17 +270,17 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 			break;
 		case DT_CF_JCC:
 			/* 7x rel8 or 0F 8x rel32: the condition is the low nibble. */
-			emit_branch(&t, 0x0F, 0x80 | (d.opcode & 0x0F), dt_rel_target(&d, eip));
+			emit_branch(&t, 0x0F, 0x80 | (d.opcode & 0x0F), rel_target(b, &d, eip));
 			emit_branch(&t, 0xE9, -1, next);
 			end = 1;
 			break;
 		case DT_CF_JMP_REL:
-			emit_branch(&t, 0xE9, -1, dt_rel_target(&d, eip));
+			emit_branch(&t, 0xE9, -1, rel_target(b, &d, eip));
 			end = 1;
 			break;
 		case DT_CF_CALL_REL:
-			emit_push_imm(&t.e, next, d.opsize);
-			emit_branch(&t, 0xE9, -1, dt_rel_target(&d, eip));
+			emit_push_imm(&t.e, next - b->cs_base, d.opsize);
+			emit_branch(&t, 0xE9, -1, rel_target(b, &d, eip));
 			end = 1;
 			break;
 		case DT_CF_LOOP:
@@ -280,7 +293,7 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 			emit1(&t.e, 2);		/* taken: skip the short jmp */
 			emit1(&t.e, 0xEB);
 			emit1(&t.e, 5);		/* not taken: skip the taken jmp */
-			emit_branch(&t, 0xE9, -1, dt_rel_target(&d, eip));
+			emit_branch(&t, 0xE9, -1, rel_target(b, &d, eip));
 			emit_branch(&t, 0xE9, -1, next);
 			end = 1;
 			break;
@@ -300,7 +313,7 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 				emit1(&t.e, 0x8D); emit1(&t.e, 0xA4); emit1(&t.e, 0x24);
 				emit4(&t.e, d.imm & 0xFFFF);
 			}
-			emit_jmp_lookup(&t.e);
+			emit_jmp_lookup(&t.e, b->cs_base, single);
 			end = 1;
 			break;
 		case DT_CF_JMP_IND:
@@ -319,8 +332,8 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 				emit_load_target(&t.e, buf, &d);
 			}
 			if (d.cf == DT_CF_CALL_IND)
-				emit_push_imm(&t.e, next, d.opsize);
-			emit_jmp_lookup(&t.e);
+				emit_push_imm(&t.e, next - b->cs_base, d.opsize);
+			emit_jmp_lookup(&t.e, b->cs_base, single);
 			end = 1;
 			break;
 		case DT_CF_UD: {

@@ -432,7 +432,7 @@ int emul_insn(struct trapframe *tf, uint32_t eip, struct fault *f, uint32_t *nex
 {
 	uint8_t buf[DT_MAX_LEN];
 	struct dt_insn d;
-	int why, n = gmem_fetch(eip, buf, DT_MAX_LEN, &why);
+	int why, n = gmem_fetch(vcpu.seg[VS_CS].base + eip, buf, DT_MAX_LEN, &why);
 	uint32_t v;
 	int r;
 

@@ -127,10 +127,9 @@ void seg_set_real(int sreg, uint16_t sel, uint64_t desc)
 	if (sreg == VS_CS || sreg == VS_GS)
 		return;
 	if (sel & SEL_TI)
-		return;	/* LDT segments get no real shadow (see seg_load) */
-	if (SEL_INDEX(sel) >= HV_GDT_FIRST)
-		return;
-	gdt[SEL_INDEX(sel)] = shadow_desc(desc);
+		hv_ldt[SEL_INDEX(sel)] = shadow_desc(desc);
+	else if (SEL_INDEX(sel) < HV_GDT_FIRST)
+		gdt[SEL_INDEX(sel)] = shadow_desc(desc);
 }
 
 /*
@@ -173,8 +172,8 @@ int seg_load(struct trapframe *tf, int sreg, uint16_t sel, struct fault *f)
 		if (!ATTR_P(attr))
 			return raise(f, EXC_NP, 1, SEL_ERR(sel));
 	}
-	if (sel & SEL_TI)
-		guest_stop(tf, "guest loads an LDT segment (%04x): not supported yet", sel);
+	if (!(sel & SEL_TI) && SEL_INDEX(sel) >= HV_GDT_FIRST)
+		guest_stop(tf, "guest selector %04x collides with hv's GDT slots", sel);
 	set_accessed(sel, &d);
 	seg_set_real(sreg, sel, d);
 real:
@@ -208,9 +207,8 @@ int seg_load_cs(struct trapframe *tf, uint16_t sel, uint32_t offset, int is_retu
 	type = ATTR_TYPE(attr);
 	dpl = ATTR_DPL(attr);
 	if (!ATTR_S(attr)) {
-		if (!is_return && (type == SYS_CALLGATE32 || type == SYS_TASKGATE ||
-				   type == SYS_TSS32_AVAIL))
-			guest_stop(tf, "far transfer through a gate or TSS (%04x): "
+		if (!is_return && (type == SYS_TASKGATE || type == SYS_TSS32_AVAIL))
+			guest_stop(tf, "far transfer through a task gate or TSS (%04x): "
 				   "not supported yet", sel);
 		return RAISE_GP(f, SEL_ERR(sel));
 	}
@@ -234,11 +232,52 @@ int seg_load_cs(struct trapframe *tf, uint16_t sel, uint32_t offset, int is_retu
 		return raise(f, EXC_NP, 1, SEL_ERR(sel));
 	if (offset > desc_limit(d))
 		return RAISE_GP(f, 0);
-	if (desc_base(d) != 0 || !ATTR_DB(attr))
-		guest_stop(tf, "code segment %04x with base %08x%s: not supported yet",
-			   sel, desc_base(d), ATTR_DB(attr) ? "" : " (16-bit)");
+	if (!ATTR_DB(attr))
+		guest_stop(tf, "16-bit code segment %04x: not supported yet", sel);
 	set_accessed(sel, &d);
 	seg_set_real(VS_CS, (uint16_t)((sel & ~3u) | (uint32_t)vcpu.cpl), d);
+	return 0;
+}
+
+/*
+ * A far JMP/CALL naming a call gate goes to the gate's target (SDM vol. 3A
+ * 5.8.4): the gate's DPL must admit CPL and RPL; the target must be code
+ * with DPL <= CPL.  Only transfers that stay at the same privilege level
+ * are handled; a gate to an inner ring stops the guest for now.
+ */
+static int resolve_gate(struct trapframe *tf, uint32_t *sel, uint32_t *off, int is_call,
+			struct fault *f)
+{
+	uint64_t gate, target;
+	uint32_t attr, tattr;
+	uint16_t tsel;
+
+	if ((*sel & 0xFFFC) == 0 || seg_read_desc((uint16_t)*sel, &gate))
+		return 0;	/* seg_load_cs reports it */
+	attr = SEG_ATTR(gate);
+	if (ATTR_S(attr) || ATTR_TYPE(attr) != SYS_CALLGATE32)
+		return 0;
+	if ((int)ATTR_DPL(attr) < vcpu.cpl || (int)ATTR_DPL(attr) < (int)(*sel & 3))
+		return RAISE_GP(f, SEL_ERR(*sel));
+	if (!ATTR_P(attr))
+		return raise(f, EXC_NP, 1, SEL_ERR(*sel));
+	tsel = (uint16_t)(gate >> 16);
+	if ((tsel & 0xFFFC) == 0)
+		return RAISE_GP(f, 0);
+	if (seg_read_desc(tsel, &target))
+		return RAISE_GP(f, SEL_ERR(tsel));
+	tattr = SEG_ATTR(target);
+	if (!ATTR_S(tattr) || !(ATTR_TYPE(tattr) & TYPE_CODE) ||
+	    (int)ATTR_DPL(tattr) > vcpu.cpl)
+		return RAISE_GP(f, SEL_ERR(tsel));
+	if (!(ATTR_TYPE(tattr) & TYPE_CONFORM) && (int)ATTR_DPL(tattr) < vcpu.cpl) {
+		if (is_call)
+			guest_stop(tf, "call gate %04x to an inner ring: not supported yet",
+				   *sel);
+		return RAISE_GP(f, SEL_ERR(tsel));
+	}
+	*sel = (tsel & ~3u) | (uint32_t)vcpu.cpl;
+	*off = (uint32_t)(gate & 0xFFFF) | (uint32_t)((gate >> 32) & 0xFFFF0000);
 	return 0;
 }
 
@@ -277,6 +316,8 @@ int emul_far(struct trapframe *tf, const struct dt_insn *d, uint32_t eip, struct
 	}
 	if (size == 2)
 		off &= 0xFFFF;
+	if (resolve_gate(tf, &sel, &off, is_call, f))
+		return -1;
 	if (is_call) {
 		uint32_t old_cs = vcpu.seg[VS_CS].sel;
 

@@ -14,6 +14,7 @@
 #include "drivers/ioport.h"
 
 uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+uint64_t hv_ldt[GDT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 struct hv_tss_io hv_tss_io __attribute__((aligned(128)));
 static struct tss32 df_tss __attribute__((aligned(128)));
 static uint8_t df_stack[4096] __attribute__((aligned(16)));
@@ -75,12 +76,17 @@ void gdt_init(void)
 	GDT_SET(SEL_HV_DFTSS, SEG_DESC((uint32_t)&df_tss, sizeof(df_tss) - 1,
 				       DESC_P | SYS_TSS32_AVAIL, 0));
 
+	/* The real LDT holds shadows of the guest LDT's loaded entries. */
+	GDT_SET(SEL_HV_LDT, SEG_DESC((uint32_t)hv_ldt, sizeof(hv_ldt) - 1,
+				     DESC_P | SYS_LDT, 0));
+
 	lgdt(&d);
 	__asm__ volatile("ljmp %0, $1f\n1:" : : "i"(SEL_HV_CS));
 	__asm__ volatile("movw %w0, %%ds; movw %w0, %%es; movw %w0, %%ss;"
 			 "movw %w0, %%fs; movw %w0, %%gs"
 			 : : "r"(SEL_HV_DS));
 	ltr(SEL_HV_TSS);
+	__asm__ volatile("lldt %w0" : : "r"(SEL_HV_LDT));
 }
 
 void gdt_refresh_iomap(void)

@@ -11,6 +11,7 @@
 #include "monitor/x86.h"
 
 extern uint64_t gdt[];
+extern uint64_t hv_ldt[];
 
 /* hv's TSS followed by the I/O permission bitmap (SDM vol. 1 18.5.2). */
 struct hv_tss_io {

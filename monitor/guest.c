@@ -41,6 +41,11 @@ void host_irq(int irq)
 	irq_queue(pic_guest_vector(irq));
 }
 
+static uint32_t cs_base(void)
+{
+	return vcpu.seg[VS_CS].base;
+}
+
 static void translate_failed(struct trapframe *tf, const struct dt_fail *fail)
 {
 	switch (fail->kind) {
@@ -65,7 +70,18 @@ static void translate_failed(struct trapframe *tf, const struct dt_fail *fail)
 static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 {
 	int blocked = 0;
+	struct fault f;
 
+	if (vcpu.tf_pending) {
+		/* The instruction ran with TF set: #DB trap after it (SDM vol. 3A
+		   17.3.1.4), before any external interrupt. */
+		vcpu.tf_pending = 0;
+		vcpu.dr[6] |= DR6_BS;
+		vcpu.eip = eip;
+		intr_deliver(tf, EXC_DB, INTR_EXC, 0, 0, eip, &f);
+		eip = vcpu.eip;
+		addr = 0;
+	}
 	if (vcpu.shadow == 1) {
 		if (eip == vcpu.shadow_eip) {
 			vcpu.shadow = 2;	/* ends at the next trap */
@@ -75,18 +91,26 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 		}
 	}
 	while (!blocked && vcpu.irq_count && (vcpu.vflags & FL_IF)) {
-		struct fault f;
-
 		vcpu.eip = eip;
 		intr_deliver(tf, irq_take(), INTR_EXT, 0, 0, eip, &f);
 		eip = vcpu.eip;
 		addr = 0;
 	}
-	vcpu.stepping = blocked && vcpu.irq_count && (vcpu.vflags & FL_IF);
+	/* In a shadow, step the shadowed instruction with interrupts off. */
+	vcpu.stepping = blocked;
 	vcpu.eip = eip;
-	if (!addr) {
+	if (vcpu.vflags & FL_TF) {
+		/* Guest single-stepping: this instruction alone, then #DB. */
 		struct dt_fail fail;
-		struct dt_block *b = dt_get(eip, &fail);
+		struct dt_block *b = dt_get_single(cs_base() + eip, cs_base(), &fail);
+
+		if (!b)
+			translate_failed(tf, &fail);
+		addr = (uint32_t)b->code;
+		vcpu.tf_pending = 1;
+	} else if (!addr) {
+		struct dt_fail fail;
+		struct dt_block *b = dt_get(cs_base() + eip, cs_base(), &fail);
 
 		if (!b)
 			translate_failed(tf, &fail);
@@ -94,7 +118,12 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 	}
 	tf->eip = addr;
 	tf->cs = SEL_R1_CS;
-	tf->eflags = (tf->eflags | FL_IF | FL_FIXED) & ~(FL_TF | FL_IOPL_MASK | FL_VM | FL_RF);
+	/* The real IF follows the guest's: with the PIC passed through, an
+	   interrupt the guest cannot take yet stays in the PIC, as on
+	   hardware, instead of being acknowledged early by hv. */
+	tf->eflags = (tf->eflags | FL_FIXED) & ~(FL_TF | FL_IF | FL_IOPL_MASK | FL_VM | FL_RF);
+	if (!blocked)
+		tf->eflags |= vcpu.vflags & FL_IF;
 	if (vcpu.stepping)
 		tf->eflags |= FL_TF;
 }
@@ -106,6 +135,7 @@ static void reflect(struct trapframe *tf, uint32_t eip, const struct fault *f)
 
 	if (f->vec < 32)
 		stats.faults[f->vec]++;
+	vcpu.tf_pending = 0;	/* a faulting instruction does not complete */
 	vcpu.eip = eip;
 	if (f->vec == EXC_PF)
 		vcpu.cr2 = f->cr2;
@@ -136,35 +166,43 @@ static void do_exit(struct trapframe *tf)
 	dt_stats.exits[x->kind]++;
 	switch (x->kind) {
 	case DTX_BRANCH:
-		vcpu.eip = x->target;
-		if (!(b = dt_get(x->target, &fail)))
+		vcpu.eip = x->target - cs_base();
+		if (vcpu.tf_pending || vcpu.stepping) {
+			resume(tf, vcpu.eip, 0);
+			return;
+		}
+		if (!(b = dt_get(x->target, cs_base(), &fail)))
 			translate_failed(tf, &fail);
 		if (gen == dt_flush_gen && x->block && !x->block->dead && !x->block->transient)
 			dt_chain(x, b);
-		resume(tf, x->target, (uint32_t)b->code);
+		resume(tf, x->target - cs_base(), (uint32_t)b->code);
 		return;
 	case DTX_IND:
 		dt_stats.ib_misses++;
-		vcpu.eip = vcpu_fast.s_guest;
-		if (!(b = dt_get(vcpu_fast.s_guest, &fail)))
+		vcpu.eip = vcpu_fast.s_guest - cs_base();
+		if (vcpu.tf_pending || vcpu.stepping) {
+			resume(tf, vcpu.eip, 0);
+			return;
+		}
+		if (!(b = dt_get(vcpu_fast.s_guest, cs_base(), &fail)))
 			translate_failed(tf, &fail);
 		dt_ibtc_set(vcpu_fast.s_guest, b);
-		resume(tf, vcpu_fast.s_guest, (uint32_t)b->code);
+		resume(tf, vcpu.eip, (uint32_t)b->code);
 		return;
 	case DTX_STEP_END:
-		resume(tf, x->target, 0);
+		resume(tf, x->target - cs_base(), 0);
 		return;
 	case DTX_RAISE:
 		f.vec = x->vector;
 		f.has_err = EXC_HAS_ERRCODE(x->vector);
 		f.err = 0;
-		reflect(tf, x->eip, &f);
+		reflect(tf, x->eip - cs_base(), &f);
 		return;
 	case DTX_EMUL:
-		vcpu.eip = x->eip;
-		r = emul_insn(tf, x->eip, &f, &next);
+		vcpu.eip = x->eip - cs_base();
+		r = emul_insn(tf, vcpu.eip, &f, &next);
 		if (r < 0) {
-			reflect(tf, x->eip, &f);
+			reflect(tf, x->eip - cs_base(), &f);
 			return;
 		}
 		if (r > 0) {	/* INT n & co: delivered, vcpu.eip is the handler */
@@ -173,8 +211,8 @@ static void do_exit(struct trapframe *tf)
 		}
 		if (x->flags & DTX_F_HLT)
 			wait_for_interrupt(tf);
-		if ((x->flags & DTX_F_CONT) && next == x->eip + x->len && gen == dt_flush_gen &&
-		    !x->block->dead)
+		if ((x->flags & DTX_F_CONT) && next == x->eip - cs_base() + x->len &&
+		    gen == dt_flush_gen && !x->block->dead && !vcpu.tf_pending)
 			resume(tf, next, (uint32_t)x->stub + 6);
 		else
 			resume(tf, next, 0);
@@ -191,27 +229,29 @@ static int clean_point(struct trapframe *tf, uint32_t addr, uint32_t *eip)
 {
 	struct dt_exit *x = dt_stub_at(addr);
 	struct dt_block *b;
-	int scratch;
+	int scratch, r;
 
 	(void)tf;
 	if (x) {
 		switch (x->kind) {
 		case DTX_BRANCH:
 		case DTX_STEP_END:
-			*eip = x->target;
+			*eip = x->target - cs_base();
 			return 1;
 		case DTX_IND:
-			*eip = vcpu_fast.s_guest;
+			*eip = vcpu_fast.s_guest - cs_base();
 			return 1;
 		default:
-			*eip = x->eip;
+			*eip = x->eip - cs_base();
 			return 1;
 		}
 	}
 	b = dt_block_at(addr);
 	if (!b || addr >= (uint32_t)b->code + b->body_len)
 		return 0;
-	return dt_guest_eip(b, addr, eip, &scratch);
+	r = dt_guest_eip(b, addr, eip, &scratch);
+	*eip -= b->cs_base;
+	return r;
 }
 
 /* A hardware interrupt or an hv step stopped translated code. */
@@ -220,12 +260,20 @@ static void at_async(struct trapframe *tf)
 	uint32_t eip;
 
 	if (clean_point(tf, tf->eip, &eip)) {
-		resume(tf, eip, tf->eip);
+		/* Still in front of the shadowed instruction: keep holding. */
+		if (vcpu.shadow == 2)
+			vcpu.shadow = eip == vcpu.shadow_eip ? 1 : 0;
+		/* At the start of a one-instruction block nothing has run yet. */
+		if (vcpu.tf_pending && eip == vcpu.eip)
+			vcpu.tf_pending = 0;
+		resume(tf, eip, vcpu.tf_pending ? 0 : tf->eip);
 		return;
 	}
 	/* Inside an expansion: step on to a clean boundary first. */
+	if (vcpu.shadow == 2)
+		vcpu.shadow = 0;
 	vcpu.stepping = vcpu.irq_count && (vcpu.vflags & FL_IF);
-	tf->eflags &= ~FL_TF;
+	tf->eflags = (tf->eflags & ~(FL_TF | FL_IF)) | (vcpu.vflags & FL_IF);
 	if (vcpu.stepping) {
 		stats.steps++;
 		tf->eflags |= FL_TF;
@@ -246,7 +294,7 @@ static uint32_t fault_eip(struct trapframe *tf)
 		tf->eax = vcpu_fast.s_eax;
 		tf->ecx = vcpu_fast.s_ecx;
 	}
-	return eip;
+	return eip - b->cs_base;
 }
 
 static void do_fault(struct trapframe *tf)
@@ -265,7 +313,7 @@ static void do_fault(struct trapframe *tf)
 			struct dt_block *b;
 
 			stats.smc_writes++;
-			if (!(b = dt_get_single(eip, &fail)))
+			if (!(b = dt_get_single(cs_base() + eip, cs_base(), &fail)))
 				translate_failed(tf, &fail);
 			tf->eip = (uint32_t)b->code;
 			tf->eflags &= ~FL_TF;
@@ -280,7 +328,7 @@ static void do_fault(struct trapframe *tf)
 	if (tf->vector == EXC_GP) {
 		uint8_t buf[DT_MAX_LEN];
 		struct dt_insn d;
-		int why, n = gmem_fetch(eip, buf, DT_MAX_LEN, &why);
+		int why, n = gmem_fetch(cs_base() + eip, buf, DT_MAX_LEN, &why);
 
 		if (n > 0 && dt_decode(buf, (size_t)n, &d) == DT_OK && (d.flags & DT_F_IO)) {
 			int r = emul_io(tf, &d, &f);
@@ -301,8 +349,11 @@ static void do_fault(struct trapframe *tf)
 
 void guest_trap(struct trapframe *tf)
 {
-	if (vcpu.shadow == 2)
-		vcpu.shadow = 0;	/* the shadowed instruction has run */
+	/* After an STI/MOV SS shadow was armed, the next trap means the
+	   shadowed instruction has run, unless an interrupt arrived right
+	   before it (at_async sees that case). */
+	if (vcpu.shadow == 2 && !(tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + 16))
+		vcpu.shadow = 0;
 	if (tf->vector == VEC_DT_EXIT) {
 		do_exit(tf);
 	} else if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + 16) {

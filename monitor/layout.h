@@ -39,6 +39,7 @@
 /* Ring-1 segments for translated guest code (RPL 1). */
 #define SEL_R1_CS	(((HV_GDT_FIRST + 4) << 3) | 1)	/* flat code, DPL 1 */
 #define SEL_R1_GS	(((HV_GDT_FIRST + 5) << 3) | 1)	/* the vcpu fast area */
+#define SEL_HV_LDT	((HV_GDT_FIRST + 6) << 3)	/* shadow of the guest's LDT */
 
 /* Vectors hv uses for itself. */
 #define VEC_IRQ_BASE	0x20		/* the PIC's real vector base (IRQ 0-15) */

@@ -35,6 +35,8 @@ struct vseg {
 
 enum { VS_ES, VS_CS, VS_SS, VS_DS, VS_FS, VS_GS, VS_COUNT };
 
+#define DR6_BS 0x4000	/* single-step (SDM vol. 3B 17.2.3) */
+
 struct vdtr {
 	uint32_t base;
 	uint16_t limit;
@@ -81,6 +83,7 @@ struct vcpu {
 	uint32_t shadow_eip;	/* STI / MOV SS shadow covers this guest EIP */
 	int shadow;		/* an interrupt shadow is active */
 	int stepping;		/* hv set the real TF to reach a clean point */
+	int tf_pending;		/* guest TF: a #DB is due after this instruction */
 
 	/* Why the guest stopped, once it has. */
 	int stopped;
