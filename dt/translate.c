@@ -156,7 +156,10 @@ static int emul_continues(const struct dt_insn *d)
 /* Does the instruction have to be handled by hv rather than copied? */
 static int is_naughty(const struct dt_insn *d)
 {
-	if (d->flags & (DT_F_SENS | DT_F_GS | DT_F_WSEG))
+	if (d->flags & (DT_F_SENS | DT_F_WSEG))
+		return 1;
+	/* mov/push/pop of %gs itself (a %gs prefix alone is harmless) */
+	if ((d->flags & DT_F_GS) && (d->flags & (DT_F_RSEG | DT_F_WSEG)))
 		return 1;
 	/* I/O runs natively; ports hv intercepts fault and are emulated. */
 	if ((d->flags & DT_F_PRIV) && !(d->flags & DT_F_IO))
@@ -171,7 +174,13 @@ static int is_naughty(const struct dt_insn *d)
  */
 static int unsupported(const struct dt_insn *d)
 {
-	if ((d->flags & DT_F_GS) && !(d->flags & (DT_F_WSEG | DT_F_RSEG)))
+	/* A %gs override matters only where it picks a data segment. */
+	int gs_data = (d->prefixes & DT_P_SEG) && d->seg_override == DT_GS &&
+		      ((d->flags & DT_F_MEM) || d->str == DT_STR_MOVS || d->str == DT_STR_CMPS ||
+		       d->str == DT_STR_LODS || d->str == DT_STR_OUTS ||
+		       (d->map == DT_MAP_1B && d->opcode == 0xD7));
+
+	if (gs_data)
 		return 1;
 	if ((d->cf == DT_CF_JMP_IND || d->cf == DT_CF_CALL_IND) &&
 	    (d->prefixes & DT_P_SEG) && d->seg_override == DT_GS)

@@ -425,6 +425,12 @@ static int emul_0f(struct trapframe *tf, const struct dt_insn *d, uint32_t eip,
 			return RAISE_GP(f, 0);
 		break;
 	}
+	/* VMX and SMX instructions: hv hides VMX and SMX, so #UD, as on a
+	   CPU without them (SDM vol. 3C 30.3; GETSEC vol. 2). */
+	if (d->opcode == 0x78 || d->opcode == 0x79 || d->opcode == 0x37 ||
+	    (d->opcode == 0x01 && d->mod == 3 && (d->modrm >= 0xC1 && d->modrm <= 0xC4)) ||
+	    (d->opcode == 0xC7 && d->mod != 3 && d->reg >= 6))
+		return RAISE_UD(f);
 	return 1;	/* not handled */
 }
 
