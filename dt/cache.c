@@ -130,7 +130,7 @@ void dt_init(uint32_t cache_size)
 	cache_start = (uint8_t *)(((uint32_t)e.p + 63) & ~63u);
 	cache_next = cache_start;
 	cache_end = (uint8_t *)HV_CACHE_BASE + cache_size;
-	if (cache_end - cache_start < 4 * DT_BLOCK_MAXCODE)
+	if (cache_end - cache_start < DT_BLOCK_MAXCODE + 1024)
 		panic("code cache of %u bytes is too small", cache_size);
 	ibtc_clear();
 }

@@ -100,8 +100,8 @@ static void option(const char *word)
 	} else if (KEY("dtcache") && eq) {
 		int64_t v = parse_size(val);
 
-		if (v < 64 << 10 || v > HV_CACHE_MAX || (v & 0xFFF))
-			note(1, "dtcache= takes a page multiple from 64K to 4M, not ", val);
+		if (v < 8 << 10 || v > HV_CACHE_MAX || (v & 0xFFF))
+			note(1, "dtcache= takes a page multiple from 8K to 4M, not ", val);
 		else
 			opt.cache_size = (uint32_t)v;
 	} else {

@@ -6,7 +6,7 @@
  *   selftest                   test hv's own pieces at boot
  *   selftest=panic             ... and then panic on purpose (tests the panic path)
  *   hvmem=N[K|M]               size of hv's frame pool (default 8M, 1M to 8M)
- *   dtcache=N[K|M]             size of the code cache (default 4M, 64K to 4M)
+ *   dtcache=N[K|M]             size of the code cache (default 4M, 8K to 4M)
  * The first word is skipped when it is the image's path (it holds '/' or
  * '.'), as GRUB and QEMU put it there.
  */

@@ -65,5 +65,16 @@ while read -r name tags args; do
 	else
 		fail "differential: $name" "status $RUN_STATUS vs native $st; diff $work/$name.native $work/$name.hv; hv log $work/$name.hvlog"
 	fi
+
+	# Again with a tiny code cache: flushed and refilled many times, which
+	# the guest must not notice.
+	hv_run "$work/$name.hv8k" "$work/$name.hv8klog" "console=com2 exit_on_panic dtcache=8K" "$elf $args"
+	flushes=$(sed -n 's/^hv: dt: flushes \([0-9]*\),.*/\1/p' "$work/$name.hv8klog")
+	if cmp -s "$work/$name.native" "$work/$name.hv8k" && [ "$RUN_STATUS" = "$st" ] &&
+		[ "${flushes:-0}" -gt 0 ]; then
+		pass "differential, cache flushed $flushes times: $name"
+	else
+		fail "differential, small cache: $name" "status $RUN_STATUS, ${flushes:-no} flushes; diff $work/$name.native $work/$name.hv8k; hv log $work/$name.hv8klog"
+	fi
 done < "$manifest"
 exit 0
