@@ -387,11 +387,13 @@ void u_call(struct gen *g)
 		patch_field(g, call_at, FIX_REL32, here(g));
 	else
 		patch_field(g, abs_at, FIX_ABS32, here(g));
+	g->in_call = 1;
 	for (int i = 0; i < nbody; i++) {
 		if (e->p - g->unit_start > UNIT_MAX_BYTES - SIMPLE_MAX_BYTES - 3)
 			break;
 		u_simple(g);
 	}
+	g->in_call = 0;
 	stat(g, C_RET);
 	if (form == 3) {
 		e_u8(e, 0xC2);		/* ret 4 */

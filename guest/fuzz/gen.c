@@ -239,6 +239,8 @@ uint32_t pick_mem(struct gen *g, struct mem *m, int span, int margin, int flags,
 	default:	/* [esp + disp8]: the scratch stack */
 		m->base = ESP;
 		m->disp = (int)below(g, 121) - 60;
+		if (g->in_call && m->disp > -span && m->disp < 4)
+			m->disp = chance(g, 1, 2) ? 4 + m->disp + span : -span;
 		m->dispsz = m->disp ? 1 : 0;
 		break;
 	}
@@ -478,7 +480,7 @@ uint8_t *fz_generate(struct rng *r, const struct fz_gen_cfg *cfg, uint8_t *code,
 		if (g->e.p - g->unit_start > UNIT_MAX_BYTES && !g->e.overflow)
 			g->e.overflow = 2;
 	}
-	resolve(g, g->nunits);
+	resolve(g, FZ_MAX_UNITS + MAX_FIXUPS);	/* everything left: the epilogue */
 	/* The epilogue: back to the harness. */
 	if (g->ring == 3) {
 		e_u8(&g->e, 0xCD);

@@ -36,6 +36,7 @@ struct gen {
 	int ring;
 	int cli_ok;		/* CLI/STI are legal (CPL 0, or IOPL 3) */
 	int es_null, fs_null;	/* a null selector may be in ES/FS */
+	int in_call;		/* in a callee: [esp..esp+3] is the return address */
 	int unit, nunits;
 	uint8_t *unit_start;	/* the current unit's first byte */
 	uint32_t *stats;

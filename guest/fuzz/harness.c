@@ -18,6 +18,7 @@ static struct fz_seq seqs[FZ_BATCH];
 static uint32_t class_stats[C_NCLASSES];
 static uint32_t vec_stats[32];
 static uint32_t n_normal, n_fail;
+static uint32_t dump_n = ~0u;
 
 /* Flags the hash leaves out: TF and VM are never set, RF may be set in
  * exception frames (SDM vol. 3A 17.3.1.1) where it is of no interest. */
@@ -66,6 +67,22 @@ static int vector_expected(uint32_t v)
 	return v == EXC_DE || v == EXC_GP || v == EXC_BP || v == EXC_OF;
 }
 
+/* dump=N: the code and initial state of sequence N, before it runs
+ * (for debugging; disassemble with objdump -D -b binary -mi386). */
+static void dump_seq(uint32_t n, const struct fz_seq *s)
+{
+	const struct fz_cpu *c = &s->init;
+
+	gprintf("dump %u ring=%d start=%08x eflags=%08x ds=%x es=%x fs=%x\n", n,
+		s->ring, s->start, c->eflags, c->ds, c->es, c->fs);
+	gprintf("dump regs %08x %08x %08x %08x %08x %08x %08x %08x\n", c->r[0],
+		c->r[1], c->r[2], c->r[3], c->r[4], c->r[5], c->r[6], c->r[7]);
+	gprintf("dump code");
+	for (uint32_t a = s->start; a < s->end; a++)
+		gprintf(" %02x", *(const uint8_t *)a);
+	gprintf("\n");
+}
+
 static void run_one(uint32_t n, const struct fz_seq *s)
 {
 	struct fz_cpu *o = &fz_out;
@@ -74,6 +91,8 @@ static void run_one(uint32_t n, const struct fz_seq *s)
 	uint32_t h = HASH_INIT;
 	int failed = 0;
 
+	if (n == dump_n)
+		dump_seq(n, s);
 	fill_area(s->mem_seed);
 	fz_in = s->init;
 	memset(o, 0, sizeof(*o));
@@ -139,6 +158,7 @@ void gmain(uint32_t magic, const struct multiboot_info *mbi)
 	struct rng r;
 	uint32_t done = 0;
 
+	dump_n = guest_arg_u32("dump", ~0u);
 	(void)magic;
 	(void)mbi;
 	if (ring != 0 && ring != 3)
