@@ -18,6 +18,7 @@
 #include "monitor/guest.h"
 
 #include "boot/boot.h"
+#include "drivers/intc.h"
 #include "drivers/ioport.h"
 #include "dt/dt.h"
 #include "monitor/emul.h"
@@ -38,7 +39,7 @@ void trap_return_to(struct trapframe *tf) __attribute__((noreturn));
 void host_irq(int irq)
 {
 	stats.irqs++;
-	irq_queue(pic_guest_vector(irq));
+	irq_host(irq);
 }
 
 static uint32_t cs_base(void)
@@ -90,9 +91,13 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 			vcpu.shadow = 0;
 		}
 	}
-	while (!blocked && vcpu.irq_count && (vcpu.vflags & FL_IF)) {
+	while (!blocked && (vcpu.vflags & FL_IF) && intc_pending()) {
+		int vec = intc_ack();
+
+		if (vec < 0)
+			break;
 		vcpu.eip = eip;
-		intr_deliver(tf, irq_take(), INTR_EXT, 0, 0, eip, &f);
+		intr_deliver(tf, vec, INTR_EXT, 0, 0, eip, &f);
 		eip = vcpu.eip;
 		addr = 0;
 	}
@@ -123,7 +128,7 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 	   hardware, instead of being acknowledged early by hv. */
 	tf->eflags = (tf->eflags | FL_FIXED) & ~(FL_TF | FL_IF | FL_IOPL_MASK | FL_VM | FL_RF);
 	if (!blocked)
-		tf->eflags |= vcpu.vflags & FL_IF;
+		tf->eflags |= intc_real_if_follows_guest() ? vcpu.vflags & FL_IF : FL_IF;
 	if (vcpu.stepping)
 		tf->eflags |= FL_TF;
 }
@@ -147,7 +152,7 @@ static void wait_for_interrupt(struct trapframe *tf)
 {
 	if (!(vcpu.vflags & FL_IF))
 		guest_stop(tf, "guest halted with interrupts disabled");
-	while (!vcpu.irq_count)
+	while (!intc_pending())
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
@@ -272,8 +277,9 @@ static void at_async(struct trapframe *tf)
 	/* Inside an expansion: step on to a clean boundary first. */
 	if (vcpu.shadow == 2)
 		vcpu.shadow = 0;
-	vcpu.stepping = vcpu.irq_count && (vcpu.vflags & FL_IF);
-	tf->eflags = (tf->eflags & ~(FL_TF | FL_IF)) | (vcpu.vflags & FL_IF);
+	vcpu.stepping = intc_pending() && (vcpu.vflags & FL_IF);
+	tf->eflags = (tf->eflags & ~(FL_TF | FL_IF)) |
+		     (intc_real_if_follows_guest() ? vcpu.vflags & FL_IF : FL_IF);
 	if (vcpu.stepping) {
 		stats.steps++;
 		tf->eflags |= FL_TF;

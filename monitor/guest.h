@@ -19,7 +19,5 @@ void guest_trap(struct trapframe *tf);
 void host_irq(int irq);
 void guest_print_stats(void);
 
-/* The guest's PIC vector for an IRQ line (drivers/pic.c). */
-int pic_guest_vector(int irq);
 
 #endif

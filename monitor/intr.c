@@ -120,27 +120,3 @@ int intr_soft(struct trapframe *tf, int vec, uint32_t next_eip, struct fault *f)
 	*f = nf;
 	return -1;
 }
-
-void irq_queue(int guest_vec)
-{
-	for (int i = 0; i < vcpu.irq_count; i++)
-		if (vcpu.irq_queue[(vcpu.irq_head + i) % VIRQ_QUEUE] == guest_vec)
-			return;	/* already pending, as one IRR bit */
-	if (vcpu.irq_count == VIRQ_QUEUE) {
-		log_warn("intr", "interrupt queue full: vector %d dropped", guest_vec);
-		return;
-	}
-	vcpu.irq_queue[(vcpu.irq_head + vcpu.irq_count++) % VIRQ_QUEUE] = (uint8_t)guest_vec;
-}
-
-int irq_take(void)
-{
-	int v;
-
-	if (!vcpu.irq_count)
-		return -1;
-	v = vcpu.irq_queue[vcpu.irq_head];
-	vcpu.irq_head = (vcpu.irq_head + 1) % VIRQ_QUEUE;
-	vcpu.irq_count--;
-	return v;
-}

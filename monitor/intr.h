@@ -26,10 +26,6 @@ int intr_deliver(struct trapframe *tf, int vec, int kind, int has_err, uint32_t 
 /* INT n/INT3/INTO: a fault of the delivery itself comes back in f. */
 int intr_soft(struct trapframe *tf, int vec, uint32_t next_eip, struct fault *f);
 
-/* The queue of hardware-interrupt vectors waiting for the guest. */
-void irq_queue(int guest_vec);
-int irq_take(void);
-
 void vcpu_sync_cr(void);
 
 #endif

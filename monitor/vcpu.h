@@ -42,9 +42,6 @@ struct vdtr {
 	uint16_t limit;
 };
 
-/* Pending hardware interrupts: a small FIFO of guest vectors. */
-#define VIRQ_QUEUE 32
-
 /*
  * The fast area: what translated code reaches through %gs (SEL_R1_GS).
  * Offsets are used by the emitted code (dt/emit.h), so the layout is
@@ -77,9 +74,7 @@ struct vcpu {
 	uint32_t dr[8];
 	uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
 
-	/* Interrupts. */
-	uint8_t irq_queue[VIRQ_QUEUE];
-	int irq_head, irq_count;
+	/* Interrupts (pending ones are in drivers/intc.c). */
 	uint32_t shadow_eip;	/* STI / MOV SS shadow covers this guest EIP */
 	int shadow;		/* an interrupt shadow is active */
 	int stepping;		/* hv set the real TF to reach a clean point */

@@ -1,0 +1,31 @@
+/*
+ * The guest's interrupt controller, as the virtual CPU sees it
+ * (docs/ARCHITECTURE.md, "Flags and interrupts").
+ *
+ * Real IRQ lines enter hv at VEC_IRQ_BASE + line and are handed to
+ * irq_host(); the virtual CPU asks intc_pending() at every clean guest
+ * boundary where the guest's IF is set, and takes a vector with
+ * intc_ack(), as a CPU's INTA cycle would.
+ *
+ * With the PIC passed through (the default) the real PIC holds IRR, ISR
+ * and IMR; hv only remembers which guest vector each acknowledged line
+ * stands for until the guest can take it, and the real IF follows the
+ * guest's so that nothing is acknowledged before the guest could be.
+ */
+#ifndef DEV_INTC_H
+#define DEV_INTC_H
+
+/* A real IRQ line (0-15) fired. */
+void irq_host(int irq);
+/* An interrupt waits for the guest CPU. */
+int intc_pending(void);
+/* The guest CPU takes it: returns its vector, or -1 if none. */
+int intc_ack(void);
+/*
+ * 1 if the real EFLAGS.IF must follow the guest's while guest code runs
+ * (passed-through PIC), 0 if hv must always take interrupts (its own
+ * device models need them).
+ */
+int intc_real_if_follows_guest(void);
+
+#endif
