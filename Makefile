@@ -57,6 +57,7 @@ $(BUILD)/hv.asm: $(BUILD)/hv.elf
 -include guest/guest.mk
 -include tests/tests.mk
 -include guest/fuzz/fuzz.mk
+-include scripts/media/media.mk
 
 # QEMU as the README documents it: COM1 is the guest's console, COM2 hv's log.
 QEMU_FLAGS := -accel tcg -m 256 -display none -no-reboot \
