@@ -18,7 +18,7 @@ static struct fz_seq seqs[FZ_BATCH];
 static uint32_t class_stats[C_NCLASSES];
 static uint32_t vec_stats[32];
 static uint32_t n_normal, n_fail;
-static uint32_t dump_n = ~0u;
+static uint32_t dump_n = ~0u, only_n = ~0u;
 
 /* Flags the hash leaves out: TF and VM are never set, RF may be set in
  * exception frames (SDM vol. 3A 17.3.1.1) where it is of no interest. */
@@ -58,7 +58,9 @@ static uint32_t hash_bytes(uint32_t h, const void *p, size_t n)
 static void seq_fail(uint32_t n, int *failed, const char *what, uint32_t v)
 {
 	if (!*failed)
-		gprintf("FAIL fuzz.%u: %s 0x%08x\n", n, what, v);
+		gprintf("FAIL fuzz.%u: %s 0x%08x (end %u vector %u at +0x%x, eflags 0x%08x)\n",
+			n, what, v, fz_out.kind, fz_out.vec,
+			fz_out.eip - seqs[n % FZ_BATCH].start, fz_out.eflags);
 	*failed = 1;
 }
 
@@ -159,6 +161,7 @@ void gmain(uint32_t magic, const struct multiboot_info *mbi)
 	uint32_t done = 0;
 
 	dump_n = guest_arg_u32("dump", ~0u);
+	only_n = guest_arg_u32("only", ~0u);
 	(void)magic;
 	(void)mbi;
 	if (ring != 0 && ring != 3)
@@ -185,7 +188,8 @@ void gmain(uint32_t magic, const struct multiboot_info *mbi)
 		if (i == 0)
 			guest_abort("generator: no room for a sequence");
 		for (uint32_t j = 0; j < i; j++)
-			run_one(done + j, &seqs[j]);
+			if (only_n == ~0u || only_n == done + j)
+				run_one(done + j, &seqs[j]);
 		done += i;
 	}
 	if (want_stats)

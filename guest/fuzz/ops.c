@@ -381,6 +381,25 @@ void u_xadd(struct gen *g)
 	emit(g, &in, size, lock_ok(g, &in), 0);
 }
 
+/*
+ * QEMU 7.2's TCG computes the flags CMPXCHG8B leaves alone (all but ZF)
+ * from a stale cc_op when the instruction before it set the flags in the
+ * same translation block (its helper runs without the cc_op update), so
+ * they depend on where blocks end: natively and under hv they would
+ * differ for no fault of hv's.  Only ZF is reliable: keep it in a byte
+ * register with SETZ, then define all six flags again with TEST.
+ */
+static void cmpxchg8b_flags(struct gen *g)
+{
+	int r = wreg(g, 1, 0);
+
+	e_u8(&g->e, 0x0F);		/* setz r8 */
+	e_u8(&g->e, 0x94);
+	e_u8(&g->e, 0xC0 | r);
+	e_u8(&g->e, 0x84);		/* test r8, r8 */
+	e_u8(&g->e, 0xC0 | r << 3 | r);
+}
+
 void u_cmpxchg(struct gen *g)
 {
 	int size = pick_size(g);
@@ -395,6 +414,7 @@ void u_cmpxchg(struct gen *g)
 		modrm_insn(&in, 1, rm);
 		insn_op(&in, 2, 0x0F, 0xC7);
 		emit(g, &in, 4, lock_ok(g, &in), 0);
+		cmpxchg8b_flags(g);
 		return;
 	}
 	/* Avoid EAX as an address register: it is the comparand. */
