@@ -156,6 +156,14 @@ struct fz_seq {
 /* gen.c */
 struct fz_gen_cfg {
 	int ring;		/* 0 or 3 */
+	/*
+	 * CMPXCHG8B: off by default.  QEMU 7.2's TCG runs its helper without
+	 * updating the lazy flags op first, so every flag but ZF after it is
+	 * computed from a stale op (garbage, even TF) unless the instruction
+	 * starts a translation block: natively and under hv the blocks differ.
+	 * QEMU 8.0 inlined the instruction (and fixed this).
+	 */
+	int cx8;
 	uint32_t *stats;	/* C_NCLASSES counters */
 };
 /*

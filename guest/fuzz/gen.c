@@ -314,6 +314,18 @@ void emit(struct gen *g, struct insn *in, int size, int lock, int rep)
 	e_insn(&g->e, in);
 }
 
+void clear_flags(struct gen *g, uint32_t mask)
+{
+	struct enc *e = &g->e;
+
+	e_u8(e, 0x9C);			/* pushf */
+	e_u8(e, 0x81);			/* and dword [esp], ~mask */
+	e_u8(e, 0x24);
+	e_u8(e, 0x24);
+	e_u32(e, ~mask);
+	e_u8(e, 0x9D);			/* popf */
+}
+
 /* ---- forward control transfers ---- */
 
 uint32_t here(struct gen *g)
@@ -467,6 +479,7 @@ uint8_t *fz_generate(struct rng *r, const struct fz_gen_cfg *cfg, uint8_t *code,
 		.e = { .p = code, .limit = limit },
 		.ring = cfg->ring,
 		.stats = cfg->stats,
+		.cx8 = cfg->cx8,
 		.data = (uint32_t)fz_area.data,
 	};
 	struct gen *g = &gg;

@@ -37,6 +37,7 @@ struct gen {
 	int cli_ok;		/* CLI/STI are legal (CPL 0, or IOPL 3) */
 	int es_null, fs_null;	/* a null selector may be in ES/FS */
 	int in_call;		/* in a callee: [esp..esp+3] is the return address */
+	int cx8;		/* CMPXCHG8B allowed (fz_gen_cfg) */
 	int unit, nunits;
 	uint8_t *unit_start;	/* the current unit's first byte */
 	uint32_t *stats;
@@ -108,6 +109,14 @@ void insn_op(struct insn *in, int n, ...);
 void emit(struct gen *g, struct insn *in, int size, int lock, int rep);
 /* A mov of a value into a register (one of several encodings). */
 void emit_load_reg(struct gen *g, int reg, uint32_t v);
+
+/*
+ * Clears the flags in `mask` (PUSHF; AND [ESP]; POPF), for flags an
+ * instruction leaves undefined where QEMU's TCG computes them differently
+ * depending on where its translation blocks start: natively and under hv
+ * the blocks differ, so such flags would make the transcripts differ.
+ */
+void clear_flags(struct gen *g, uint32_t mask);
 
 /* gen.c: forward control transfers */
 /* The field at `at` will get the address of the unit `skip` units after

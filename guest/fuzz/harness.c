@@ -85,6 +85,20 @@ static void dump_seq(uint32_t n, const struct fz_seq *s)
 	gprintf("\n");
 }
 
+static void dump_out(const struct fz_cpu *o)
+{
+	gprintf("dump out kind=%u vec=%u err=%x eip=%08x eflags=%08x ds=%x es=%x fs=%x gs=%x\n",
+		o->kind, o->vec, o->err, o->eip, o->eflags, o->ds, o->es, o->fs, o->gs);
+	gprintf("dump out regs %08x %08x %08x %08x %08x %08x %08x %08x\n", o->r[0],
+		o->r[1], o->r[2], o->r[3], o->r[4], o->r[5], o->r[6], o->r[7]);
+	for (uint32_t i = 0; i < sizeof(fz_area); i += 32) {
+		gprintf("dump mem %03x", i);
+		for (uint32_t j = 0; j < 32; j++)
+			gprintf(" %02x", ((const uint8_t *)&fz_area)[i + j]);
+		gprintf("\n");
+	}
+}
+
 static void run_one(uint32_t n, const struct fz_seq *s)
 {
 	struct fz_cpu *o = &fz_out;
@@ -134,6 +148,8 @@ static void run_one(uint32_t n, const struct fz_seq *s)
 	if (o->r[ESP] < stack_lo || o->r[ESP] > stack_hi)
 		seq_fail(n, &failed, "ESP outside the scratch stack", o->r[ESP]);
 	h = hash_bytes(h, &fz_area, sizeof(fz_area));
+	if (n == dump_n)
+		dump_out(o);
 
 	if (failed)
 		n_fail++;
@@ -156,7 +172,11 @@ void gmain(uint32_t magic, const struct multiboot_info *mbi)
 	uint32_t count = guest_arg_u32("count", 1000);
 	uint32_t ring = guest_arg_u32("ring", 0);
 	int want_stats = guest_arg("stats") && guest_arg_u32("stats", 1);
-	struct fz_gen_cfg cfg = { .ring = ring == 3 ? 3 : 0, .stats = class_stats };
+	struct fz_gen_cfg cfg = {
+		.ring = ring == 3 ? 3 : 0,
+		.cx8 = guest_arg_u32("cx8", 0) != 0,
+		.stats = class_stats,
+	};
 	struct rng r;
 	uint32_t done = 0;
 

@@ -7,6 +7,8 @@
  */
 #include "guest/fuzz/gen.h"
 
+#include "monitor/x86.h"
+
 /* A ModR/M instruction: opcode bytes, reg field, r/m operand. */
 static void modrm_insn(struct insn *in, int regfield, struct opnd rm)
 {
@@ -310,6 +312,9 @@ void u_bt(struct gen *g)
 		insn_op(&in, 2, 0x0F, 0xA3 + op * 8);
 	}
 	emit(g, &in, size, w && lock_ok(g, &in), 0);
+	/* CF is the bit, ZF unchanged, the rest undefined: in QEMU 7.2 they
+	 * depend on the flags op known when the block was translated. */
+	clear_flags(g, FL_PF | FL_AF | FL_SF | FL_OF);
 }
 
 void u_bsf(struct gen *g)
@@ -381,25 +386,6 @@ void u_xadd(struct gen *g)
 	emit(g, &in, size, lock_ok(g, &in), 0);
 }
 
-/*
- * QEMU 7.2's TCG computes the flags CMPXCHG8B leaves alone (all but ZF)
- * from a stale cc_op when the instruction before it set the flags in the
- * same translation block (its helper runs without the cc_op update), so
- * they depend on where blocks end: natively and under hv they would
- * differ for no fault of hv's.  Only ZF is reliable: keep it in a byte
- * register with SETZ, then define all six flags again with TEST.
- */
-static void cmpxchg8b_flags(struct gen *g)
-{
-	int r = wreg(g, 1, 0);
-
-	e_u8(&g->e, 0x0F);		/* setz r8 */
-	e_u8(&g->e, 0x94);
-	e_u8(&g->e, 0xC0 | r);
-	e_u8(&g->e, 0x84);		/* test r8, r8 */
-	e_u8(&g->e, 0xC0 | r << 3 | r);
-}
-
 void u_cmpxchg(struct gen *g)
 {
 	int size = pick_size(g);
@@ -408,13 +394,12 @@ void u_cmpxchg(struct gen *g)
 
 	stat(g, C_CMPXCHG);
 	insn_init(&in);
-	if (chance(g, 1, 5)) {			/* 0F C7 /1: CMPXCHG8B m64 */
+	if (g->cx8 && chance(g, 1, 5)) {	/* 0F C7 /1: CMPXCHG8B m64 */
 		rm.is_mem = 1;
 		pick_mem(g, &rm.m, 8, 0, RM_WRITE, 0);
 		modrm_insn(&in, 1, rm);
 		insn_op(&in, 2, 0x0F, 0xC7);
 		emit(g, &in, 4, lock_ok(g, &in), 0);
-		cmpxchg8b_flags(g);
 		return;
 	}
 	/* Avoid EAX as an address register: it is the comparand. */
