@@ -36,6 +36,11 @@ static struct dt_exit exits[MAX_EXITS];
 static struct dt_pc pcs[MAX_PCS];
 static uint32_t nblocks, nexits, npcs;
 
+/* Per 4 MiB region of linear space: blocks there, and the guest PDE
+   seen when they were checked last (dt_check_mappings). */
+static uint16_t region_blocks[1024];
+static uint32_t region_pde[1024];
+
 #define HASH_BUCKETS 16384
 static struct dt_block *hash[HASH_BUCKETS];
 
@@ -142,6 +147,7 @@ void dt_flush(void)
 	cache_next = cache_start;
 	nblocks = nexits = npcs = 0;
 	memset(hash, 0, sizeof(hash));
+	memset(region_blocks, 0, sizeof(region_blocks));
 	ibtc_clear();
 	log_debug("dt", "cache flushed");
 }
@@ -231,6 +237,8 @@ struct dt_block *dt_get(uint32_t eip, uint32_t cs_base, struct dt_fail *fail)
 	cache_end_block(b);
 	b->hash_next = hash[hash_eip(eip)];
 	hash[hash_eip(eip)] = b;
+	if (region_blocks[eip >> 22]++ == 0)
+		region_pde[eip >> 22] = gmem_guest_pde(eip);
 	return b;
 }
 
@@ -299,6 +307,40 @@ void dt_invalidate_page(uint32_t page)
 		if (!b->dead && (b->page[0] == page || b->page[1] == page))
 			kill_block(b);
 	}
+}
+
+static void check_block(struct dt_block *b)
+{
+	uint32_t pa;
+
+	if (b->dead || b->transient)
+		return;
+	if (gmem_peek_pa(b->eip, &pa) < 0 || pa != b->page[0])
+		kill_block(b);
+}
+
+void dt_check_mappings(void)
+{
+	for (uint32_t r = 0; r < 1024; r++) {
+		uint32_t pde;
+
+		if (!region_blocks[r])
+			continue;
+		pde = gmem_guest_pde(r << 22);
+		if (pde == region_pde[r])
+			continue;
+		for (uint32_t i = 0; i < nblocks; i++)
+			if (blocks[i].eip >> 22 == r)
+				check_block(&blocks[i]);
+		region_pde[r] = pde;
+	}
+}
+
+void dt_check_page(uint32_t la)
+{
+	for (uint32_t i = 0; i < nblocks; i++)
+		if ((blocks[i].eip ^ la) < PAGE_SIZE || ((blocks[i].eip ^ la) & PTE_ADDR) == 0)
+			check_block(&blocks[i]);
 }
 
 struct dt_block *dt_block_at(uint32_t addr)

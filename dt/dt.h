@@ -71,7 +71,7 @@ struct dt_block {
 
 /* Why a translation failed (dt_get returns 0). */
 struct dt_fail {
-	enum { DTF_NONE, DTF_FETCH_HV, DTF_FETCH_OUTSIDE, DTF_UNSUPPORTED } kind;
+	enum { DTF_NONE, DTF_FETCH_HV, DTF_FETCH_OUTSIDE, DTF_UNSUPPORTED, DTF_FETCH_PF } kind;
 	uint32_t eip;
 	uint8_t bytes[16];
 	int nbytes;
@@ -131,5 +131,18 @@ void dt_print_stats(void);
  */
 int gmem_fetch(uint32_t linear, uint8_t *buf, uint32_t len, int *why);
 void gmem_protect_code(uint32_t page);
+/* Physical page of the guest code at linear la; -1 if not mapped. */
+int gmem_code_pa(uint32_t la, uint32_t *pa);
+/* The same without setting accessed bits; and the guest PDE for la. */
+int gmem_peek_pa(uint32_t la, uint32_t *pa);
+uint32_t gmem_guest_pde(uint32_t la);
+
+/*
+ * The guest's mappings changed (CR3 write; INVLPG of la): translations of
+ * linear pages that no longer map the physical page they were read from
+ * are killed.
+ */
+void dt_check_mappings(void);
+void dt_check_page(uint32_t la);
 
 #endif

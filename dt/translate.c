@@ -210,9 +210,15 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 	uint32_t eip = b->eip;
 	int ninsn = 0, end = 0;
 
-	/* A one-instruction block runs once, right after its page was
-	   unprotected for a write: it must not protect it again. */
-	b->page[0] = eip & PTE_ADDR;
+	/* Blocks remember the physical pages they were read from: a write
+	   through any alias finds them.  A one-instruction block runs once,
+	   right after its page was unprotected for a write: it must not
+	   protect it again. */
+	if (gmem_code_pa(eip, &b->page[0]) < 0) {
+		fail->kind = DTF_FETCH_PF;
+		fail->eip = eip;
+		return -1;
+	}
 	if (!single)
 		gmem_protect_code(b->page[0]);
 	while (!end) {
@@ -233,6 +239,13 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 		st = dt_decode(buf, (size_t)n, &d);
 		if (st == DT_TRUNCATED && ninsn)
 			break;	/* let the next block start there and fault */
+		if (st == DT_TRUNCATED && why) {
+			/* The instruction runs into a page the guest cannot fetch. */
+			fail->kind = why;
+			fail->eip = eip;
+			fail->nbytes = 0;
+			return -1;
+		}
 		if (st == DT_OK && unsupported(&d)) {
 			if (ninsn)
 				break;	/* end the block before it */
@@ -255,11 +268,10 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 				x->vector = EXC_GP;	/* fetch ran into memory it may not read */
 			break;
 		}
-		if ((next - 1) >> PAGE_SHIFT != eip >> PAGE_SHIFT) {
+		if ((next - 1) >> PAGE_SHIFT != eip >> PAGE_SHIFT &&
+		    gmem_code_pa(next - 1, &b->page[1]) == 0 && !single) {
 			/* The instruction reaches into the next page. */
-			b->page[1] = (next - 1) & PTE_ADDR;
-			if (!single)
-				gmem_protect_code(b->page[1]);
+			gmem_protect_code(b->page[1]);
 		}
 
 		switch (d.cf) {

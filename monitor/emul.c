@@ -15,6 +15,7 @@
 #include "monitor/gmem.h"
 #include "monitor/intr.h"
 #include "monitor/log.h"
+#include "monitor/shadow.h"
 #include "monitor/panic.h"
 #include "monitor/string.h"
 #include "monitor/vcpu.h"
@@ -34,6 +35,10 @@ int emul_mem_fault(int r, uint32_t la, int write, struct fault *f)
 	(void)write;
 	if (r == GMEM_HV)
 		guest_stop(0, "guest touched hv's memory at %08x", la);
+	if (r == GMEM_PF) {
+		f->cr2 = gmem_pf.cr2;
+		return raise(f, EXC_PF, 1, gmem_pf.err);
+	}
 	/* Beyond hv's truncated segment limits: what a real CPU would report. */
 	return RAISE_GP(f, 0);
 }
@@ -170,6 +175,8 @@ void vcpu_sync_cr(void)
 
 static int write_cr(struct trapframe *tf, int n, uint32_t v, struct fault *f)
 {
+	uint32_t old;
+
 	switch (n) {
 	case 0:
 		if ((v & CR0_PG) && !(v & CR0_PE))
@@ -177,22 +184,35 @@ static int write_cr(struct trapframe *tf, int n, uint32_t v, struct fault *f)
 		if (!(v & CR0_PE))
 			guest_stop(tf, "guest left protected mode (mov %08x to cr0): "
 				   "real mode is not supported", v);
-		if (v & CR0_PG)
-			guest_stop(tf, "guest enabled paging (cr0=%08x): guest paging "
-				   "is not supported yet", v);
+		if ((v & CR0_PG) && (vcpu.cr4 & CR4_PAE))
+			guest_stop(tf, "guest enabled PAE paging: not supported");
+		old = vcpu.cr0;
 		vcpu.cr0 = v | CR0_ET;
+		if ((old ^ vcpu.cr0) & CR0_PG)
+			dt_flush();	/* linear addresses mean something else now */
+		if ((old ^ vcpu.cr0) & (CR0_PG | CR0_WP))
+			shadow_paging_changed();
 		break;
 	case 2:
 		vcpu.cr2 = v;
 		break;
 	case 3:
 		vcpu.cr3 = v;
+		if (vcpu.cr0 & CR0_PG) {
+			dt_check_mappings();
+			shadow_set_cr3(v);
+		}
 		break;
 	case 4:
 		if (v & ~(CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE |
 			  CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT))
 			return RAISE_GP(f, 0);
+		if ((v & CR4_PAE) && (vcpu.cr0 & CR0_PG))
+			guest_stop(tf, "guest enabled PAE paging: not supported");
+		old = vcpu.cr4;
 		vcpu.cr4 = v;
+		if ((old ^ v) & (CR4_PSE | CR4_PGE))
+			shadow_paging_changed();
 		break;
 	default:
 		return RAISE_UD(f);
@@ -361,9 +381,11 @@ static int emul_0f(struct trapframe *tf, const struct dt_insn *d, uint32_t eip,
 				return -1;
 			v = (vcpu.cr0 & ~0xEu) | (v & 0xF) | (vcpu.cr0 & CR0_PE);
 			return write_cr(tf, 0, v, f);
-		case 7:	/* invlpg: nothing to do while guest paging is off */
+		case 7:	/* invlpg */
 			if (d->mod == 3)
 				return RAISE_UD(f);
+			shadow_invlpg(emul_ea(tf, d));
+			dt_check_page(emul_ea(tf, d));
 			return 0;
 		}
 		break;

@@ -21,6 +21,9 @@
 #include "boot/boot.h"
 #include "dt/dt.h"
 #include "monitor/frame.h"
+#include "monitor/gphys.h"
+#include "monitor/shadow.h"
+#include "monitor/vcpu.h"
 #include "monitor/layout.h"
 #include "monitor/log.h"
 #include "monitor/panic.h"
@@ -86,7 +89,15 @@ void gmem_protect_code(uint32_t page)
 		return;
 	code_pages[i / 32] |= 1u << (i % 32);
 	*pte_of(page) &= ~PTE_W;
-	invlpg(page);
+	if (vcpu.cr0 & CR0_PG)
+		shadow_protect_frame(page);
+	else
+		invlpg(page);
+}
+
+int gmem_is_code(uint32_t page)
+{
+	return page < HV_BASE && is_code(page & PTE_ADDR);
 }
 
 int gmem_code_write(uint32_t page)
@@ -100,42 +111,132 @@ int gmem_code_write(uint32_t page)
 	code_pages[i / 32] &= ~(1u << (i % 32));
 	dt_invalidate_page(page);
 	*pte_of(page) |= PTE_W;
-	invlpg(page);
+	if (!(vcpu.cr0 & CR0_PG))
+		invlpg(page);
 	return 1;
 }
 
-/* Can the guest's linear range [la, la+len) be accessed by hv for it? */
-static int check_range(uint32_t la, uint32_t len)
+struct gmem_pf gmem_pf;
+
+/*
+ * The guest's own page walk (SDM vol. 3A 4.3 32-bit paging, 4.6 access
+ * rights, 4.8 accessed and dirty flags): linear la to physical, with the
+ * rights of a user or supervisor access, setting A (and D for a write) in
+ * the guest's tables as the CPU does.  Returns 0, or -1 with gmem_pf set
+ * to the #PF the guest must get.
+ */
+int gmem_walk(uint32_t la, int acc, uint32_t *pa, uint32_t *eff)
 {
+	uint32_t pde_pa, pde, pte_pa, pte, flags, err = 0;
+	int write = acc & GACC_WRITE, user = acc & GACC_USER, big;
+
+	if (acc & GACC_USER)
+		err |= PFEC_U;
+	if (write)
+		err |= PFEC_W;
+	if (!(vcpu.cr0 & CR0_PG)) {
+		*pa = la;
+		if (eff)
+			*eff = PTE_P | PTE_W | PTE_U | PTE_D | PTE_A;
+		return 0;
+	}
+	pde_pa = (vcpu.cr3 & PTE_ADDR) + (la >> PGDIR_SHIFT) * 4;
+	pde = gphys_read32(pde_pa);
+	if (!(pde & PTE_P))
+		goto fault;
+	big = (pde & PTE_PS) && (vcpu.cr4 & CR4_PSE);
+	if (big) {
+		pte_pa = pde_pa;
+		pte = pde;
+		flags = pde;
+	} else {
+		pte_pa = (pde & PTE_ADDR) + ((la >> PAGE_SHIFT) & 1023) * 4;
+		pte = gphys_read32(pte_pa);
+		if (!(pte & PTE_P))
+			goto fault;
+		flags = pte & (pde | ~(uint32_t)(PTE_W | PTE_U));	/* both levels */
+	}
+	err |= PFEC_P;
+	if (user && !(flags & PTE_U))
+		goto fault;
+	if (write && !(flags & PTE_W) && (user || (vcpu.cr0 & CR0_WP)))
+		goto fault;
+	/* Accessed bits, and dirty for a write (only where they change). */
+	if (acc & GACC_PEEK)
+		goto done;
+	if (!(pde & PTE_A) || (big && write && !(pde & PTE_D))) {
+		pde |= PTE_A | (big && write ? PTE_D : 0);
+		gphys_write32(pde_pa, pde);
+	}
+	if (!big && (!(pte & PTE_A) || (write && !(pte & PTE_D)))) {
+		pte |= PTE_A | (write ? PTE_D : 0);
+		gphys_write32(pte_pa, pte);
+	}
+done:
+	if (big)
+		*pa = (pde & PDE_ADDR_4M) | (la & (LARGE_PAGE_SIZE - 1));
+	else
+		*pa = (pte & PTE_ADDR) | (la & (PAGE_SIZE - 1));
+	if (eff)
+		*eff = (flags & (PTE_W | PTE_U | PTE_G)) | PTE_P |
+		       ((big ? pde : pte) & PTE_D) | PTE_A;
+	return 0;
+fault:
+	gmem_pf.cr2 = la;
+	gmem_pf.err = err;
+	return -1;
+}
+
+/* Accesses [la, la+len) page by page through the guest's translation. */
+static int access(uint32_t la, void *buf, uint32_t len, int acc)
+{
+	uint8_t *p = buf;
+
 	if (len == 0)
 		return 0;
-	if (la >= HV_BASE || len > HV_BASE - la)
+	if (!(vcpu.cr0 & CR0_PG) && (la >= HV_BASE || len > HV_BASE - la))
 		return GMEM_OUTSIDE;
-	if (gmem_is_hv(la, len))
-		return GMEM_HV;
+	while (len) {
+		uint32_t n = PAGE_SIZE - (la & (PAGE_SIZE - 1)), pa;
+		int r;
+
+		if (n > len)
+			n = len;
+		if (gmem_walk(la, acc, &pa, 0))
+			return GMEM_PF;
+		if (acc & GACC_WRITE) {
+			gmem_code_write(pa & PTE_ADDR);
+			r = gphys_write(pa, p, n);
+		} else {
+			r = gphys_read(pa, p, n);
+		}
+		if (r)
+			return r;
+		p += n;
+		la += n;
+		len -= n;
+	}
 	return 0;
 }
 
 int gmem_read(uint32_t la, void *buf, uint32_t len)
 {
-	int r = check_range(la, len);
-
-	if (r)
-		return r;
-	memcpy(buf, (const void *)la, len);
-	return 0;
+	return access(la, buf, len, 0);
 }
 
 int gmem_write(uint32_t la, const void *buf, uint32_t len)
 {
-	int r = check_range(la, len);
+	return access(la, (void *)buf, len, GACC_WRITE);
+}
 
-	if (r)
-		return r;
-	for (uint32_t p = la & PTE_ADDR; p < la + len; p += PAGE_SIZE)
-		gmem_code_write(p);
-	memcpy((void *)la, buf, len);
-	return 0;
+int gmem_read_as(uint32_t la, void *buf, uint32_t len, int user)
+{
+	return access(la, buf, len, user ? GACC_USER : 0);
+}
+
+int gmem_write_as(uint32_t la, const void *buf, uint32_t len, int user)
+{
+	return access(la, (void *)buf, len, GACC_WRITE | (user ? GACC_USER : 0));
 }
 
 int gmem_fetch(uint32_t la, uint8_t *buf, uint32_t len, int *why)
@@ -143,21 +244,48 @@ int gmem_fetch(uint32_t la, uint8_t *buf, uint32_t len, int *why)
 	uint32_t n = 0;
 
 	while (n < len) {
-		uint32_t a = la + n;
+		uint32_t a = la + n, pa;
 		uint32_t chunk = PAGE_SIZE - (a & (PAGE_SIZE - 1));
 
 		if (chunk > len - n)
 			chunk = len - n;
-		if (a < la || a >= HV_BASE) {
+		if (a < la || (!(vcpu.cr0 & CR0_PG) && a >= HV_BASE) || a >= HV_BASE) {
 			*why = DTF_FETCH_OUTSIDE;
 			break;
 		}
-		if (gmem_is_hv(a, chunk)) {
+		if (gmem_walk(a, vcpu.cpl == 3 ? GACC_USER : 0, &pa, 0)) {
+			*why = DTF_FETCH_PF;
+			break;
+		}
+		if (gmem_is_hv(pa, chunk)) {
 			*why = DTF_FETCH_HV;
 			break;
 		}
-		memcpy(buf + n, (const void *)a, chunk);
+		gphys_read(pa, buf + n, chunk);
 		n += chunk;
 	}
 	return (int)n;
+}
+
+int gmem_code_pa(uint32_t la, uint32_t *pa)
+{
+	if (gmem_walk(la, 0, pa, 0))
+		return -1;
+	*pa &= PTE_ADDR;
+	return 0;
+}
+
+int gmem_peek_pa(uint32_t la, uint32_t *pa)
+{
+	if (gmem_walk(la, GACC_PEEK, pa, 0))
+		return -1;
+	*pa &= PTE_ADDR;
+	return 0;
+}
+
+uint32_t gmem_guest_pde(uint32_t la)
+{
+	if (!(vcpu.cr0 & CR0_PG))
+		return 0;
+	return gphys_read32((vcpu.cr3 & PTE_ADDR) + (la >> PGDIR_SHIFT) * 4);
 }

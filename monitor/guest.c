@@ -27,6 +27,7 @@
 #include "monitor/layout.h"
 #include "monitor/log.h"
 #include "monitor/panic.h"
+#include "monitor/shadow.h"
 #include "monitor/vcpu.h"
 #include "monitor/x86.h"
 
@@ -47,6 +48,9 @@ static uint32_t cs_base(void)
 	return vcpu.seg[VS_CS].base;
 }
 
+static void reflect(struct trapframe *tf, uint32_t eip, const struct fault *f);
+
+/* Returns only when the failure became a guest exception (delivered). */
 static void translate_failed(struct trapframe *tf, const struct dt_fail *fail)
 {
 	switch (fail->kind) {
@@ -54,6 +58,14 @@ static void translate_failed(struct trapframe *tf, const struct dt_fail *fail)
 		guest_stop(tf, "guest executes hv's memory at %08x", fail->eip);
 	case DTF_FETCH_OUTSIDE:
 		guest_stop(tf, "guest jumped into hv's linear region (%08x)", fail->eip);
+	case DTF_FETCH_PF: {
+		/* The code is not mapped: the guest gets its #PF (instruction
+		   fetch, so no W bit) at the instruction. */
+		struct fault f = { EXC_PF, 1, gmem_pf.err, gmem_pf.cr2 };
+
+		reflect(tf, vcpu.eip, &f);
+		return;
+	}
 	default:
 		guest_stop(tf, "instruction at %08x not supported yet "
 			   "(%02x %02x %02x %02x %02x %02x)", fail->eip, fail->bytes[0],
@@ -109,16 +121,20 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 		struct dt_fail fail;
 		struct dt_block *b = dt_get_single(cs_base() + eip, cs_base(), &fail);
 
-		if (!b)
+		if (!b) {
 			translate_failed(tf, &fail);
+			return;
+		}
 		addr = (uint32_t)b->code;
 		vcpu.tf_pending = 1;
 	} else if (!addr) {
 		struct dt_fail fail;
 		struct dt_block *b = dt_get(cs_base() + eip, cs_base(), &fail);
 
-		if (!b)
+		if (!b) {
 			translate_failed(tf, &fail);
+			return;
+		}
 		addr = (uint32_t)b->code;
 	}
 	tf->eip = addr;
@@ -176,8 +192,10 @@ static void do_exit(struct trapframe *tf)
 			resume(tf, vcpu.eip, 0);
 			return;
 		}
-		if (!(b = dt_get(x->target, cs_base(), &fail)))
+		if (!(b = dt_get(x->target, cs_base(), &fail))) {
 			translate_failed(tf, &fail);
+			return;
+		}
 		if (gen == dt_flush_gen && x->block && !x->block->dead && !x->block->transient)
 			dt_chain(x, b);
 		resume(tf, x->target - cs_base(), (uint32_t)b->code);
@@ -189,8 +207,10 @@ static void do_exit(struct trapframe *tf)
 			resume(tf, vcpu.eip, 0);
 			return;
 		}
-		if (!(b = dt_get(vcpu_fast.s_guest, cs_base(), &fail)))
+		if (!(b = dt_get(vcpu_fast.s_guest, cs_base(), &fail))) {
 			translate_failed(tf, &fail);
+			return;
+		}
 		dt_ibtc_set(vcpu_fast.s_guest, b);
 		resume(tf, vcpu.eip, (uint32_t)b->code);
 		return;
@@ -286,28 +306,88 @@ static void at_async(struct trapframe *tf)
 	}
 }
 
-/* An exception raised by translated code: the guest EIP it belongs to. */
-static uint32_t fault_eip(struct trapframe *tf)
+/*
+ * An exception raised by translated code: the guest EIP it belongs to.
+ * With recover, the guest registers an expansion had moved to the scratch
+ * slots are put back, so the guest instruction can be restarted or
+ * reported from its beginning.
+ */
+static uint32_t fault_eip(struct trapframe *tf, int recover)
 {
-	struct dt_block *b = dt_block_at(tf->eip);
+	struct dt_block *b;
 	uint32_t eip;
 	int scratch;
 
+	if ((tf->cs & 3) == 3)
+		return tf->eip;	/* guest user code runs as it is */
+	b = dt_block_at(tf->eip);
 	if (!b || tf->eip >= (uint32_t)b->code + b->body_len)
 		panic_tf(tf, "exception %u at cache address %08x outside any translation",
 			 tf->vector, tf->eip);
-	if (!dt_guest_eip(b, tf->eip, &eip, &scratch) && scratch) {
+	if (!dt_guest_eip(b, tf->eip, &eip, &scratch) && scratch && recover) {
 		tf->eax = vcpu_fast.s_eax;
 		tf->ecx = vcpu_fast.s_ecx;
 	}
 	return eip - b->cs_base;
 }
 
+/* Runs the guest instruction at eip alone (after a write to a code page). */
+static void run_single(struct trapframe *tf, uint32_t eip)
+{
+	struct dt_fail fail;
+	struct dt_block *b;
+
+	if (!(b = dt_get_single(cs_base() + eip, cs_base(), &fail))) {
+		translate_failed(tf, &fail);
+		return;
+	}
+	tf->eip = (uint32_t)b->code;
+	tf->eflags &= ~FL_TF;
+}
+
+static void paging_fault(struct trapframe *tf)
+{
+	uint32_t cr2 = read_cr2(), pa, eip;
+	int user = (tf->cs & 3) == 3;
+	struct fault f = { EXC_PF, 1, 0, 0 };
+
+	switch (shadow_fault(cr2, tf->errcode, user, &pa)) {
+	case SHADOW_FILLED:
+		return;	/* the instruction runs again, in place */
+	case SHADOW_GUEST_FAULT:
+		f.err = gmem_pf.err;
+		f.cr2 = gmem_pf.cr2;
+		eip = fault_eip(tf, 1);
+		reflect(tf, eip, &f);
+		return;
+	case SHADOW_CODE_WRITE:
+		stats.smc_writes++;
+		gmem_code_write(pa);
+		if (user)
+			return;
+		eip = fault_eip(tf, 1);
+		vcpu.eip = eip;
+		run_single(tf, eip);
+		return;
+	case SHADOW_HV_FRAME:
+		vcpu.eip = fault_eip(tf, 0);
+		guest_stop(tf, "guest maps hv's frame %08x at %08x", pa, cr2);
+	default:
+		vcpu.eip = fault_eip(tf, 0);
+		guest_stop(tf, "guest uses hv's linear region (%08x)", cr2);
+	}
+}
+
 static void do_fault(struct trapframe *tf)
 {
-	uint32_t eip = fault_eip(tf), cr2;
+	uint32_t eip, cr2;
 	struct fault f = { (int)tf->vector, EXC_HAS_ERRCODE(tf->vector), tf->errcode, 0 };
 
+	if (tf->vector == EXC_PF && (vcpu.cr0 & CR0_PG)) {
+		paging_fault(tf);
+		return;
+	}
+	eip = fault_eip(tf, 1);
 	vcpu.eip = eip;
 	if (tf->vector == EXC_PF) {
 		cr2 = read_cr2();
@@ -315,14 +395,8 @@ static void do_fault(struct trapframe *tf)
 		    gmem_code_write(cr2)) {
 			/* A write to a page with translations (self-modifying
 			   code): they are gone; run the writer on its own. */
-			struct dt_fail fail;
-			struct dt_block *b;
-
 			stats.smc_writes++;
-			if (!(b = dt_get_single(cs_base() + eip, cs_base(), &fail)))
-				translate_failed(tf, &fail);
-			tf->eip = (uint32_t)b->code;
-			tf->eflags &= ~FL_TF;
+			run_single(tf, eip);
 			return;
 		}
 		if (cr2 >= HV_BASE || gmem_is_hv(cr2, 1))
@@ -380,6 +454,7 @@ void guest_print_stats(void)
 	log_info("guest", "traps: exits %u, interrupts %u, steps %u, smc writes %u, "
 		 "emulated i/o %u", stats.exits, stats.irqs, stats.steps, stats.smc_writes,
 		 stats.io_emulated);
+	shadow_print_stats();
 	for (int v = 0; v < 32; v++)
 		if (stats.faults[v])
 			log_info("guest", "  exceptions reflected, vector %d: %u", v,

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 /* Scratch linear window inside hv's first 4 MiB, after the image. */
-#define PAGING_SCRATCH_PAGES 16
+#define PAGING_SCRATCH_PAGES 32	/* 0-15 self-tests and probes, 16-31 gphys.c */
 uint32_t paging_scratch_va(int slot);
 
 /*

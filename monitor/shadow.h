@@ -1,0 +1,36 @@
+/*
+ * Shadow page tables for a guest with paging on (see shadow.c).
+ */
+#ifndef MON_SHADOW_H
+#define MON_SHADOW_H
+
+#include <stdint.h>
+
+/* shadow_fault results */
+enum {
+	SHADOW_FILLED,		/* retry the access */
+	SHADOW_GUEST_FAULT,	/* the guest's own tables fault: gmem_pf */
+	SHADOW_CODE_WRITE,	/* a write to a frame with translations */
+	SHADOW_HV_FRAME,	/* the guest maps one of hv's frames */
+	SHADOW_HV_LINEAR,	/* the guest uses hv's linear region */
+};
+
+/* A real #PF at la (error code err) while the guest's paging is on. */
+int shadow_fault(uint32_t la, uint32_t err, int user, uint32_t *pa);
+/* The guest wrote CR3 (paging on): switch to that address space's shadow. */
+void shadow_set_cr3(uint32_t gcr3);
+/* CR0.PG, CR0.WP, CR4.PSE or CR4.PGE changed: start over. */
+void shadow_paging_changed(void);
+/* Empties the current shadow (a TLB flush). */
+void shadow_flush(void);
+void shadow_invlpg(uint32_t la);
+/* A frame now holds translated code: no shadow may map it writable. */
+void shadow_protect_frame(uint32_t pa);
+
+struct shadow_stats {
+	uint32_t faults, fills, invlpgs, switches, zaps, spaces, reclaims;
+};
+extern struct shadow_stats shadow_stats;
+void shadow_print_stats(void);
+
+#endif
