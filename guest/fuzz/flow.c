@@ -109,8 +109,8 @@ void u_popf(struct gen *g)
 
 void u_clisti(struct gen *g)
 {
-	if (!g->cli_ok) {	/* CPL 3 with IOPL < 3: would be #GP */
-		u_flagop(g);
+	if (!g->cli_ok && !chance(g, 1, 4)) {
+		u_flagop(g);	/* CPL 3 with IOPL < 3: mostly not the #GP */
 		return;
 	}
 	stat(g, C_CLISTI);
@@ -484,6 +484,27 @@ done:
 		g->es_null = 1;
 	if (null && t == SEG_FS)
 		g->fs_null = 1;
+}
+
+/* A load that faults: #GP or #NP with the selector as error code. */
+void u_badseg(struct gen *g)
+{
+	static const uint8_t targets[] = { SEG_ES, SEG_DS, SEG_FS };
+	const uint16_t *bad;
+	int nbad = fz_bad_selectors(g->ring, &bad);
+	int t = targets[below(g, 3)], r = wreg(g, 4, 0);
+	uint16_t sel = bad[below(g, nbad)];
+
+	stat(g, C_BADSEG);
+	if (chance(g, 1, 2)) {		/* push sel; pop sreg */
+		e_u8(&g->e, 0x68);
+		e_u32(&g->e, sel);
+		sreg_op(g, pop_sreg[t]);
+		return;
+	}
+	emit_load_reg(g, r, sel);	/* mov r, sel; mov sreg, r */
+	e_u8(&g->e, 0x8E);
+	e_u8(&g->e, 0xC0 | t << 3 | r);
 }
 
 void u_segread(struct gen *g)

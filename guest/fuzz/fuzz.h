@@ -26,9 +26,11 @@
 /* The vector the ring-3 epilogue raises to come back (a DPL-3 gate). */
 #define FZ_VEC_EXIT	0x81
 
-/* Extra GDT slots (flat 4 GiB data): one DPL 3, one DPL 0. */
+/* Extra GDT slots (flat 4 GiB data): one DPL 3, one DPL 0, and one DPL 3
+ * that is not present (loading it raises #NP). */
 #define FZ_GDT_UDATA2	6
 #define FZ_GDT_KDATA2	7
+#define FZ_GDT_NOTPRES	8
 
 /* struct fz_cpu field offsets (entry.S) */
 #define FZ_EAX		0
@@ -140,7 +142,7 @@ enum fz_class {
 	C_BSWAP, C_MOVX, C_MOV, C_LEA, C_CBW, C_FLAGOP, C_LAHF, C_BCD,
 	C_PUSHF, C_POPF, C_CLISTI, C_PUSHPOP, C_PUSHA, C_STRING, C_XLAT,
 	C_JCC, C_JMP, C_LOOP, C_INDJMP, C_CALL, C_RET, C_SEGLOAD, C_SEGREAD,
-	C_CPUID, C_TRAP, C_LOCK, C_NCLASSES
+	C_BADSEG, C_CPUID, C_TRAP, C_LOCK, C_NCLASSES
 };
 extern const char *const fz_class_names[C_NCLASSES];
 
@@ -176,6 +178,8 @@ uint8_t *fz_generate(struct rng *r, const struct fz_gen_cfg *cfg, uint8_t *code,
 
 /* The selectors a sequence may load at CPL `ring` (non-null ones). */
 int fz_selectors(int ring, const uint16_t **list);
+/* Selectors whose load into DS/ES/FS faults at CPL `ring`. */
+int fz_bad_selectors(int ring, const uint16_t **list);
 #endif /* !ASM_FILE */
 
 #endif

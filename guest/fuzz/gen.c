@@ -27,6 +27,7 @@ const char *const fz_class_names[C_NCLASSES] = {
 	[C_JCC] = "jcc", [C_JMP] = "jmp", [C_LOOP] = "loop/jecxz",
 	[C_INDJMP] = "jmp-indirect", [C_CALL] = "call", [C_RET] = "ret",
 	[C_SEGLOAD] = "segment-load", [C_SEGREAD] = "segment-read",
+	[C_BADSEG] = "segment-load-fault",
 	[C_CPUID] = "cpuid", [C_TRAP] = "int3/into", [C_LOCK] = "lock-prefix",
 };
 
@@ -40,6 +41,30 @@ static const uint16_t sels_ring3[] = {
 	SEL(GDT_UDATA, 0), SEL(GDT_UDATA, 1), SEL(GDT_UDATA, 2), SEL_UDATA,
 	SEL(FZ_GDT_UDATA2, 1), SEL(FZ_GDT_UDATA2, 3),
 };
+
+/* #GP(sel): RPL or CPL above DPL, a system or code segment (code is
+ * readable, so only at CPL 3 where its DPL 0 is too low), beyond the GDT
+ * limit, the LDT (none loaded); #NP(sel): not present. */
+static const uint16_t bad_ring0[] = {
+	SEL(GDT_KDATA, 3), SEL(FZ_GDT_KDATA2, 1), SEL_TSS,
+	SEL(GDT_ENTRIES, 0), SEL(GDT_ENTRIES + 9, 2), SEL(GDT_KDATA, 0) | 4,
+	SEL(FZ_GDT_NOTPRES, 0), SEL(FZ_GDT_NOTPRES, 3),
+};
+static const uint16_t bad_ring3[] = {
+	SEL_KDATA, SEL(GDT_KDATA, 3), SEL(FZ_GDT_KDATA2, 3), SEL_TSS,
+	SEL(GDT_KCODE, 3), SEL(GDT_ENTRIES, 3), SEL(GDT_UDATA, 3) | 4,
+	SEL(FZ_GDT_NOTPRES, 3),
+};
+
+int fz_bad_selectors(int ring, const uint16_t **list)
+{
+	if (ring == 3) {
+		*list = bad_ring3;
+		return sizeof(bad_ring3) / sizeof(bad_ring3[0]);
+	}
+	*list = bad_ring0;
+	return sizeof(bad_ring0) / sizeof(bad_ring0[0]);
+}
 
 int fz_selectors(int ring, const uint16_t **list)
 {
@@ -415,6 +440,7 @@ static const struct unit_kind units[] = {
 	{ u_pusha, 1 },	  { u_string, 5 },  { u_xlat, 1 },    { u_jcc, 5 },
 	{ u_jmp, 1 },	  { u_loop, 2 },    { u_indjmp, 2 },  { u_call, 3 },
 	{ u_segload, 3 }, { u_segread, 2 }, { u_cpuid, 1 },   { u_trap, 1 },
+	{ u_badseg, 1 },
 };
 #define NUNIT_KINDS	(sizeof(units) / sizeof(units[0]))
 

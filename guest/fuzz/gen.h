@@ -169,6 +169,7 @@ void u_indjmp(struct gen *g);
 void u_call(struct gen *g);
 void u_segload(struct gen *g);
 void u_segread(struct gen *g);
+void u_badseg(struct gen *g);
 void u_cpuid(struct gen *g);
 void u_trap(struct gen *g);
 

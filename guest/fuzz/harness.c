@@ -28,6 +28,8 @@ static void setup(void)
 {
 	gdt_set(FZ_GDT_UDATA2, SEG_DESC(0, FLAT_LIMIT, ACC_DATA(3), FLAT_FLAGS));
 	gdt_set(FZ_GDT_KDATA2, SEG_DESC(0, FLAT_LIMIT, ACC_DATA(0), FLAT_FLAGS));
+	gdt_set(FZ_GDT_NOTPRES, SEG_DESC(0, FLAT_LIMIT, ACC_DATA(3) & ~DESC_P,
+					 FLAT_FLAGS));
 	for (int v = 0; v < 32; v++)
 		idt_set_gate(v, (const void *)fz_fault_stubs[v], SYS_INTGATE32,
 			     v == EXC_BP || v == EXC_OF ? 3 : 0);
@@ -66,7 +68,8 @@ static void seq_fail(uint32_t n, int *failed, const char *what, uint32_t v)
 
 static int vector_expected(uint32_t v)
 {
-	return v == EXC_DE || v == EXC_GP || v == EXC_BP || v == EXC_OF;
+	return v == EXC_DE || v == EXC_GP || v == EXC_NP || v == EXC_BP ||
+	       v == EXC_OF;
 }
 
 /* dump=N: the code and initial state of sequence N, before it runs
