@@ -39,8 +39,12 @@ static inline int raise(struct fault *f, int vec, int has_err, uint32_t err)
  * INT3, INTO).
  */
 int emul_insn(struct trapframe *tf, uint32_t eip, struct fault *f, uint32_t *next);
-/* Emulates an I/O instruction that faulted on an intercepted port. */
-int emul_io(struct trapframe *tf, const struct dt_insn *d, struct fault *f);
+/*
+ * Emulates an I/O instruction that faulted: at ring 1 on an intercepted
+ * port (returns 1 if the port is not intercepted), or in user code whose
+ * access the guest allows (user = 1).
+ */
+int emul_io(struct trapframe *tf, const struct dt_insn *d, struct fault *f, int user);
 
 /* Turns a gmem_* error into the guest's fault (or stops the guest). */
 int emul_mem_fault(int gmem_result, uint32_t la, int write, struct fault *f);
@@ -63,6 +67,10 @@ int emul_far(struct trapframe *tf, const struct dt_insn *d, uint32_t eip, struct
 int emul_iret(struct trapframe *tf, const struct dt_insn *d, struct fault *f, uint32_t *next);
 int emul_desc_query(struct trapframe *tf, const struct dt_insn *d, struct fault *f);
 int emul_lldt_ltr(struct trapframe *tf, const struct dt_insn *d, int is_ltr, struct fault *f);
+/* Before ring 3 runs: shadows of the guest's descriptors in the real tables. */
+void seg_refresh_shadows(void);
+/* After a trap from ring 3: segment registers it loaded itself. */
+void seg_sync_user(struct trapframe *tf);
 /* Sets up the guest's initial segments (Multiboot machine state). */
 void seg_init_flat(uint16_t cs, uint16_t ds);
 

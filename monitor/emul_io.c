@@ -11,7 +11,7 @@
 #include "monitor/vcpu.h"
 #include "monitor/x86.h"
 
-int emul_io(struct trapframe *tf, const struct dt_insn *d, struct fault *f)
+int emul_io(struct trapframe *tf, const struct dt_insn *d, struct fault *f, int user)
 {
 	int size = (d->opcode & 1) ? d->opsize : 1;
 	uint16_t port;
@@ -25,7 +25,7 @@ int emul_io(struct trapframe *tf, const struct dt_insn *d, struct fault *f)
 		port = (uint16_t)tf->edx;
 		break;
 	}
-	if (!io_intercepted(port, size))
+	if (!user && !io_intercepted(port, size))
 		return 1;	/* a genuine #GP: not ours */
 
 	switch (d->opcode) {
@@ -57,7 +57,7 @@ int emul_io(struct trapframe *tf, const struct dt_insn *d, struct fault *f)
 				uint32_t la = vcpu.seg[VS_ES].base + (tf->edi & cmask);
 
 				v = io_read(port, size);
-				if ((r = gmem_write(la, &v, (uint32_t)size)))
+				if ((r = gmem_write_as(la, &v, (uint32_t)size, user)))
 					return emul_mem_fault(r, la, 1, f);
 				tf->edi = (tf->edi & ~cmask) | ((tf->edi + (uint32_t)step) & cmask);
 			} else {
@@ -65,7 +65,7 @@ int emul_io(struct trapframe *tf, const struct dt_insn *d, struct fault *f)
 				uint32_t la = vcpu.seg[seg].base + (tf->esi & cmask);
 
 				v = 0;
-				if ((r = gmem_read(la, &v, (uint32_t)size)))
+				if ((r = gmem_read_as(la, &v, (uint32_t)size, user)))
 					return emul_mem_fault(r, la, 0, f);
 				io_write(port, size, v);
 				tf->esi = (tf->esi & ~cmask) | ((tf->esi + (uint32_t)step) & cmask);

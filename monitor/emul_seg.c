@@ -31,6 +31,9 @@
 /* Selector error codes carry the selector without its RPL (SDM 6.13). */
 #define SEL_ERR(s) ((uint32_t)(s) & 0xFFFC)
 
+/* The CS descriptor of a return to an outer level, until SS is checked. */
+static uint64_t pending_cs;
+
 /* Address of the guest descriptor for sel; -1 if beyond the table limit. */
 static int desc_addr(uint16_t sel, uint32_t *la)
 {
@@ -124,8 +127,6 @@ void seg_set_real(int sreg, uint16_t sel, uint64_t desc)
 	s->base = desc_base(desc);
 	s->limit = desc_limit(desc);
 	s->attr = SEG_ATTR(desc);
-	if (sreg == VS_CS || sreg == VS_GS)
-		return;
 	if (sel & SEL_TI)
 		hv_ldt[SEL_INDEX(sel)] = shadow_desc(desc);
 	else if (SEL_INDEX(sel) < HV_GDT_FIRST)
@@ -217,9 +218,6 @@ int seg_load_cs(struct trapframe *tf, uint16_t sel, uint32_t offset, int is_retu
 	if (is_return) {
 		if (rpl < vcpu.cpl)
 			return RAISE_GP(f, SEL_ERR(sel));
-		if (rpl > vcpu.cpl)
-			guest_stop(tf, "return to an outer privilege level (cs %04x): "
-				   "guest user mode is not supported yet", sel);
 		if ((type & TYPE_CONFORM) ? dpl > rpl : dpl != rpl)
 			return RAISE_GP(f, SEL_ERR(sel));
 	} else if (type & TYPE_CONFORM) {
@@ -234,9 +232,114 @@ int seg_load_cs(struct trapframe *tf, uint16_t sel, uint32_t offset, int is_retu
 		return RAISE_GP(f, 0);
 	if (!ATTR_DB(attr))
 		guest_stop(tf, "16-bit code segment %04x: not supported yet", sel);
+	if (is_return && rpl > vcpu.cpl) {
+		/* Return to an outer level: the caller loads SS:ESP first. */
+		pending_cs = d;
+		return 0;
+	}
 	set_accessed(sel, &d);
 	seg_set_real(VS_CS, (uint16_t)((sel & ~3u) | (uint32_t)vcpu.cpl), d);
 	return 0;
+}
+
+/*
+ * The second half of IRET/RETF to an outer privilege level (SDM vol. 2
+ * IRET "RETURN-TO-OUTER-PRIVILEGE-LEVEL", RET "RETURN-TO-OUTER-
+ * PRIVILEGE-LEVEL"): SS:ESP from the stack at sp_off, checked against the
+ * new CS's RPL; then the CPL changes, and data segment registers the new
+ * level may not use are cleared.
+ */
+static int return_outer(struct trapframe *tf, uint16_t cs, uint32_t sp_off, int size,
+			uint32_t extra, struct fault *f)
+{
+	uint32_t esp = 0, ss = 0, attr, type;
+	uint64_t d;
+	int rpl = cs & 3;
+
+	if (vcpu_peek(tf, sp_off, &esp, size, f) || vcpu_peek(tf, sp_off + (uint32_t)size, &ss, 2, f))
+		return -1;
+	if ((ss & 0xFFFC) == 0)
+		return RAISE_GP(f, 0);
+	if ((int)(ss & 3) != rpl || seg_read_desc((uint16_t)ss, &d))
+		return RAISE_GP(f, SEL_ERR(ss));
+	attr = SEG_ATTR(d);
+	type = ATTR_TYPE(attr);
+	if (!ATTR_S(attr) || (type & TYPE_CODE) || !(type & TYPE_RW) || (int)ATTR_DPL(attr) != rpl)
+		return RAISE_GP(f, SEL_ERR(ss));
+	if (!ATTR_P(attr))
+		return raise(f, EXC_SS, 1, SEL_ERR(ss));
+
+	vcpu.cpl = rpl;
+	set_accessed(cs, &pending_cs);
+	seg_set_real(VS_CS, cs, pending_cs);
+	set_accessed((uint16_t)ss, &d);
+	seg_set_real(VS_SS, (uint16_t)ss, d);
+	tf->ss = ss;
+	tf->esp = esp + extra;
+	for (int r = 0; r < VS_COUNT; r++) {
+		struct vseg *v = &vcpu.seg[r];
+		uint32_t t = ATTR_TYPE(v->attr);
+
+		if (r == VS_CS || r == VS_SS || !v->valid)
+			continue;
+		if ((int)ATTR_DPL(v->attr) < rpl && !((t & TYPE_CODE) && (t & TYPE_CONFORM))) {
+			seg_set_real(r, 0, 0);
+			if (r == VS_DS) tf->ds = 0;
+			if (r == VS_ES) tf->es = 0;
+			if (r == VS_FS) tf->fs = 0;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Ring-3 code loads segment registers natively from the real GDT/LDT, so
+ * before the guest enters ring 3 every guest descriptor hv can see gets
+ * its shadow (system descriptors never: a gate or TSS in the real tables
+ * would let ring 3 reach hv).
+ */
+void seg_refresh_shadows(void)
+{
+	uint32_t n = ((uint32_t)vcpu.gdtr.limit + 1) / 8;
+
+	if (n > 256)
+		n = 256;
+	for (uint32_t i = 1; i < n; i++) {
+		uint64_t d = 0;
+
+		gmem_read(vcpu.gdtr.base + i * 8, &d, 8);
+		gdt[i] = shadow_desc(d);
+	}
+	if (vcpu.ldtr.valid) {
+		n = (vcpu.ldtr.limit + 1) / 8;
+		if (n > 256)
+			n = 256;
+		for (uint32_t i = 0; i < n; i++) {
+			uint64_t d = 0;
+
+			gmem_read(vcpu.ldtr.base + i * 8, &d, 8);
+			hv_ldt[i] = shadow_desc(d);
+		}
+	}
+}
+
+/* Ring-3 code may have loaded data segments natively: catch up. */
+void seg_sync_user(struct trapframe *tf)
+{
+	uint32_t real[VS_COUNT] = { [VS_ES] = tf->es, [VS_DS] = tf->ds, [VS_FS] = tf->fs,
+				    [VS_GS] = tf->gs };
+	static const int regs[] = { VS_ES, VS_DS, VS_FS, VS_GS };
+
+	for (int i = 0; i < 4; i++) {
+		int r = regs[i];
+		uint64_t d = 0;
+
+		if ((real[r] & 0xFFFF) == vcpu.seg[r].sel)
+			continue;
+		if ((real[r] & 0xFFFC) && seg_read_desc((uint16_t)real[r], &d))
+			d = 0;
+		seg_set_real(r, (uint16_t)real[r], d);
+	}
 }
 
 /*
@@ -295,6 +398,14 @@ int emul_far(struct trapframe *tf, const struct dt_insn *d, uint32_t eip, struct
 			return -1;
 		if (seg_load_cs(tf, (uint16_t)sel, off, 1, f))
 			return -1;
+		if ((int)(sel & 3) > vcpu.cpl) {
+			uint32_t imm = d->opcode == 0xCA ? (d->imm & 0xFFFF) : 0;
+
+			if (return_outer(tf, (uint16_t)sel, 2 * size + imm, (int)size, imm, f))
+				return -1;
+			*next = off;
+			return 0;
+		}
 		tf->esp += 2 * size + (d->opcode == 0xCA ? (d->imm & 0xFFFF) : 0);
 		*next = off;
 		return 0;
@@ -353,10 +464,20 @@ int emul_iret(struct trapframe *tf, const struct dt_insn *d, struct fault *f, ui
 		guest_stop(tf, "IRET to virtual-8086 mode: not supported");
 	if (seg_load_cs(tf, (uint16_t)cs, eip, 1, f))
 		return -1;
-	tf->esp += 12;
-	/* CPL 0: all flags but VIF, VIP, VM may change; RF too (SDM IRET). */
-	mask = FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_TF | FL_IF | FL_DF |
-	       FL_OF | FL_IOPL_MASK | FL_NT | FL_AC | FL_ID;
+	/* All flags but VIF, VIP, VM may change; IOPL only at CPL 0, IF only
+	   at CPL <= IOPL (SDM IRET). */
+	mask = FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_TF | FL_DF |
+	       FL_OF | FL_NT | FL_AC | FL_ID;
+	if (vcpu.cpl == 0)
+		mask |= FL_IOPL_MASK;
+	if (vcpu.cpl <= (int)((vcpu.vflags & FL_IOPL_MASK) >> FL_IOPL_SHIFT))
+		mask |= FL_IF;
+	if ((int)(cs & 3) > vcpu.cpl) {
+		if (return_outer(tf, (uint16_t)cs, 12, 4, 0, f))
+			return -1;
+	} else {
+		tf->esp += 12;
+	}
 	vcpu_write_eflags(tf, fl, mask);
 	*next = eip;
 	return 0;

@@ -22,6 +22,7 @@
 #include "drivers/ioport.h"
 #include "dt/dt.h"
 #include "monitor/emul.h"
+#include "monitor/gdt.h"
 #include "monitor/gmem.h"
 #include "monitor/intr.h"
 #include "monitor/layout.h"
@@ -49,6 +50,7 @@ static uint32_t cs_base(void)
 }
 
 static void reflect(struct trapframe *tf, uint32_t eip, const struct fault *f);
+static void enter_user(struct trapframe *tf, uint32_t eip, int blocked);
 
 /* Returns only when the failure became a guest exception (delivered). */
 static void translate_failed(struct trapframe *tf, const struct dt_fail *fail)
@@ -116,6 +118,12 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 	/* In a shadow, step the shadowed instruction with interrupts off. */
 	vcpu.stepping = blocked;
 	vcpu.eip = eip;
+	if (vcpu.cpl == 3) {
+		enter_user(tf, eip, blocked);
+		return;
+	}
+	tf->gs = SEL_R1_GS;
+	hv_tss.iomap_base = sizeof(struct tss32);
 	if (vcpu.vflags & FL_TF) {
 		/* Guest single-stepping: this instruction alone, then #DB. */
 		struct dt_fail fail;
@@ -146,6 +154,27 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 	if (!blocked)
 		tf->eflags |= intc_real_if_follows_guest() ? vcpu.vflags & FL_IF : FL_IF;
 	if (vcpu.stepping)
+		tf->eflags |= FL_TF;
+}
+
+/*
+ * Guest user code runs as it is, at ring 3, on the guest's own segments
+ * (shadowed into the real tables) and the shadow page tables.  Every I/O
+ * instruction faults there (no I/O bitmap), so the guest's own IOPL and
+ * I/O bitmap decide (user_io).
+ */
+static void enter_user(struct trapframe *tf, uint32_t eip, int blocked)
+{
+	seg_refresh_shadows();
+	tf->eip = eip;
+	tf->cs = vcpu.seg[VS_CS].sel;
+	tf->ss = vcpu.seg[VS_SS].sel;
+	tf->gs = vcpu.seg[VS_GS].sel;
+	hv_tss.iomap_base = sizeof(hv_tss_io);	/* beyond the limit: no bitmap */
+	tf->eflags = (tf->eflags | FL_FIXED) & ~(FL_TF | FL_IF | FL_IOPL_MASK | FL_VM | FL_RF);
+	if (!blocked)
+		tf->eflags |= intc_real_if_follows_guest() ? vcpu.vflags & FL_IF : FL_IF;
+	if ((vcpu.vflags & FL_TF) || blocked)
 		tf->eflags |= FL_TF;
 }
 
@@ -284,6 +313,14 @@ static void at_async(struct trapframe *tf)
 {
 	uint32_t eip;
 
+	if ((tf->cs & 3) == 3) {
+		/* User code stops at instruction boundaries. */
+		if (vcpu.shadow == 2)
+			vcpu.shadow = tf->eip == vcpu.shadow_eip ? 1 : 0;
+		resume(tf, tf->eip, 0);
+		return;
+	}
+
 	if (clean_point(tf, tf->eip, &eip)) {
 		/* Still in front of the shadowed instruction: keep holding. */
 		if (vcpu.shadow == 2)
@@ -378,6 +415,78 @@ static void paging_fault(struct trapframe *tf)
 	}
 }
 
+/* The guest's I/O permission at CPL 3: IOPL, else its TSS bitmap. */
+static int user_io_allowed(uint16_t port, int size)
+{
+	uint16_t base = 0;
+	uint32_t bits = 0;
+
+	if (((vcpu.vflags & FL_IOPL_MASK) >> FL_IOPL_SHIFT) >= 3)
+		return 1;
+	if (!vcpu.tr.valid || vcpu.tr.limit < 0x67 ||
+	    gmem_read(vcpu.tr.base + 0x66, &base, 2))
+		return 0;
+	if ((uint32_t)base + port / 8 + 1 > vcpu.tr.limit ||
+	    gmem_read(vcpu.tr.base + base + port / 8, &bits, 2))
+		return 0;
+	return ((bits >> (port % 8)) & ((1u << size) - 1)) == 0;
+}
+
+/*
+ * A #GP from guest user code that hv may have to finish: INT n through a
+ * gate hv keeps at DPL 0, I/O, CLI/STI.  Returns 1 if handled.
+ */
+static int user_gp(struct trapframe *tf, uint32_t eip)
+{
+	uint8_t buf[DT_MAX_LEN];
+	struct dt_insn d;
+	struct fault f;
+	int why, n = gmem_fetch(cs_base() + eip, buf, DT_MAX_LEN, &why), r;
+
+	if (n <= 0 || dt_decode(buf, (size_t)n, &d) != DT_OK || d.map != DT_MAP_1B)
+		return 0;
+	switch (d.opcode) {
+	case 0xCD: case 0xCC: case 0xCE:
+		if (d.opcode == 0xCE && !(tf->eflags & FL_OF)) {
+			resume(tf, eip + d.len, 0);
+			return 1;
+		}
+		vcpu.eip = eip;
+		if (intr_soft(tf, d.opcode == 0xCD ? (int)(d.imm & 0xFF) :
+			      d.opcode == 0xCC ? EXC_BP : EXC_OF, eip + d.len, &f))
+			reflect(tf, eip, &f);
+		else
+			resume(tf, vcpu.eip, 0);
+		return 1;
+	case 0xFA: case 0xFB:
+		if (((vcpu.vflags & FL_IOPL_MASK) >> FL_IOPL_SHIFT) < 3)
+			return 0;
+		if (d.opcode == 0xFA)
+			vcpu.vflags &= ~FL_IF;
+		else
+			vcpu.vflags |= FL_IF;
+		resume(tf, eip + d.len, 0);
+		return 1;
+	}
+	if (!(d.flags & DT_F_IO))
+		return 0;
+	{
+		int size = (d.opcode & 1) ? d.opsize : 1;
+		uint16_t port = (d.opcode >= 0xE4 && d.opcode <= 0xE7) ? (uint16_t)(d.imm & 0xFF)
+								      : (uint16_t)tf->edx;
+
+		if (!user_io_allowed(port, size))
+			return 0;
+		r = emul_io(tf, &d, &f, 1);
+		if (r < 0)
+			reflect(tf, eip, &f);
+		else
+			resume(tf, eip + d.len, 0);
+		stats.io_emulated++;
+		return 1;
+	}
+}
+
 static void do_fault(struct trapframe *tf)
 {
 	uint32_t eip, cr2;
@@ -405,13 +514,22 @@ static void do_fault(struct trapframe *tf)
 		guest_stop(tf, "unexpected page fault at %08x (error %x) with guest paging off",
 			   cr2, tf->errcode);
 	}
-	if (tf->vector == EXC_GP) {
+	if ((tf->cs & 3) == 3 && tf->vector == EXC_GP && user_gp(tf, eip))
+		return;
+	if ((tf->cs & 3) == 3 && tf->vector == EXC_DB) {
+		/* Guest TF in user code: a trap, after the instruction. */
+		vcpu.dr[6] |= DR6_BS;
+		f.has_err = 0;
+		reflect(tf, eip, &f);
+		return;
+	}
+	if (tf->vector == EXC_GP && (tf->cs & 3) != 3) {
 		uint8_t buf[DT_MAX_LEN];
 		struct dt_insn d;
 		int why, n = gmem_fetch(cs_base() + eip, buf, DT_MAX_LEN, &why);
 
 		if (n > 0 && dt_decode(buf, (size_t)n, &d) == DT_OK && (d.flags & DT_F_IO)) {
-			int r = emul_io(tf, &d, &f);
+			int r = emul_io(tf, &d, &f, 0);
 
 			if (r == 0) {
 				stats.io_emulated++;
@@ -429,6 +547,21 @@ static void do_fault(struct trapframe *tf)
 
 void guest_trap(struct trapframe *tf)
 {
+	if ((tf->cs & 3) == 3) {
+		seg_sync_user(tf);
+		/* POPF in user code may have changed TF (not IF or IOPL). */
+		vcpu.vflags = (vcpu.vflags & ~FL_TF) | (tf->eflags & FL_TF);
+		if (tf->vector == VEC_USER_SYSCALL) {
+			struct fault f;
+
+			vcpu.eip = tf->eip;
+			if (intr_soft(tf, VEC_USER_SYSCALL, tf->eip, &f))
+				reflect(tf, tf->eip - 2, &f);
+			else
+				resume(tf, vcpu.eip, 0);
+			return;
+		}
+	}
 	/* After an STI/MOV SS shadow was armed, the next trap means the
 	   shadowed instruction has run, unless an interrupt arrived right
 	   before it (at_async sees that case). */

@@ -22,6 +22,37 @@ static int contributory(int v)
 	return v == EXC_DE || v == EXC_TS || v == EXC_NP || v == EXC_SS || v == EXC_GP;
 }
 
+/*
+ * Switches to the ring-0 stack named in the guest's TSS (SS0:ESP0): a
+ * missing or bad SS0 is #TS, a non-present one #SS (SDM 6.12.1, 7.2.1).
+ */
+static int inner_stack(struct trapframe *tf, uint32_t ext, struct fault *f)
+{
+	uint32_t esp0 = 0, ss0 = 0, attr, type;
+	uint64_t d;
+
+	if (!vcpu.tr.valid || vcpu.tr.limit < 11)
+		return raise(f, EXC_TS, 1, (vcpu.tr.sel & 0xFFFC) | ext);
+	if (gmem_read(vcpu.tr.base + 4, &esp0, 4) || gmem_read(vcpu.tr.base + 8, &ss0, 2))
+		return raise(f, EXC_TS, 1, (vcpu.tr.sel & 0xFFFC) | ext);
+	if ((ss0 & 0xFFFC) == 0)
+		return raise(f, EXC_TS, 1, ext);
+	if (seg_read_desc((uint16_t)ss0, &d))
+		return raise(f, EXC_TS, 1, (ss0 & 0xFFFC) | ext);
+	attr = SEG_ATTR(d);
+	type = ATTR_TYPE(attr);
+	if ((ss0 & 3) != 0 || ATTR_DPL(attr) != 0 || !ATTR_S(attr) || (type & 0x8) ||
+	    !(type & 0x2))
+		return raise(f, EXC_TS, 1, (ss0 & 0xFFFC) | ext);
+	if (!ATTR_P(attr))
+		return raise(f, EXC_SS, 1, (ss0 & 0xFFFC) | ext);
+	vcpu.cpl = 0;
+	seg_set_real(VS_SS, (uint16_t)ss0, d);
+	tf->ss = (ss0 & ~3u) | 1;
+	tf->esp = esp0;
+	return 0;
+}
+
 /* One delivery attempt; -1 with f set if it faulted. */
 static int deliver_once(struct trapframe *tf, int vec, int kind, int has_err, uint32_t err,
 			uint32_t ret_eip, struct fault *f)
@@ -30,6 +61,7 @@ static int deliver_once(struct trapframe *tf, int vec, int kind, int has_err, ui
 	uint32_t lo, hi, type, dpl, sel, off, fl;
 	uint64_t gate;
 	struct trapframe saved = *tf;
+	struct vcpu saved_vcpu = vcpu;
 	int r;
 
 	if ((uint32_t)vec * 8 + 7 > vcpu.idtr.limit)
@@ -56,14 +88,25 @@ static int deliver_once(struct trapframe *tf, int vec, int kind, int has_err, ui
 		return raise(f, EXC_NP, 1, gate_err);
 	sel = lo >> 16;
 	off = (hi & 0xFFFF0000) | (lo & 0xFFFF);
-	if (vcpu.cpl != 0)
-		guest_stop(tf, "interrupt from guest ring %d: guest user mode is not "
-			   "supported yet", vcpu.cpl);
-
 	fl = vcpu_read_eflags(tf) & ~FL_RF;
-	if (vcpu_push(tf, fl, 4, f) || vcpu_push(tf, vcpu.seg[VS_CS].sel, 4, f) ||
-	    vcpu_push(tf, ret_eip, 4, f) || (has_err && vcpu_push(tf, err, 4, f)))
+
+	if (vcpu.cpl > 0) {
+		/* To ring 0: the stack from the guest's TSS (SDM 6.12.1). */
+		uint32_t old_ss = vcpu.seg[VS_SS].sel, old_esp = tf->esp;
+		uint32_t old_cs = vcpu.seg[VS_CS].sel;
+		int r = inner_stack(tf, ext, f);
+
+		if (r)
+			goto undo;
+		if (vcpu_push(tf, old_ss, 4, f) || vcpu_push(tf, old_esp, 4, f))
+			goto undo;
+		if (vcpu_push(tf, fl, 4, f) || vcpu_push(tf, old_cs, 4, f) ||
+		    vcpu_push(tf, ret_eip, 4, f) || (has_err && vcpu_push(tf, err, 4, f)))
+			goto undo;
+	} else if (vcpu_push(tf, fl, 4, f) || vcpu_push(tf, vcpu.seg[VS_CS].sel, 4, f) ||
+		   vcpu_push(tf, ret_eip, 4, f) || (has_err && vcpu_push(tf, err, 4, f))) {
 		goto undo;
+	}
 	if (seg_load_cs(tf, (uint16_t)sel, off, 0, f)) {
 		/* Errors about the target CS carry EXT (SDM 6.13). */
 		f->err |= f->has_err && f->err ? ext : 0;
@@ -77,6 +120,7 @@ static int deliver_once(struct trapframe *tf, int vec, int kind, int has_err, ui
 	return 0;
 undo:
 	*tf = saved;
+	vcpu = saved_vcpu;
 	return -1;
 }
 

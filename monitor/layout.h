@@ -44,5 +44,6 @@
 /* Vectors hv uses for itself. */
 #define VEC_IRQ_BASE	0x20		/* the PIC's real vector base (IRQ 0-15) */
 #define VEC_DT_EXIT	0xE0		/* translated code calls hv (gate DPL 1) */
+#define VEC_USER_SYSCALL 0x80		/* guest user code's int $0x80 (gate DPL 3) */
 
 #endif

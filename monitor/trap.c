@@ -26,6 +26,9 @@ void idt_init(void)
 	/* Translated code at ring 1 calls hv with int $VEC_DT_EXIT. */
 	idt[VEC_DT_EXIT] = GATE_DESC(SEL_HV_CS, trap_vector_table[VEC_DT_EXIT],
 				     SYS_INTGATE32, 1);
+	/* Guest user code's int $0x80 comes straight to hv, not as a #GP. */
+	idt[VEC_USER_SYSCALL] = GATE_DESC(SEL_HV_CS, trap_vector_table[VEC_USER_SYSCALL],
+					  SYS_INTGATE32, 3);
 	/* #DF through a task gate: a fresh stack even if hv's is broken. */
 	idt[EXC_DF] = GATE_DESC(SEL_HV_DFTSS, 0, SYS_TASKGATE, 0);
 	lidt(&d);

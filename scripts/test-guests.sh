@@ -14,7 +14,7 @@ mkdir -p "$work"
 manifest=$HV_ROOT/guest/tests/MANIFEST
 
 # Tags of guests hv can run so far; others run natively only.
-HV_TAGS=${HV_TAGS-flat,irq,io,smc,paging}
+HV_TAGS=${HV_TAGS-flat,irq,io,smc,paging,user}
 
 if [ ! -f "$manifest" ]; then
 	fail guests "no $manifest"
