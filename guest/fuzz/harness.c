@@ -57,12 +57,14 @@ static uint32_t hash_bytes(uint32_t h, const void *p, size_t n)
 	return h;
 }
 
-static void seq_fail(uint32_t n, int *failed, const char *what, uint32_t v)
+static void seq_fail(uint32_t n, const struct fz_seq *s, int *failed,
+		     const char *what, uint32_t v)
 {
+	const struct fz_cpu *o = &fz_out;
+
 	if (!*failed)
-		gprintf("FAIL fuzz.%u: %s 0x%08x (end %u vector %u at +0x%x, eflags 0x%08x)\n",
-			n, what, v, fz_out.kind, fz_out.vec,
-			fz_out.eip - seqs[n % FZ_BATCH].start, fz_out.eflags);
+		gprintf("FAIL fuzz.%u: %s 0x%08x (end %u, vector %u at +0x%x, eflags 0x%08x)\n",
+			n, what, v, o->kind, o->vec, o->eip - s->start, o->eflags);
 	*failed = 1;
 }
 
@@ -134,9 +136,9 @@ static void run_one(uint32_t n, const struct fz_seq *s)
 		if (o->vec < 32)
 			vec_stats[o->vec]++;
 		if (!vector_expected(o->vec))
-			seq_fail(n, &failed, "unexpected exception", o->vec);
+			seq_fail(n, s, &failed, "unexpected exception", o->vec);
 		if (o->eip < s->start || o->eip > s->end)
-			seq_fail(n, &failed, "exception outside the sequence, eip", o->eip);
+			seq_fail(n, s, &failed, "exception outside the sequence, eip", o->eip);
 		/* At CPL 0 the frame is in the scratch stack: mask its RF too. */
 		if (s->ring == 0 && o->r[ESP] - 4 >= stack_lo && o->r[ESP] <= stack_hi) {
 			uint32_t *fl = (uint32_t *)(o->r[ESP] - 4);
@@ -147,9 +149,9 @@ static void run_one(uint32_t n, const struct fz_seq *s)
 		n_normal++;
 	}
 	if (o->r[EBP] != s->init.r[EBP])
-		seq_fail(n, &failed, "EBP changed", o->r[EBP]);
+		seq_fail(n, s, &failed, "EBP changed", o->r[EBP]);
 	if (o->r[ESP] < stack_lo || o->r[ESP] > stack_hi)
-		seq_fail(n, &failed, "ESP outside the scratch stack", o->r[ESP]);
+		seq_fail(n, s, &failed, "ESP outside the scratch stack", o->r[ESP]);
 	h = hash_bytes(h, &fz_area, sizeof(fz_area));
 	if (n == dump_n)
 		dump_out(o);
