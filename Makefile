@@ -5,6 +5,7 @@
 #   make run        boot hv in QEMU with its log on the terminal
 #   make test       install what is missing, build, run the whole test suite
 #   make qemu-gdb   boot hv in QEMU stopped for gdb on tcp::1234
+#   make test-fuzz-long  1 000 000 differential fuzzer sequences
 #   make clean
 #
 # Folder fragments: guest/guest.mk (test guests), tests/tests.mk (host tests).
@@ -32,7 +33,7 @@ HV_SRCS := $(sort $(wildcard boot/*.S boot/*.c monitor/*.c monitor/*.S \
 	dt/*.c dt/*.S drivers/*.c drivers/*.S))
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
-.PHONY: all hv guests run run-nox qemu-gdb test deps clean
+.PHONY: all hv guests run run-nox qemu-gdb test test-fuzz-long deps clean
 all: hv guests
 
 hv: $(BUILD)/hv.elf $(BUILD)/hv.sym $(BUILD)/hv.asm
@@ -79,6 +80,11 @@ deps:
 test: deps
 	$(MAKE) all host-tests
 	scripts/run-tests.sh
+
+# 1 000 000 fuzzer sequences, natively and under hv (not part of make test).
+test-fuzz-long: deps
+	$(MAKE) all
+	scripts/test-fuzz.sh --long
 
 clean:
 	rm -rf $(BUILD)

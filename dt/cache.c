@@ -26,6 +26,7 @@ struct dt_stats dt_stats;
 uint32_t dt_flush_gen;
 uint8_t *dt_lookup_routine;
 uint8_t *dt_miss_routine;
+uint8_t *dt_reload_routine, *dt_reload_end;
 
 static uint8_t *cache_start;	/* first byte after the shared routines */
 static uint8_t *cache_next;	/* bump pointer */
@@ -102,6 +103,17 @@ static void emit_shared(struct emit *e)
 	emit_gs_rm(e, 0x8B, 1, VF_S_ECX);			/* mov %gs:s_ecx,%ecx */
 	emit1(e, 0x65); emit1(e, 0xA1); emit4(e, VF_S_EAX);	/* mov %gs:s_eax,%eax */
 	emit_gs_rm(e, 0xFF, 4, VF_S_TARGET);			/* jmp *%gs:s_target */
+	/*
+	 * Reloads DS, ES and FS at ring 1, then goes on: IRET from hv clears
+	 * a null selector's RPL bits in DS and ES (its hidden DPL is 0), which
+	 * the guest would see; loading them here keeps them.
+	 */
+	dt_reload_routine = e->p;
+	emit_gs_rm(e, 0x8E, 3, VF_SV_DS);			/* mov %gs:sv_ds,%ds */
+	emit_gs_rm(e, 0x8E, 0, VF_SV_ES);			/* mov %gs:sv_es,%es */
+	emit_gs_rm(e, 0x8E, 4, VF_SV_FS);			/* mov %gs:sv_fs,%fs */
+	emit_gs_rm(e, 0xFF, 4, VF_SV_TARGET);			/* jmp *%gs:sv_target */
+	dt_reload_end = e->p;
 	/* Entered like the lookup, but never hits (one-instruction blocks). */
 	dt_miss_routine = e->p;
 	emit1(e, 0x65); emit1(e, 0xA3); emit4(e, VF_S_GUEST);	/* mov %eax,%gs:s_guest */

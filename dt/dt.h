@@ -71,10 +71,8 @@ struct dt_block {
 
 /* Why a translation failed (dt_get returns 0). */
 struct dt_fail {
-	enum { DTF_NONE, DTF_FETCH_HV, DTF_FETCH_OUTSIDE, DTF_UNSUPPORTED, DTF_FETCH_PF } kind;
+	enum { DTF_NONE, DTF_FETCH_HV, DTF_FETCH_OUTSIDE, DTF_FETCH_PF } kind;
 	uint32_t eip;
-	uint8_t bytes[16];
-	int nbytes;
 };
 
 struct dt_stats {
@@ -118,6 +116,8 @@ int dt_guest_eip(const struct dt_block *b, uint32_t addr, uint32_t *eip, int *sc
 struct dt_exit *dt_stub_at(uint32_t addr);
 /* The shared lookup entry that always misses (for single-stepping). */
 extern uint8_t *dt_miss_routine;
+/* The ring-1 segment reload trampoline and its end. */
+extern uint8_t *dt_reload_routine, *dt_reload_end;
 /* Is addr inside the shared routines at the start of the cache? */
 int dt_in_shared(uint32_t addr);
 

@@ -34,6 +34,23 @@
 #include "monitor/vcpu.h"
 #include "monitor/x86.h"
 
+/* Read by translated code through %cs to get hv's %gs back. */
+static const uint16_t hv_gs_selector = SEL_R1_GS;
+
+/* mov %gs:guest_gs,%gs */
+static void emit_guest_gs(struct emit *e)
+{
+	emit1(e, 0x65); emit1(e, 0x8E); emit1(e, 0x2D);
+	emit4(e, VF_GUEST_GS);
+}
+
+/* mov %cs:hv_gs_selector,%gs */
+static void emit_hv_gs(struct emit *e)
+{
+	emit1(e, 0x2E); emit1(e, 0x8E); emit1(e, 0x2D);
+	emit4(e, (uint32_t)&hv_gs_selector);
+}
+
 /* A rel32 inside the block body that must point at an exit's stub. */
 struct fixup {
 	uint8_t *rel;
@@ -167,25 +184,13 @@ static int is_naughty(const struct dt_insn *d)
 	return 0;
 }
 
-/*
- * Instructions the translator cannot handle yet: they stop the guest
- * with a clear report rather than run wrongly.  A %gs-relative memory
- * access (%gs is hv's while guest kernel code runs) is one.
- */
-static int unsupported(const struct dt_insn *d)
+/* Does a %gs override pick the data segment of this instruction? */
+static int gs_data(const struct dt_insn *d)
 {
-	/* A %gs override matters only where it picks a data segment. */
-	int gs_data = (d->prefixes & DT_P_SEG) && d->seg_override == DT_GS &&
-		      ((d->flags & DT_F_MEM) || d->str == DT_STR_MOVS || d->str == DT_STR_CMPS ||
-		       d->str == DT_STR_LODS || d->str == DT_STR_OUTS ||
-		       (d->map == DT_MAP_1B && d->opcode == 0xD7));
-
-	if (gs_data)
-		return 1;
-	if ((d->cf == DT_CF_JMP_IND || d->cf == DT_CF_CALL_IND) &&
-	    (d->prefixes & DT_P_SEG) && d->seg_override == DT_GS)
-		return 1;
-	return 0;
+	return (d->prefixes & DT_P_SEG) && d->seg_override == DT_GS &&
+	       ((d->flags & DT_F_MEM) || d->str == DT_STR_MOVS || d->str == DT_STR_CMPS ||
+		d->str == DT_STR_LODS || d->str == DT_STR_OUTS ||
+		(d->map == DT_MAP_1B && d->opcode == 0xD7));
 }
 
 /* A relative branch's linear target (EIP arithmetic is on offsets). */
@@ -233,7 +238,6 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 				break;	/* end the block before the bad page */
 			fail->kind = why;
 			fail->eip = eip;
-			fail->nbytes = 0;
 			return -1;
 		}
 		st = dt_decode(buf, (size_t)n, &d);
@@ -243,16 +247,6 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 			/* The instruction runs into a page the guest cannot fetch. */
 			fail->kind = why;
 			fail->eip = eip;
-			fail->nbytes = 0;
-			return -1;
-		}
-		if (st == DT_OK && unsupported(&d)) {
-			if (ninsn)
-				break;	/* end the block before it */
-			fail->kind = DTF_UNSUPPORTED;
-			fail->eip = eip;
-			memcpy(fail->bytes, buf, d.len);
-			fail->nbytes = d.len;
 			return -1;
 		}
 		add_pc(&t, eip, 0);
@@ -284,6 +278,12 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 					x->flags |= DTX_F_CONT;
 				else
 					end = 1;
+			} else if (gs_data(&d)) {
+				/* %gs is hv's: the guest's around the access. */
+				emit_guest_gs(&t.e);
+				memcpy(t.e.p, buf, d.len);
+				t.e.p += d.len;
+				emit_hv_gs(&t.e);
 			} else {
 				memcpy(t.e.p, buf, d.len);
 				t.e.p += d.len;
@@ -349,6 +349,10 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 				} else {
 					emit1(&t.e, 0x8B); emit1(&t.e, 0xC0 | d.rm);
 				}
+			} else if (gs_data(&d)) {
+				emit_guest_gs(&t.e);
+				emit_load_target(&t.e, buf, &d);
+				emit_hv_gs(&t.e);
 			} else {
 				emit_load_target(&t.e, buf, &d);
 			}

@@ -69,10 +69,7 @@ static void translate_failed(struct trapframe *tf, const struct dt_fail *fail)
 		return;
 	}
 	default:
-		guest_stop(tf, "instruction at %08x not supported yet "
-			   "(%02x %02x %02x %02x %02x %02x)", fail->eip, fail->bytes[0],
-			   fail->bytes[1], fail->bytes[2], fail->bytes[3], fail->bytes[4],
-			   fail->bytes[5]);
+		panic_tf(tf, "translation at %08x failed (kind %d)", fail->eip, fail->kind);
 	}
 }
 
@@ -147,6 +144,16 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 	}
 	tf->eip = addr;
 	tf->cs = SEL_R1_CS;
+	if (((tf->ds & 0xFFFC) == 0 && (tf->ds & 3)) || ((tf->es & 0xFFFC) == 0 && (tf->es & 3)) ||
+	    ((tf->fs & 0xFFFC) == 0 && (tf->fs & 3))) {
+		/* A null selector with RPL bits would lose them in IRET. */
+		vcpu_fast.sv_ds = tf->ds;
+		vcpu_fast.sv_es = tf->es;
+		vcpu_fast.sv_fs = tf->fs;
+		vcpu_fast.sv_target = addr;
+		vcpu_fast.sv_eip = eip;
+		tf->eip = (uint32_t)dt_reload_routine;
+	}
 	/* The real IF follows the guest's: with the PIC passed through, an
 	   interrupt the guest cannot take yet stays in the PIC, as on
 	   hardware, instead of being acknowledged early by hv. */
@@ -286,6 +293,11 @@ static int clean_point(struct trapframe *tf, uint32_t addr, uint32_t *eip)
 	int scratch, r;
 
 	(void)tf;
+	if (addr >= (uint32_t)dt_reload_routine && addr < (uint32_t)dt_reload_end) {
+		/* Still before the guest instruction the reload leads to. */
+		*eip = vcpu_fast.sv_eip;
+		return 1;
+	}
 	if (x) {
 		switch (x->kind) {
 		case DTX_BRANCH:
@@ -328,7 +340,15 @@ static void at_async(struct trapframe *tf)
 		/* At the start of a one-instruction block nothing has run yet. */
 		if (vcpu.tf_pending && eip == vcpu.eip)
 			vcpu.tf_pending = 0;
-		resume(tf, eip, vcpu.tf_pending ? 0 : tf->eip);
+		if (tf->eip >= (uint32_t)dt_reload_routine && tf->eip < (uint32_t)dt_reload_end) {
+			/* Sets the reload up again with the guest's selectors. */
+			tf->ds = vcpu_fast.sv_ds;
+			tf->es = vcpu_fast.sv_es;
+			tf->fs = vcpu_fast.sv_fs;
+			resume(tf, eip, vcpu_fast.sv_target);
+		}
+		else
+			resume(tf, eip, vcpu.tf_pending ? 0 : tf->eip);
 		return;
 	}
 	/* Inside an expansion: step on to a clean boundary first. */

@@ -87,7 +87,7 @@ static void run_guest(const struct mb_image *img)
 	/* The machine state Multiboot promises (spec 3.2); selectors as QEMU's
 	   loader uses them. */
 	vcpu.cpl = 0;
-	vcpu.cr0 = boot_cr0;
+	vcpu.cr0 = boot.cr0;
 	vcpu.vflags = 0;
 	seg_init_flat(0x08, 0x10);
 	vcpu_sync_cr();

@@ -5,6 +5,7 @@
  */
 #include "monitor/options.h"
 
+#include "monitor/fmt.h"
 #include "monitor/layout.h"
 #include "monitor/string.h"
 
@@ -20,10 +21,11 @@ struct options opt = {
 
 static struct {
 	int is_error;
-	char text[WORD_MAX + 48];
+	char text[WORD_MAX + 64];
 } problems[MAX_PROBLEMS];
 static int nproblems, nproblems_dropped;
 
+/* what: at most 63 characters. */
 static void note(int is_error, const char *what, const char *word)
 {
 	size_t n = strlen(what);
@@ -35,8 +37,73 @@ static void note(int is_error, const char *what, const char *word)
 	problems[nproblems].is_error = is_error;
 	memcpy(problems[nproblems].text, what, n);
 	memcpy(problems[nproblems].text + n, word, strnlen(word, WORD_MAX) + 1);
-	problems[nproblems].text[n + WORD_MAX] = '\0';
+	problems[nproblems].text[sizeof(problems[0].text) - 1] = '\0';
 	nproblems++;
+}
+
+/* The device options: name, and whether "hide" makes sense for it. */
+static const struct {
+	const char *name;
+	int can_hide;
+} devices[DEVK_COUNT] = {
+	[DEVK_PIC] = { "pic", 0 },
+	[DEVK_PIT] = { "pit", 0 },
+	[DEVK_COM1] = { "com1", 1 },
+	[DEVK_COM2] = { "com2", 1 },
+	[DEVK_RTC] = { "rtc", 0 },
+	[DEVK_KBD] = { "kbd", 1 },
+	[DEVK_PCI] = { "pci", 1 },
+};
+
+const char *options_dev_name(int kind)
+{
+	return kind >= 0 && kind < DEVK_COUNT ? devices[kind].name : "?";
+}
+
+/* Parses one hex number of at most max; returns the next char or 0. */
+static const char *parse_hex(const char *s, unsigned max, unsigned *v)
+{
+	unsigned n = 0;
+	int digits = 0;
+
+	for (;; s++, digits++) {
+		unsigned d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (*s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (*s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			break;
+		n = n * 16 + d;
+		if (n > max)
+			return 0;
+	}
+	if (!digits)
+		return 0;
+	*v = n;
+	return s;
+}
+
+/* pcihide=BB:DD.F[,BB:DD.F...]: 0, or -1 on a malformed list. */
+static int parse_pci_list(const char *s)
+{
+	opt.npci_hide = 0;
+	while (*s) {
+		unsigned bus, dev, fn;
+
+		if (!(s = parse_hex(s, 0xFF, &bus)) || *s++ != ':' ||
+		    !(s = parse_hex(s, 0x1F, &dev)) || *s++ != '.' ||
+		    !(s = parse_hex(s, 7, &fn)) || (*s && *s != ',') ||
+		    opt.npci_hide == OPT_PCI_HIDE_MAX)
+			return -1;
+		opt.pci_hide[opt.npci_hide++] = (uint16_t)(bus << 8 | dev << 3 | fn);
+		if (*s == ',' && !*++s)
+			return -1;
+	}
+	return opt.npci_hide ? 0 : -1;
 }
 
 /* Parses N, NK or NM into bytes; -1 on anything else. */
@@ -104,7 +171,31 @@ static void option(const char *word)
 			note(1, "dtcache= takes a page multiple from 8K to 4M, not ", val);
 		else
 			opt.cache_size = (uint32_t)v;
+	} else if (KEY("pcihide") && eq) {
+		if (parse_pci_list(val) < 0)
+			note(1, "pcihide= takes BB:DD.F[,...] in hex, not ", val);
 	} else {
+		for (int k = 0; k < DEVK_COUNT; k++) {
+			size_t n = strlen(devices[k].name);
+
+			if (klen != n || strncmp(word, devices[k].name, n) || !eq)
+				continue;
+			if (!strcmp(val, "pass"))
+				opt.dev[k] = DEV_PASS;
+			else if (!strcmp(val, "emulate"))
+				opt.dev[k] = DEV_EMULATE;
+			else if (!strcmp(val, "hide") && devices[k].can_hide)
+				opt.dev[k] = DEV_HIDE;
+			else {
+				char what[48];
+
+				fmt_snprintf(what, sizeof(what), "%s= takes %s, not ", devices[k].name,
+					     devices[k].can_hide ? "pass, emulate or hide" :
+					     "pass or emulate");
+				note(1, what, val);
+			}
+			return;
+		}
 		note(0, "unknown option ignored: ", word);
 	}
 #undef KEY
@@ -140,9 +231,39 @@ void options_parse(const char *cmdline)
 	}
 }
 
+/*
+ * The device choices that depend on each other: an emulated device's
+ * interrupts can only reach the guest through the emulated PIC.
+ */
+static void resolve_devices(void)
+{
+	static const int irq_sources[] = { DEVK_PIT, DEVK_COM1, DEVK_COM2, DEVK_RTC, DEVK_KBD };
+	int needs_pic = -1;
+
+	for (unsigned i = 0; i < sizeof(irq_sources) / sizeof(irq_sources[0]); i++)
+		if (opt.dev[irq_sources[i]] == DEV_EMULATE && needs_pic < 0)
+			needs_pic = irq_sources[i];
+	if (opt.dev[DEVK_PIC] == DEV_DEFAULT)
+		opt.dev[DEVK_PIC] = needs_pic >= 0 ? DEV_EMULATE : DEV_PASS;
+	else if (opt.dev[DEVK_PIC] == DEV_PASS && needs_pic >= 0) {
+		char word[16];
+
+		fmt_snprintf(word, sizeof(word), "%s=emulate", devices[needs_pic].name);
+		note(1, "pic=pass cannot deliver the interrupts of ", word);
+	}
+	for (int k = 0; k < DEVK_COUNT; k++)
+		if (opt.dev[k] == DEV_DEFAULT)
+			opt.dev[k] = DEV_PASS;
+	if (opt.npci_hide && opt.dev[DEVK_PCI] != DEV_EMULATE)
+		note(1, "pcihide= needs pci=emulate, not pci=", opt.dev[DEVK_PCI] == DEV_HIDE ?
+		     "hide" : "pass");
+}
+
 int options_report(void)
 {
 	int errors = 0;
+
+	resolve_devices();
 
 	for (int i = 0; i < nproblems; i++) {
 		klog(problems[i].is_error ? LOG_ERR : LOG_WARN, "options", "%s",

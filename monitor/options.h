@@ -7,6 +7,12 @@
  *   selftest=panic             ... and then panic on purpose (tests the panic path)
  *   hvmem=N[K|M]               size of hv's frame pool (default 8M, 1M to 8M)
  *   dtcache=N[K|M]             size of the code cache (default 4M, 8K to 4M)
+ *   pic= pit= com1= com2= rtc= kbd= pci=
+ *                              each device passed through (pass) or emulated
+ *                              by hv (emulate); com1, com2, kbd and pci also
+ *                              take hide (docs/DEVICES.md)
+ *   pcihide=BB:DD.F[,...]      with pci=emulate, PCI functions the guest
+ *                              does not see (at most OPT_PCI_HIDE_MAX)
  * The first word is skipped when it is the image's path (it holds '/' or
  * '.'), as GRUB and QEMU put it there.
  */
@@ -17,6 +23,20 @@
 
 #include "monitor/log.h"
 
+/* How the guest gets a device (docs/DEVICES.md). */
+enum dev_mode {
+	DEV_DEFAULT = 0,	/* not given: pass, except pic (see below) */
+	DEV_PASS,
+	DEV_EMULATE,
+	DEV_HIDE,
+};
+
+/* The devices the options choose for; the index into options.dev[]. */
+enum dev_kind { DEVK_PIC, DEVK_PIT, DEVK_COM1, DEVK_COM2, DEVK_RTC, DEVK_KBD, DEVK_PCI,
+		DEVK_COUNT };
+
+#define OPT_PCI_HIDE_MAX 8
+
 struct options {
 	enum console_kind console;
 	int loglevel;
@@ -24,7 +44,19 @@ struct options {
 	int selftest;		/* 1: selftest, 2: selftest=panic */
 	uint32_t pool_size;
 	uint32_t cache_size;
+	/*
+	 * enum dev_mode per enum dev_kind.  After options_report, no entry is
+	 * DEV_DEFAULT: pic is emulate when a device that raises interrupts
+	 * (pit, com1, com2, rtc, kbd) is emulated, else pass.
+	 */
+	uint8_t dev[DEVK_COUNT];
+	/* pcihide=: bus << 8 | device << 3 | function */
+	uint16_t pci_hide[OPT_PCI_HIDE_MAX];
+	int npci_hide;
 };
+
+/* The option's name of a device kind ("pic", "com1", ...). */
+const char *options_dev_name(int kind);
 
 extern struct options opt;
 

@@ -22,6 +22,9 @@ _Static_assert(__builtin_offsetof(struct vcpu_fast, s_ecx) == VF_S_ECX, "fast ar
 _Static_assert(__builtin_offsetof(struct vcpu_fast, s_target) == VF_S_TARGET, "fast area");
 _Static_assert(__builtin_offsetof(struct vcpu_fast, s_guest) == VF_S_GUEST, "fast area");
 _Static_assert(__builtin_offsetof(struct vcpu_fast, ibtc) == VF_IBTC, "fast area");
+_Static_assert(__builtin_offsetof(struct vcpu_fast, hv_gs) == VF_HV_GS, "fast area");
+_Static_assert(__builtin_offsetof(struct vcpu_fast, guest_gs) == VF_GUEST_GS, "fast area");
+_Static_assert(__builtin_offsetof(struct vcpu_fast, sv_target) == VF_SV_TARGET, "fast area");
 
 uint32_t *tf_gpr(struct trapframe *tf, int n)
 {

@@ -53,15 +53,27 @@ struct vcpu_fast {
 	uint32_t s_target;	/* 0x08 cache address of an indirect target */
 	uint32_t s_guest;	/* 0x0c guest address of an indirect target */
 	uint32_t hv_gs;		/* 0x10 SEL_R1_GS, for reloading %gs */
-	uint32_t pad[3];
-	/* 0x20: indirect-branch table, indexed by the target's low 16 bits. */
+	uint32_t guest_gs;	/* 0x14 the guest's GS selector */
+	uint32_t sv_ds;		/* 0x18 the reload trampoline (dt/cache.c): */
+	uint32_t sv_es;		/* 0x1c   selectors to load at ring 1 */
+	uint32_t sv_fs;		/* 0x20 */
+	uint32_t sv_target;	/* 0x24   cache address to go on at */
+	uint32_t sv_eip;	/* 0x28   the guest EIP that stands for */
+	uint32_t pad[5];
+	/* 0x40: indirect-branch table, indexed by the target's low 16 bits. */
 	struct { uint32_t guest, cache; } ibtc[65536];
 };
 #define VF_S_EAX	0x00
 #define VF_S_ECX	0x04
 #define VF_S_TARGET	0x08
 #define VF_S_GUEST	0x0c
-#define VF_IBTC		0x20
+#define VF_HV_GS	0x10
+#define VF_GUEST_GS	0x14
+#define VF_SV_DS	0x18
+#define VF_SV_ES	0x1c
+#define VF_SV_FS	0x20
+#define VF_SV_TARGET	0x24
+#define VF_IBTC		0x40
 
 struct vcpu {
 	struct vseg seg[VS_COUNT];

@@ -36,7 +36,7 @@ hostile garbage "case=garbage" "$stopped" 'stopped: '
 hostile jumphv "case=jumphv" "$stopped" "stopped: guest jumped into hv's linear region \(ff000000\)"
 hostile writehv "case=writehv" "$stopped" "stopped: guest touched hv's memory at ff000000"
 hostile unsupported "case=unsupported" "$stopped" \
-	'stopped: instruction at [0-9a-f]{8} not supported yet \(65 a1 00 00 00 00\)'
+	'stopped: hv cannot emulate "sysexit" \(0f 35 [0-9a-f ]+\.\.\.\) \(guest eip [0-9a-f]{8}\)'
 hostile hltcli "case=hltcli" "$stopped" 'stopped: guest halted with interrupts disabled'
 for seed in 1 2 3 4 5 6 7 8; do
 	hostile "random-$seed" "case=random seed=$((seed * 2 + 1)) count=40" any ''

@@ -8,7 +8,7 @@
  *              and the timer leading to the next try; count=N tries
  *   jumphv     jumps into hv's linear region (0xff000000)
  *   writehv    writes to hv's linear region
- *   unsupported a %gs-relative load, which hv cannot translate yet
+ *   unsupported SYSEXIT with SYSENTER_CS set, which hv cannot emulate yet
  *   hltcli     halts with interrupts disabled
  * Natively these triple-fault, hang or finish; under hv each must end with
  * one clear line in hv's log and a clean exit.
@@ -93,10 +93,8 @@ void gmain(uint32_t magic, const struct multiboot_info *mbi)
 		*(volatile uint32_t *)0xFF000000 = 0xDEADBEEF;
 		gprintf("hostile: the write to 0xff000000 went through\n");
 	} else if (!strcmp(c, "unsupported")) {
-		uint32_t v;
-
-		__asm__ volatile("movl %%gs:0, %0" : "=r"(v));
-		gprintf("hostile: read %x\n", v);
+		/* wrmsr IA32_SYSENTER_CS (0x174) = 0x08, then sysexit */
+		__asm__ volatile("wrmsr; sysexit" : : "c"(0x174), "a"(0x08), "d"(0));
 	} else if (!strcmp(c, "hltcli")) {
 		__asm__ volatile("cli; hlt");
 	}

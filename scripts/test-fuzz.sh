@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The differential fuzzer (guest/fuzz/): each run in guest/fuzz/FUZZ_RUNS
+# (or, with --long, 1 000 000 sequences over several seeds) natively and
+# under hv in the same QEMU; the transcripts (one hash of the architectural
+# state per sequence) must be identical.
+set -u
+. "$(dirname "$0")/lib.sh"
+work=$BUILD/test-fuzz
+mkdir -p "$work"
+elf=$BUILD/guest/fuzz.elf
+
+if [ "${1:-}" = --long ]; then
+	runs=$(for s in 11 12 13 14 15 16 17 18 19 20; do echo "fuzz seed=$s count=100000"; done)
+	RUN_TIMEOUT=1200
+else
+	runs=$(grep -v '^#' "$HV_ROOT/guest/fuzz/FUZZ_RUNS")
+fi
+[ -f "$elf" ] || { fail fuzz "$elf not built"; exit 1; }
+
+total=0
+while read -r name args; do
+	[ -n "$name" ] || continue
+	tag=$(echo "$args" | tr ' =' '_-')
+	native_run "$work/$tag.native" "$elf" $args
+	nst=$RUN_STATUS
+	hv_run "$work/$tag.hv" "$work/$tag.hvlog" "console=com2 exit_on_panic" "$elf $args"
+	n=$(grep -c '^seq ' "$work/$tag.native")
+	if [ "$nst" != "$(exit_status 0)" ] || ! grep -q '^END fuzz .*fail=0' "$work/$tag.native"; then
+		fail "fuzz $args" "native run failed (status $nst, $work/$tag.native)"
+	elif ! cmp -s "$work/$tag.native" "$work/$tag.hv" || [ "$RUN_STATUS" != "$nst" ]; then
+		first=$(cmp "$work/$tag.native" "$work/$tag.hv" 2>&1 | head -1)
+		fail "fuzz $args" "differs from native ($first; hv log $work/$tag.hvlog)"
+	else
+		total=$((total + n))
+		pass "fuzz $args ($n sequences agree)"
+	fi
+done <<< "$runs"
+echo "fuzz: $total sequences agreed with native"
+exit 0
