@@ -1,0 +1,2 @@
+# Boot media (included by the top-level Makefile).
+include boot/efi/efi.mk
