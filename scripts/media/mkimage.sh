@@ -95,6 +95,7 @@ while IFS='|' read -r id title eopts emods; do
 done <"$here/entries.txt"
 
 guests=()
+first_guest=${#ids[@]}
 while read -r name tags args; do
 	case "$name" in ''|'#'*) continue ;; esac
 	if [ ! -f "$build/guest/$name.elf" ]; then
@@ -188,16 +189,9 @@ set default=$default
 set timeout=$timeout
 
 EOF
-	for i in $(seq 0 $((first_native - 1))); do grub_entry "$i"; done
+	for i in $(seq 0 $((first_guest - 1))); do grub_entry "$i"; done
 	cat <<'EOF'
-
-submenu "Test guests natively, without hv" --id native {
-EOF
-	for i in $(seq "$first_native" $((${#ids[@]} - 1))); do grub_entry "$i" | sed 's/^/\t/'; done
-	cat <<'EOF'
-}
-
-menuentry "hv options: $hv_opts" --id hv-options {
+menuentry "hv options: $hv_opts   (key o)" --hotkey=o --id hv-options {
 	echo "hv's options for every entry, for example"
 	echo "  console=com1|com2|e9|none loglevel=0..3 exit_on_panic selftest hvmem=8M dtcache=4M"
 	echo "Now: $hv_opts"
@@ -209,6 +203,16 @@ menuentry "hv options: $hv_opts" --id hv-options {
 	export hv_opts
 	configfile $prefix/grub.cfg
 }
+EOF
+	for i in $(seq "$first_guest" $((first_native - 1))); do grub_entry "$i"; done
+	cat <<'EOF'
+
+submenu "Test guests natively, without hv" --id native {
+EOF
+	for i in $(seq "$first_native" $((${#ids[@]} - 1))); do grub_entry "$i" | sed 's/^/\t/'; done
+	cat <<'EOF'
+}
+
 menuentry "Reboot" --id reboot {
 	reboot
 }

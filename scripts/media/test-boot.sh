@@ -1,0 +1,404 @@
+#!/usr/bin/env bash
+# Boot-media tests (`make test-boot`; docs/BOOT-MEDIA.md).  One line
+# "PASS name" or "FAIL name: why" per check, "SKIP name: why" for a check
+# that cannot run here; always exits 0 (scripts/run-tests.sh counts lines).
+#
+#   - builds hvboot (boot/efi/) and the image (build/hv.img, as `make iso`),
+#     and checks its layout: El Torito BIOS and UEFI entries, the MBR, the
+#     ESP's files, one menu entry per test guest in both menus;
+#   - boots a test image (the same builder, default entry alu, no time-out,
+#     hv logging on COM2) attached as a USB stick (EHCI) and as a CD, on
+#     SeaBIOS (qemu-system-i386: GRUB) and on OVMF (qemu-system-x86_64:
+#     hvboot), and compares the guest's COM1 output under hv with its
+#     native output, byte for byte, and the exit status;
+#   - drives the menus of build/hv.img itself over the serial console: GRUB's
+#     "hv options" entry and hvboot's command-line editor, each followed by
+#     booting alu with the new options (dtcache=8K shows in hv's log);
+#   - hvboot's errors: a missing kernel, a file that is not ELF, a truncated
+#     ELF, an ELF too big for the memory below 4 GiB, a missing module, then
+#     the next entry boots (on_error next);
+#   - scripts/write-usb's refusals on plain files and loop devices;
+#   - the Linux guest on both paths, once build/linux/bzImage exists.
+#
+# Every QEMU run is bounded by BOOT_TIMEOUT seconds (default 90).
+set -u
+. "$(dirname "$0")/../lib.sh"
+work=$BUILD/test-boot
+mkdir -p "$work"
+media=$HV_ROOT/scripts/media
+drive=$media/qemu-drive.py
+OVMF=${OVMF:-/usr/share/ovmf/OVMF.fd}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-90}
+LINUX_TIMEOUT=${LINUX_TIMEOUT:-600}
+# What the Linux guest prints once it is up (issue 7 may sharpen this).
+LINUX_EXPECT=${LINUX_EXPECT:-Run /init as init process}
+T=boot-media
+
+skip() { echo "SKIP $1: $2"; }
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+timings=()
+
+# --- build -----------------------------------------------------------------
+if ! make --no-print-directory -C "$HV_ROOT" efi >"$work/build.log" 2>&1; then
+	fail "$T: build hvboot" "make efi failed: $work/build.log"
+	exit 0
+fi
+if ! "$media/mkimage.sh" --quiet --out "$BUILD/hv.img" >>"$work/build.log" 2>&1; then
+	fail "$T: build build/hv.img" "scripts/media/mkimage.sh failed: $work/build.log"
+	exit 0
+fi
+if ! "$media/mkimage.sh" --quiet --out "$work/hv-test.img" --default alu --timeout 0 \
+	--hv-opts "console=com2 exit_on_panic" >>"$work/build.log" 2>&1; then
+	fail "$T: build the test image" "scripts/media/mkimage.sh failed: $work/build.log"
+	exit 0
+fi
+pass "$T: build hvboot and build/hv.img"
+
+# --- layout ------------------------------------------------------------------
+layout_check() {
+	local img=$BUILD/hv.img d=$work/layout n_guests n_grub n_efi why=
+	rm -rf "$d"
+	mkdir -p "$d"
+	n_guests=$(grep -cv '^[[:space:]]*\(#\|$\)' "$HV_ROOT/guest/tests/MANIFEST")
+	xorriso -indev "$img" -report_el_torito plain >"$d/eltorito" 2>&1
+	xorriso -osirrox on -indev "$img" -extract /efi.img "$d/efi.img" \
+		-extract /boot/grub/grub.cfg "$d/grub.cfg" >/dev/null 2>&1
+	mcopy -n -i "$d/efi.img" ::/EFI/BOOT/hvboot.cfg "$d/hvboot.cfg" 2>/dev/null
+	mdir -/ -b -i "$d/efi.img" ::/ >"$d/esp.list" 2>/dev/null
+	n_grub=$(grep -c 'module /boot/guest/' "$d/grub.cfg" 2>/dev/null)
+	n_efi=$(grep -c '^entry ' "$d/hvboot.cfg" 2>/dev/null)
+	if ! grep -q 'El Torito boot img : *1 *BIOS' "$d/eltorito" ||
+		! grep -q 'El Torito boot img : *2 *UEFI' "$d/eltorito"; then
+		why="no El Torito BIOS and UEFI entries ($d/eltorito)"
+	elif [ "$(od -An -tx1 -j510 -N2 "$img" | tr -d ' ')" != 55aa ]; then
+		why="no MBR boot signature"
+	elif ! grep -qi '::/EFI/BOOT/BOOTX64.EFI' "$d/esp.list" ||
+		! grep -qi '::/boot/hv.elf' "$d/esp.list"; then
+		why="the ESP lacks EFI/BOOT/BOOTX64.EFI or boot/hv.elf ($d/esp.list)"
+	elif [ "$n_grub" != "$n_guests" ]; then
+		why="grub.cfg boots $n_grub guests under hv, MANIFEST has $n_guests"
+	elif [ "${n_efi:-0}" -lt $((2 * n_guests)) ]; then
+		why="hvboot.cfg has $n_efi entries, want at least $((2 * n_guests))"
+	fi
+	if [ -z "$why" ]; then
+		pass "$T: layout of build/hv.img (El Torito BIOS+UEFI, MBR, ESP, $n_guests guests in both menus)"
+	else
+		fail "$T: layout of build/hv.img" "$why"
+	fi
+}
+layout_check
+
+# --- booting a guest -----------------------------------------------------------
+guest=alu
+guest_args=$(awk -v g="$guest" '$1 == g { $1 = ""; $2 = ""; sub(/^ +/, ""); print }' \
+	"$HV_ROOT/guest/tests/MANIFEST")
+native_run "$work/$guest.native" "$BUILD/guest/$guest.elf" $guest_args
+native_status=$RUN_STATUS
+if [ "$native_status" != "$(exit_status 0)" ]; then
+	fail "$T: native reference for $guest" "status $native_status ($work/$guest.native)"
+fi
+
+# qemu_args FIRMWARE MEDIUM IMAGE LOG: the machine for one boot, in QARGS.
+qemu_args() {
+	local fw=$1 medium=$2 img=$3 log=$4
+	QARGS=()
+	case "$fw" in
+	bios) QARGS=(qemu-system-i386) ;;
+	uefi) QARGS=(qemu-system-x86_64 -bios "$OVMF") ;;
+	esac
+	QARGS+=(-accel tcg -m 256 -display none -no-reboot -net none
+		-device isa-debug-exit,iobase=0xf4,iosize=4
+		-serial stdio -serial "file:$log")
+	case "$medium" in
+	usb) QARGS+=(-device usb-ehci,id=ehci -device usb-storage,bus=ehci.0,drive=stick
+		-drive "if=none,id=stick,format=raw,snapshot=on,file=$img") ;;
+	cd) QARGS+=(-drive "if=none,id=cd,format=raw,media=cdrom,readonly=on,file=$img"
+		-device ide-cd,drive=cd,bootindex=0) ;;
+	esac
+}
+
+# Checks a run that should have booted $guest under hv: OUT LOG STATUS; sets WHY.
+check_guest_run() {
+	local out=$1 log=$2 st=$3 n
+	WHY=
+	n=$(stat -c %s "$work/$guest.native")
+	if [ "$st" = 124 ]; then
+		WHY="timed out after $BOOT_TIMEOUT s; COM1 $out, hv log $log"
+	elif ! grep -q "^hv: boot: hv starting" "$log"; then
+		WHY="hv never started (status $st); COM1 $out"
+	elif ! tail -c "$n" "$out" | cmp -s - "$work/$guest.native"; then
+		WHY="COM1 does not end with the native transcript: diff $work/$guest.native $out (hv log $log)"
+	elif [ "$st" != "$native_status" ]; then
+		WHY="status $st, natively $native_status (hv log $log)"
+	elif grep -q "panic" "$log"; then
+		WHY="hv panicked: $log"
+	fi
+}
+
+boot_guest() {	# boot_guest FIRMWARE MEDIUM WHAT
+	local fw=$1 medium=$2 what=$3 name=$1-$2 t0 st
+	qemu_args "$fw" "$medium" "$work/hv-test.img" "$work/$name.log"
+	: >"$work/$name.log"
+	t0=$(now)
+	"$drive" --out "$work/$name.out" --timeout "$BOOT_TIMEOUT" -- "${QARGS[@]}"
+	st=$?
+	timings+=("$name $(secs "$t0") s")
+	check_guest_run "$work/$name.out" "$work/$name.log" "$st"
+	if [ -z "$WHY" ]; then
+		pass "$T: $what: $guest under hv, output and status as natively"
+	else
+		fail "$T: $what" "$WHY"
+	fi
+}
+
+if [ ! -f "$OVMF" ]; then
+	fail "$T: UEFI boots" "no $OVMF: install ovmf (scripts/packages.txt)"
+fi
+boot_guest bios usb "SeaBIOS, USB stick, GRUB"
+boot_guest bios cd "SeaBIOS, CD, GRUB"
+if [ -f "$OVMF" ]; then
+	boot_guest uefi usb "OVMF, USB stick, hvboot"
+	boot_guest uefi cd "OVMF, CD, hvboot"
+fi
+
+# --- the menus of build/hv.img ------------------------------------------------
+new_opts="console=com2 exit_on_panic dtcache=8K"
+# index_of FILE AWK-PATTERN-FOR-ENTRIES ID-REGEX: 0-based position of an entry.
+down_keys() {	# down_keys N: N presses of the down arrow (VT100)
+	local i s=
+	for ((i = 0; i < $1; i++)); do s+='\x1b[B'; done
+	printf '%s' "$s"
+}
+
+check_menu_run() {	# check_menu_run NAME ST WHAT
+	local name=$1 st=$2 what=$3 flushes
+	check_guest_run "$work/$name.out" "$work/$name.log" "$st"
+	flushes=$(sed -n 's/^hv: dt: flushes \([0-9]*\),.*/\1/p' "$work/$name.log")
+	if [ -z "$WHY" ] && [ "${flushes:-0}" -eq 0 ]; then
+		WHY="hv did not get the edited options (no code-cache flushes in $work/$name.log)"
+	fi
+	if [ -z "$WHY" ]; then
+		pass "$T: $what"
+	else
+		fail "$T: $what" "$WHY"
+	fi
+}
+
+# GRUB: top-level entries in order, the default's and alu's positions.
+grub_menu_test() {
+	local cfg=$work/layout/grub.cfg def ids downs t0 st
+	[ -f "$cfg" ] || { fail "$T: GRUB menu" "no grub.cfg extracted"; return; }
+	def=$(sed -n 's/^set default=//p' "$cfg")
+	mapfile -t ids < <(sed -n 's/^menuentry .* --id \([^ ]*\) {$/\1/p' "$cfg")
+	downs=$(( $(printf '%s\n' "${ids[@]}" | grep -nx "$guest" | cut -d: -f1) -
+		  $(printf '%s\n' "${ids[@]}" | grep -nx "$def" | cut -d: -f1) ))
+	qemu_args bios usb "$BUILD/hv.img" "$work/bios-menu.log"
+	: >"$work/bios-menu.log"
+	t0=$(now)
+	"$drive" --out "$work/bios-menu.out" --timeout "$BOOT_TIMEOUT" \
+		--expect 'hv options: console=com1' --send o \
+		--expect 'New \(empty: keep\): ' --send "$new_opts\\r" \
+		--expect "hv options: $new_opts" --send "$(down_keys "$downs")\\r" \
+		-- "${QARGS[@]}" 2>"$work/bios-menu.drive"
+	st=$?
+	timings+=("bios-menu $(secs "$t0") s")
+	check_menu_run bios-menu "$st" "GRUB menu of build/hv.img on SeaBIOS: hv options set from the menu, then $guest"
+}
+
+# hvboot: entries in order; arrows move from the default.
+efi_menu_test() {
+	local cfg=$work/layout/hvboot.cfg def ids downs t0 st
+	[ -f "$cfg" ] || { fail "$T: hvboot menu" "no hvboot.cfg extracted"; return; }
+	def=$(sed -n 's/^default //p' "$cfg")
+	mapfile -t ids < <(sed -n 's/^entry \([^ ]*\).*/\1/p' "$cfg")
+	downs=$(( $(printf '%s\n' "${ids[@]}" | grep -nx "$guest" | cut -d: -f1) -
+		  $(printf '%s\n' "${ids[@]}" | grep -nx "$def" | cut -d: -f1) ))
+	qemu_args uefi usb "$BUILD/hv.img" "$work/uefi-menu.log"
+	: >"$work/uefi-menu.log"
+	t0=$(now)
+	"$drive" --out "$work/uefi-menu.out" --timeout "$BOOT_TIMEOUT" \
+		--expect "booting '$def' in" --send x \
+		--expect 'Esc: back to the firmware' --send "$(down_keys "$downs")" --pause 1 \
+		--send e --expect 'console=com1 loglevel=2' \
+		--send "\\x15$new_opts\\r" \
+		--expect 'Esc: back to the firmware' --send '\r' \
+		-- "${QARGS[@]}" 2>"$work/uefi-menu.drive"
+	st=$?
+	timings+=("uefi-menu $(secs "$t0") s")
+	check_menu_run uefi-menu "$st" "hvboot menu of build/hv.img on OVMF: hv's command line edited, then $guest"
+}
+
+grub_menu_test
+[ -f "$OVMF" ] && efi_menu_test
+
+# --- hvboot's errors --------------------------------------------------------------
+efi_errors_test() {
+	local d=$work/errors t0 st out
+	rm -rf "$d"
+	mkdir -p "$d"
+	echo "this is not an ELF file" >"$d/notelf.elf"
+	head -c 20000 "$BUILD/hv.elf" >"$d/truncated.elf"
+	# An i386 Multiboot ELF whose one segment is 3.75 GiB at 1 MiB.
+	python3 - "$d/toobig.elf" <<'EOF'
+import struct, sys
+mb_flags = 0x3
+mb = struct.pack("<III", 0x1BADB002, mb_flags, (-(0x1BADB002 + mb_flags)) & 0xffffffff)
+ehdr = struct.pack("<16sHHIIIIIHHHHHH", b"\x7fELF\x01\x01\x01" + b"\0" * 9, 2, 3, 1,
+                   0x100054, 52, 0, 0, 52, 32, 1, 40, 0, 0)
+phdr = struct.pack("<IIIIIIII", 1, 0, 0x100000, 0x100000, 96, 0xF0000000, 5, 0x1000)
+open(sys.argv[1], "wb").write(ehdr + phdr + mb + b"\xf4" * 8)
+EOF
+	cat >"$d/hvboot.cfg" <<EOF
+# hvboot's error paths, one entry each, then one that boots.
+timeout 0
+default missing
+on_error next
+entry missing a kernel that is not there
+hv /boot/nothere.elf
+entry notelf a text file
+hv /boot/test/notelf.elf
+entry truncated hv.elf cut short
+hv /boot/test/truncated.elf
+entry toobig an ELF that wants 3.75 GiB at 1 MiB
+hv /boot/test/toobig.elf
+entry nomodule a missing module
+hv /boot/hv.elf console=com2 exit_on_panic
+module /boot/guest/nothere.elf
+entry $guest boots after all that
+hv /boot/hv.elf console=com2 exit_on_panic
+module /boot/guest/$guest.elf $guest_args
+EOF
+	if ! "$media/mkimage.sh" --quiet --out "$d/hv-errors.img" --efi-cfg "$d/hvboot.cfg" \
+		--add "$d/notelf.elf=boot/test/notelf.elf" \
+		--add "$d/truncated.elf=boot/test/truncated.elf" \
+		--add "$d/toobig.elf=boot/test/toobig.elf" >"$d/build.log" 2>&1; then
+		fail "$T: hvboot errors" "could not build the image: $d/build.log"
+		return
+	fi
+	qemu_args uefi usb "$d/hv-errors.img" "$work/uefi-errors.log"
+	: >"$work/uefi-errors.log"
+	t0=$(now)
+	"$drive" --out "$work/uefi-errors.out" --timeout "$BOOT_TIMEOUT" -- "${QARGS[@]}"
+	st=$?
+	timings+=("uefi-errors $(secs "$t0") s")
+	out=$work/uefi-errors.text
+	sed 's/\x1b\[[0-9;?=]*[A-Za-z]//g; s/\r//g' "$work/uefi-errors.out" >"$out"
+	expect_error() {	# expect_error WHAT REGEX
+		if grep -q "$2" "$out"; then
+			pass "$T: hvboot error, $1"
+		else
+			fail "$T: hvboot error, $1" "no line matching '$2' in $out"
+		fi
+	}
+	expect_error "missing kernel" 'hvboot: error: file not found: /boot/nothere.elf'
+	expect_error "not an ELF file" 'hvboot: error: /boot/test/notelf.elf: bad ELF: not an ELF file'
+	expect_error "truncated ELF" 'hvboot: error: /boot/test/truncated.elf: bad ELF: segment'
+	expect_error "too little memory below 4 GiB" 'hvboot: error: too little memory below 4 GiB: /boot/test/toobig.elf'
+	expect_error "missing module" 'hvboot: error: file not found: /boot/guest/nothere.elf'
+	check_guest_run "$work/uefi-errors.out" "$work/uefi-errors.log" "$st"
+	if [ -z "$WHY" ]; then
+		pass "$T: hvboot boots the next entry after errors (on_error next)"
+	else
+		fail "$T: hvboot boots the next entry after errors" "$WHY"
+	fi
+}
+[ -f "$OVMF" ] && efi_errors_test
+
+# --- scripts/write-usb ------------------------------------------------------------
+write_usb_tests() {
+	local d=$work/write-usb w=$HV_ROOT/scripts/write-usb img=$BUILD/hv.img loop
+	rm -rf "$d"
+	mkdir -p "$d"
+	refuses() {	# refuses NAME REGEX ARGS...: write-usb must fail saying REGEX
+		local name=$1 re=$2
+		shift 2
+		if "$w" --image "$img" "$@" </dev/null >"$d/out" 2>&1; then
+			fail "$T: write-usb refuses $name" "it wrote: $(tr '\n' ' ' <"$d/out")"
+		elif grep -q "$re" "$d/out"; then
+			pass "$T: write-usb refuses $name"
+		else
+			fail "$T: write-usb refuses $name" "no '$re' in: $(tr '\n' ' ' <"$d/out")"
+		fi
+	}
+	echo "old contents" >"$d/file"
+	refuses "a plain file" "not a block device" "$d/file"
+	if ! grep -q "old contents" "$d/file"; then
+		fail "$T: write-usb leaves a refused file alone" "$d/file changed"
+	fi
+	refuses "a missing device" "does not exist" "$d/nothing"
+	refuses "to write unconfirmed (no terminal, no --yes)" "no terminal to confirm" --force "$d/file"
+	if "$w" --image "$img" --force --yes "$d/file" >"$d/out" 2>&1 &&
+		cmp -s "$img" "$d/file" && grep -q "copied" "$d/out" && grep -q "write-usb: done" "$d/out"; then
+		pass "$T: write-usb --force writes a plain file, with progress, verified"
+	else
+		fail "$T: write-usb --force writes a plain file" "$(tr '\n' ' ' <"$d/out")"
+	fi
+
+	# Loop devices: a fixed disk, a mounted one, a small one.
+	if ! command -v losetup >/dev/null || ! truncate -s 32M "$d/disk" ||
+		! loop=$(losetup -f --show "$d/disk" 2>/dev/null); then
+		skip "$T: write-usb on loop devices" "no loop device here (losetup failed)"
+		return
+	fi
+	refuses "a loop device (not removable)" "loop device, not a removable disk" "$loop"
+	if command -v mkfs.ext2 >/dev/null && mkfs.ext2 -q "$loop" 2>/dev/null &&
+		mkdir -p "$d/mnt" && mount "$loop" "$d/mnt" 2>/dev/null; then
+		refuses "a mounted device" "it is mounted: $loop on $d/mnt" "$loop"
+		umount "$d/mnt"
+	else
+		skip "$T: write-usb refuses a mounted device" "cannot make and mount a file system on $loop here"
+	fi
+	losetup -d "$loop"
+	truncate -s 1M "$d/small"
+	if loop=$(losetup -f --show "$d/small" 2>/dev/null); then
+		refuses "a device smaller than the image (even with --force)" "too small" --force --yes "$loop"
+		losetup -d "$loop"
+	fi
+	# Partitions: only where the kernel scans a loop device's partitions.
+	if loop=$(losetup -f --show -P "$img" 2>/dev/null); then
+		if [ -b "${loop}p1" ]; then
+			refuses "a partition" "a partition, not a whole disk" "${loop}p1"
+		else
+			skip "$T: write-usb refuses a partition" "no partition devices for $loop here"
+		fi
+		losetup -d "$loop"
+	fi
+}
+write_usb_tests
+
+# --- Linux ----------------------------------------------------------------------------
+linux_tests() {
+	local fw name t0 st img=$work/hv-linux.img
+	if [ ! -f "$BUILD/linux/bzImage" ]; then
+		skip "$T: Linux on SeaBIOS and OVMF" "build/linux/bzImage is not built yet (issue 7)"
+		return
+	fi
+	if ! "$media/mkimage.sh" --quiet --out "$img" --default linux --timeout 0 \
+		--hv-opts "console=com2 exit_on_panic" >"$work/linux-build.log" 2>&1; then
+		fail "$T: Linux image" "$(tail -3 "$work/linux-build.log" | tr '\n' ' ')"
+		return
+	fi
+	for fw in bios uefi; do
+		[ "$fw" = uefi ] && [ ! -f "$OVMF" ] && continue
+		name=$fw-linux
+		qemu_args "$fw" usb "$img" "$work/$name.log"
+		: >"$work/$name.log"
+		t0=$(now)
+		"$drive" --out "$work/$name.out" --timeout "$LINUX_TIMEOUT" \
+			--expect 'Linux version' --expect "$LINUX_EXPECT" --stop \
+			-- "${QARGS[@]}" 2>"$work/$name.drive"
+		st=$?
+		timings+=("$name $(secs "$t0") s")
+		if [ "$st" = 125 ]; then
+			pass "$T: Linux under hv from a USB stick on $fw"
+		else
+			fail "$T: Linux under hv from a USB stick on $fw" \
+				"status $st, no '$LINUX_EXPECT' on COM1: $work/$name.out, hv log $work/$name.log"
+		fi
+	done
+}
+linux_tests
+
+echo "boot-media timings: ${timings[*]}"
+exit 0
