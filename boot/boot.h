@@ -38,6 +38,7 @@ struct boot_info {
 	uint32_t image_phys;			/* image copy */
 	uint32_t cache_phys, cache_size;	/* code cache */
 	uint32_t pool_phys, pool_size;		/* frame pool */
+	uint32_t cr0;				/* CR0 as the loader left it */
 };
 
 extern struct boot_info boot;
@@ -59,7 +60,10 @@ int boot_relocate(uint32_t cache_size, uint32_t pool_size, const char **why);
 
 /* The boot page directory hv runs on (physical address), after relocation. */
 extern uint32_t hv_pd_phys;
-/* CR0 as the boot loader handed it over (boot/entry.S). */
+/*
+ * CR0 as the boot loader handed it over (boot/entry.S).  It lives in
+ * .boot, which guests overwrite: read boot.cr0 instead after boot.
+ */
 extern uint32_t boot_cr0;
 extern uint32_t hv_pd[1024];
 

@@ -30,6 +30,7 @@ int boot_parse_multiboot(uint32_t magic, uint32_t mbi_phys, const char **why)
 {
 	const multiboot_info_t *mbi = (const multiboot_info_t *)mbi_phys;
 
+	boot.cr0 = boot_cr0;
 	if (magic != MULTIBOOT_BOOTLOADER_MAGIC) {
 		*why = "not started by a Multiboot loader (bad magic in EAX)";
 		return -1;
