@@ -192,8 +192,9 @@ EOF
 	for i in $(seq 0 $((first_guest - 1))); do grub_entry "$i"; done
 	cat <<'EOF'
 menuentry "hv options: $hv_opts   (key o)" --hotkey=o --id hv-options {
-	echo "hv's options for every entry, for example"
-	echo "  console=com1|com2|e9|none loglevel=0..3 exit_on_panic selftest hvmem=8M dtcache=4M"
+	echo "hv's options for every entry (README.md), for example"
+	echo "  console=com1|com2|e9|none loglevel=0..3 exit_on_panic"
+	echo "  selftest hvmem=8M dtcache=4M"
 	echo "Now: $hv_opts"
 	echo -n "New (empty: keep): "
 	read new_opts

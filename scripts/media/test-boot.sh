@@ -125,13 +125,13 @@ check_guest_run() {
 	n=$(stat -c %s "$work/$guest.native")
 	if [ "$st" = 124 ]; then
 		WHY="timed out after $BOOT_TIMEOUT s; COM1 $out, hv log $log"
-	elif ! grep -q "^hv: boot: hv starting" "$log"; then
+	elif ! grep -aq "^hv: boot: hv starting" "$log"; then
 		WHY="hv never started (status $st); COM1 $out"
 	elif ! tail -c "$n" "$out" | cmp -s - "$work/$guest.native"; then
 		WHY="COM1 does not end with the native transcript: diff $work/$guest.native $out (hv log $log)"
 	elif [ "$st" != "$native_status" ]; then
 		WHY="status $st, natively $native_status (hv log $log)"
-	elif grep -q "panic" "$log"; then
+	elif grep -aq "^hv: PANIC" "$log"; then
 		WHY="hv panicked: $log"
 	fi
 }
@@ -254,6 +254,7 @@ EOF
 timeout 0
 default missing
 on_error next
+serial com3
 entry missing a kernel that is not there
 hv /boot/nothere.elf
 entry notelf a text file
@@ -276,8 +277,12 @@ EOF
 		fail "$T: hvboot errors" "could not build the image: $d/build.log"
 		return
 	fi
+	# hvboot's messages go to the firmware's console (which OVMF copies to
+	# COM1 and COM2) and, by `serial com3`, to COM3 by hvboot itself.
 	qemu_args uefi usb "$d/hv-errors.img" "$work/uefi-errors.log"
+	QARGS+=(-serial "file:$work/uefi-errors.com3")
 	: >"$work/uefi-errors.log"
+	: >"$work/uefi-errors.com3"
 	t0=$(now)
 	"$drive" --out "$work/uefi-errors.out" --timeout "$BOOT_TIMEOUT" -- "${QARGS[@]}"
 	st=$?
@@ -285,10 +290,12 @@ EOF
 	out=$work/uefi-errors.text
 	sed 's/\x1b\[[0-9;?=]*[A-Za-z]//g; s/\r//g' "$work/uefi-errors.out" >"$out"
 	expect_error() {	# expect_error WHAT REGEX
-		if grep -q "$2" "$out"; then
-			pass "$T: hvboot error, $1"
+		if ! grep -q "$2" "$out"; then
+			fail "$T: hvboot error, $1" "no line matching '$2' on the console: $out"
+		elif ! grep -aq "$2" "$work/uefi-errors.com3"; then
+			fail "$T: hvboot error, $1" "no line matching '$2' on COM3: $work/uefi-errors.com3"
 		else
-			fail "$T: hvboot error, $1" "no line matching '$2' in $out"
+			pass "$T: hvboot error on screen and serial, $1"
 		fi
 	}
 	expect_error "missing kernel" 'hvboot: error: file not found: /boot/nothere.elf'
