@@ -1,53 +1,57 @@
 /*
- * The guest's interrupt controller with the PIC passed through (see
- * intc.h): a small FIFO of guest vectors, one entry per acknowledged line,
- * since the real PIC will not raise that line again before the guest's
- * EOI.
+ * The guest's interrupt controller (see intc.h): hands each real
+ * interrupt to hv's wake-up timer or to the PIC implementation that
+ * pic= chose, and answers the virtual CPU from that implementation.
  */
 #include "drivers/intc.h"
 
-#include <stdint.h>
-
+#include "drivers/clock.h"
+#include "drivers/devices.h"
 #include "drivers/pic.h"
-#include "monitor/log.h"
+#include "drivers/vdev.h"
 
-#define QUEUE 32
+static int emulated;
 
-static uint8_t queue[QUEUE];
-static int head, count;
+void intc_init(int emul, int own_pit)
+{
+	emulated = emul;
+	if (emulated)
+		vpic_init(own_pit ? 0 : -1);
+	else
+		pic_init_passthrough();
+}
 
 void irq_host(int irq)
 {
-	int vec = pic_guest_vector(irq);
-
-	for (int i = 0; i < count; i++)
-		if (queue[(head + i) % QUEUE] == vec)
-			return;	/* already waiting, as one IRR bit */
-	if (count == QUEUE) {
-		log_warn("intc", "interrupt queue full: vector %d dropped", vec);
+	if (clock_irq(irq)) {
+		dev_sync();
 		return;
 	}
-	queue[(head + count++) % QUEUE] = (uint8_t)vec;
+	if (emulated) {
+		vpic_host_irq(irq);
+		dev_sync();
+	} else {
+		pic_pass_irq(irq);
+	}
 }
 
 int intc_pending(void)
 {
-	return count > 0;
+	return emulated ? vpic_pending() : pic_pass_pending();
 }
 
 int intc_ack(void)
 {
-	int v;
-
-	if (!count)
-		return -1;
-	v = queue[head];
-	head = (head + 1) % QUEUE;
-	count--;
-	return v;
+	return emulated ? vpic_ack() : pic_pass_ack();
 }
 
 int intc_real_if_follows_guest(void)
 {
-	return 1;
+	return !emulated;
+}
+
+void intc_set_line(int irq, int level)
+{
+	if (emulated)
+		vpic_set_irq(irq, level);
 }

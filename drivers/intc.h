@@ -1,16 +1,19 @@
 /*
  * The guest's interrupt controller, as the virtual CPU sees it
- * (docs/ARCHITECTURE.md, "Flags and interrupts").
+ * (docs/ARCHITECTURE.md, "Flags and interrupts"; docs/DEVICES.md).
  *
  * Real IRQ lines enter hv at VEC_IRQ_BASE + line and are handed to
  * irq_host(); the virtual CPU asks intc_pending() at every clean guest
  * boundary where the guest's IF is set, and takes a vector with
  * intc_ack(), as a CPU's INTA cycle would.
  *
- * With the PIC passed through (the default) the real PIC holds IRR, ISR
- * and IMR; hv only remembers which guest vector each acknowledged line
- * stands for until the guest can take it, and the real IF follows the
- * guest's so that nothing is acknowledged before the guest could be.
+ * Two implementations behind these functions, chosen by pic=:
+ *  - passed through (drivers/pic.c): the real PIC holds IRR, ISR and IMR;
+ *    hv only remembers which guest vector each acknowledged line stands
+ *    for until the guest can take it, and the real IF follows the guest's
+ *    so that nothing is acknowledged before the guest could be.
+ *  - emulated (drivers/vpic.c): hv owns the real PICs and takes every
+ *    real interrupt at once; the model decides what the guest sees.
  */
 #ifndef DEV_INTC_H
 #define DEV_INTC_H
@@ -27,5 +30,10 @@ int intc_ack(void);
  * device models need them).
  */
 int intc_real_if_follows_guest(void);
+
+/* For drivers/devices.c: which PIC; own_pit: IRQ0 is hv's wake-up. */
+void intc_init(int emulated, int own_pit);
+/* An emulated device's interrupt line (level). */
+void intc_set_line(int irq, int level);
 
 #endif

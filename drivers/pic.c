@@ -8,6 +8,10 @@
  * its own base and remembers the guest's, which is what the guest's
  * interrupts are delivered at.  The ports are intercepted only to follow
  * the initialisation sequence.
+ *
+ * As the guest's interrupt controller (drivers/intc.h): a small FIFO of
+ * guest vectors, one entry per acknowledged line, since the real PIC will
+ * not raise that line again before the guest's EOI.
  */
 #include "drivers/pic.h"
 
@@ -16,10 +20,10 @@
 #include "monitor/log.h"
 #include "monitor/x86.h"
 
-#define ICW1_INIT	0x10
-#define ICW1_IC4	0x01
-#define ICW1_SINGLE	0x02
-#define ICW4_8086	0x01
+#define QUEUE 32
+
+static uint8_t queue[QUEUE];
+static int head, count;
 
 struct pic {
 	uint16_t cmd, data;
@@ -45,7 +49,7 @@ static void pic_write(void *ctx, uint16_t port, int size, uint32_t v)
 		if (v & ICW1_INIT) {
 			p->expect = 2;
 			p->icw4 = v & ICW1_IC4;
-			p->single = v & ICW1_SINGLE;
+			p->single = v & ICW1_SNGL;
 		}
 		outb(port, (uint8_t)v);
 		return;
@@ -97,4 +101,35 @@ int pic_guest_vector(int irq)
 	const struct pic *p = &pics[irq >> 3];
 
 	return p->guest_base + (irq & 7);
+}
+
+void pic_pass_irq(int irq)
+{
+	int vec = pic_guest_vector(irq);
+
+	for (int i = 0; i < count; i++)
+		if (queue[(head + i) % QUEUE] == vec)
+			return;	/* already waiting, as one IRR bit */
+	if (count == QUEUE) {
+		log_warn("intc", "interrupt queue full: vector %d dropped", vec);
+		return;
+	}
+	queue[(head + count++) % QUEUE] = (uint8_t)vec;
+}
+
+int pic_pass_pending(void)
+{
+	return count > 0;
+}
+
+int pic_pass_ack(void)
+{
+	int v;
+
+	if (!count)
+		return -1;
+	v = queue[head];
+	head = (head + 1) % QUEUE;
+	count--;
+	return v;
 }

@@ -1,15 +1,12 @@
 /*
- * The 8259A PIC pair as hv shares it with the guest (see pic.c).
+ * The 8259A PIC pair passed through to the guest (pic=pass, see pic.c).
  */
 #ifndef DEV_PIC_H
 #define DEV_PIC_H
 
 #include <stdint.h>
 
-#define PIC1_CMD	0x20
-#define PIC1_DATA	0x21
-#define PIC2_CMD	0xA0
-#define PIC2_DATA	0xA1
+#include "drivers/i8259.h"
 
 /*
  * Moves the real PICs' vector bases to hv's (VEC_IRQ_BASE) keeping their
@@ -19,5 +16,10 @@
 void pic_init_passthrough(void);
 /* The guest vector of a real IRQ line (0-15). */
 int pic_guest_vector(int irq);
+
+/* The implementation of drivers/intc.h with the PIC passed through. */
+void pic_pass_irq(int irq);
+int pic_pass_pending(void);
+int pic_pass_ack(void);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include "boot/boot.h"
 #include "drivers/ioport.h"
-#include "drivers/pic.h"
+#include "drivers/devices.h"
 #include "dt/dt.h"
 #include "monitor/emul.h"
 #include "monitor/gmem.h"
@@ -21,6 +21,7 @@
 #include "monitor/frame.h"
 #include "monitor/gdt.h"
 #include "monitor/layout.h"
+#include "monitor/linux.h"
 #include "monitor/log.h"
 #include "monitor/mbguest.h"
 #include "monitor/options.h"
@@ -74,7 +75,7 @@ static void run_guest(const struct mb_image *img)
 	char why[160];
 	uint32_t mbi;
 
-	pic_init_passthrough();
+	dev_init(&opt);
 	io_register(PORT_DEBUG_EXIT, PORT_DEBUG_EXIT + 3, "debug exit", 0, debug_exit_write, 0);
 	gdt_refresh_iomap();
 	dt_init(boot.cache_size);
@@ -106,6 +107,10 @@ static void check_guest(void)
 	for (int i = 1; i < boot.nmods; i++)
 		log_info("guest", "extra module %d: %u bytes, \"%s\"", i,
 			 boot.mods[i].end - boot.mods[i].start, boot.mods[i].cmdline);
+	if (linux_is_bzimage(m)) {
+		log_info("guest", "module %s: a Linux bzImage", name);
+		run_linux(name);
+	}
 	if (mb_check(m, &img, why, sizeof(why)) < 0) {
 		log_err("guest", "module %s: %s", name, why);
 		hv_exit(HV_EXIT_BAD_INPUT);

@@ -1,0 +1,206 @@
+/*
+ * hv's clock and wake-up timer for the device models (see clock.h).
+ *
+ * Calibration (Intel 82C54 data sheet, mode 0): channel 2, gated on
+ * through port 0x61, counts CAL_TICKS down while hv reads the TSC; OUT2
+ * (port 0x61 bit 5) rises at the terminal count.  The local APIC timer, if
+ * there is one, is measured in the same window.
+ *
+ * Wake-ups: the real PIT's channel 0 in mode 0 (one interrupt at the
+ * terminal count, at most 65535 ticks = 55 ms ahead), or the local APIC
+ * timer in one-shot mode (Intel SDM vol. 3A 10.5.4).  The APIC timer's
+ * vector is VEC_IRQ_BASE + 15, the only kind of vector hv routes to
+ * irq_host today; it is told from the slave PIC's IRQ15 by the APIC's
+ * in-service bit, which an interrupt delivered through the PIC (ExtINT)
+ * does not set.
+ */
+#include "drivers/clock.h"
+
+#include "drivers/i8254.h"
+#include "drivers/i8259.h"
+#include "drivers/ioport.h"
+#include "drivers/lapic.h"
+#include "monitor/layout.h"
+#include "monitor/log.h"
+#include "monitor/paging.h"
+#include "monitor/x86.h"
+
+#define CAL_TICKS	11932		/* 10 ms of PIT input clock */
+#define MIN_DELAY_NS	20000		/* wake-ups at most every 20 us */
+#define LAPIC_IRQ	15		/* the vector's place among the IRQ vectors */
+
+static enum clock_waker waker;
+static uint64_t tsc0, last_ns;
+static uint32_t tsc_khz, lapic_khz;
+static uint64_t armed = CLOCK_NEVER;	/* the wake-up now programmed */
+static volatile uint32_t *lapic;
+/* The APIC's registers are mapped over this page of hv's image. */
+static uint8_t lapic_window[4096] __attribute__((aligned(4096)));
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static uint32_t lapic_read(uint32_t reg)
+{
+	return lapic[reg / 4];
+}
+
+static void lapic_write(uint32_t reg, uint32_t v)
+{
+	lapic[reg / 4] = v;
+}
+
+/* Maps the local APIC if the CPU has one that is enabled. */
+static int lapic_map(void)
+{
+	uint32_t r[4];
+	uint64_t base;
+
+	cpuid(1, 0, r);
+	if (!(r[3] & CPUID1_EDX_APIC))
+		return -1;
+	base = rdmsr(MSR_APIC_BASE);
+	if (!(base & APIC_BASE_ENABLE))
+		return -1;
+	if (paging_map((uint32_t)lapic_window, (uint32_t)base & APIC_BASE_ADDR,
+		       PTE_W | PTE_PCD | PTE_PWT) < 0)
+		return -1;
+	lapic = (volatile uint32_t *)lapic_window;
+	return 0;
+}
+
+static void lapic_start(void)
+{
+	uint32_t vec = VEC_IRQ_BASE + LAPIC_IRQ;
+
+	/* PIC interrupts keep arriving through LINT0 as ExtINT. */
+	lapic_write(LAPIC_LVT_LINT0, LAPIC_DM_EXTINT);
+	lapic_write(LAPIC_LVT_LINT1, LAPIC_DM_NMI);
+	lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | vec);
+	lapic_write(LAPIC_TIMER_DIV, LAPIC_DIV_16);
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED | vec);
+}
+
+static uint64_t calibrate(int with_lapic)
+{
+	uint8_t sysb = (uint8_t)io_native_read(PORT_SYSCTL_B, 1);
+	uint64_t t0, t1;
+	uint32_t spins = 0, lapic_left = 0;
+
+	io_native_write(PORT_SYSCTL_B, 1, (sysb & ~SYSB_SPKR) | SYSB_GATE2);
+	io_native_write(PIT_CMD, 1, 2 << 6 | PIT_RW_WORD << 4 | 0 << 1);
+	io_native_write(PIT_CH0 + 2, 1, CAL_TICKS & 0xFF);
+	io_native_write(PIT_CH0 + 2, 1, CAL_TICKS >> 8);
+	if (with_lapic)
+		lapic_write(LAPIC_TIMER_INIT, 0xFFFFFFFF);
+	t0 = rdtsc();
+	while (!(io_native_read(PORT_SYSCTL_B, 1) & SYSB_OUT2))
+		if (++spins == 100000000)
+			break;
+	t1 = rdtsc();
+	if (with_lapic) {
+		lapic_left = lapic_read(LAPIC_TIMER_CUR);
+		lapic_write(LAPIC_TIMER_INIT, 0);
+		lapic_khz = (uint32_t)muldiv64(0xFFFFFFFFu - lapic_left, PIT_HZ / 10,
+					       CAL_TICKS * 100u);
+	}
+	io_native_write(PORT_SYSCTL_B, 1, sysb);
+	return t1 - t0;
+}
+
+enum clock_waker clock_init(int own_pit)
+{
+	int have_lapic = !own_pit && lapic_map() == 0;
+	uint64_t cycles;
+
+	if (have_lapic)
+		lapic_start();
+	cycles = calibrate(have_lapic);
+	tsc_khz = (uint32_t)muldiv64(cycles, PIT_HZ / 10, CAL_TICKS * 100u);
+	if (!tsc_khz)
+		tsc_khz = 1;
+	tsc0 = rdtsc();
+	last_ns = 0;
+	if (own_pit)
+		waker = CLOCK_WAKER_PIT;
+	else if (have_lapic && lapic_khz)
+		waker = CLOCK_WAKER_LAPIC;
+	else
+		waker = CLOCK_WAKER_NONE;
+	log_info("dev", "clock: TSC %u kHz, wake-ups from %s", tsc_khz,
+		 waker == CLOCK_WAKER_PIT ? "the PIT (IRQ0 is hv's)" :
+		 waker == CLOCK_WAKER_LAPIC ? "the local APIC timer" : "nothing");
+	if (waker == CLOCK_WAKER_LAPIC)
+		log_info("dev", "clock: local APIC timer %u kHz after divide by 16", lapic_khz);
+	return waker;
+}
+
+uint64_t clock_ns(void)
+{
+	uint64_t ns = muldiv64(rdtsc() - tsc0, 1000000, tsc_khz);
+
+	if (ns < last_ns)
+		ns = last_ns;	/* never backwards */
+	last_ns = ns;
+	return ns;
+}
+
+void clock_set_alarm(uint64_t when)
+{
+	uint64_t now, delay;
+
+	if (waker == CLOCK_WAKER_NONE || when == CLOCK_NEVER)
+		return;
+	/* A wake-up already due no later is good enough: a surplus
+	   wake-up costs one sync, and the sync arms the next. */
+	if (armed != CLOCK_NEVER && armed <= when + MIN_DELAY_NS)
+		return;
+	now = clock_ns();
+	delay = when > now + MIN_DELAY_NS ? when - now : MIN_DELAY_NS;
+	if (waker == CLOCK_WAKER_PIT) {
+		uint64_t ticks = muldiv64(delay, PIT_HZ, NS_PER_SEC) + 1;
+
+		if (ticks > 0xFFFF)
+			ticks = 0xFFFF;
+		io_native_write(PIT_CMD, 1, 0 << 6 | PIT_RW_WORD << 4 | 0 << 1);
+		io_native_write(PIT_CH0, 1, ticks & 0xFF);
+		io_native_write(PIT_CH0, 1, (ticks >> 8) & 0xFF);
+		armed = now + muldiv64(ticks, NS_PER_SEC, PIT_HZ);
+	} else {
+		uint64_t count = muldiv64(delay, lapic_khz, 1000000) + 1;
+
+		if (count > 0xFFFFFFFFu)
+			count = 0xFFFFFFFFu;
+		lapic_write(LAPIC_LVT_TIMER, VEC_IRQ_BASE + LAPIC_IRQ);
+		lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+		armed = now + muldiv64(count, 1000000, lapic_khz);
+	}
+}
+
+int clock_irq(int irq)
+{
+	uint32_t vec = VEC_IRQ_BASE + LAPIC_IRQ;
+
+	switch (waker) {
+	case CLOCK_WAKER_PIT:
+		if (irq != PIT_IRQ)
+			return 0;
+		io_native_write(PIC1_CMD, 1, OCW2_SEOI | PIT_IRQ);
+		break;
+	case CLOCK_WAKER_LAPIC:
+		if (irq != LAPIC_IRQ ||
+		    !(lapic_read(LAPIC_ISR + (vec / 32) * 0x10) & (1u << (vec % 32))))
+			return 0;
+		lapic_write(LAPIC_EOI, 0);
+		break;
+	default:
+		return 0;
+	}
+	armed = CLOCK_NEVER;
+	return 1;
+}

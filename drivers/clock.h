@@ -1,0 +1,48 @@
+/*
+ * hv's clock for the device models (docs/DEVICES.md, "Time").
+ *
+ * Time is the TSC, calibrated against PIT channel 2 once at boot, counted
+ * in nanoseconds since clock_init and never running backwards.  A real
+ * timer that hv owns only wakes hv up when a model has something to do:
+ * the real PIT's channel 0 in one-shot mode when the guest's PIT is
+ * emulated (IRQ0 is then hv's), else the local APIC timer.  Models never
+ * count wake-ups: each one computes its state from clock_ns(), so a late
+ * or missed wake-up costs latency, never accuracy.
+ */
+#ifndef DEV_CLOCK_H
+#define DEV_CLOCK_H
+
+#include <stdint.h>
+
+#define CLOCK_NEVER	UINT64_MAX
+#define NS_PER_SEC	1000000000u
+
+enum clock_waker { CLOCK_WAKER_NONE, CLOCK_WAKER_PIT, CLOCK_WAKER_LAPIC };
+
+/*
+ * Calibrates the TSC and picks the wake-up timer: the real PIT if
+ * own_pit, else the local APIC's timer if there is one.  Returns the
+ * waker in use.
+ */
+enum clock_waker clock_init(int own_pit);
+/* Nanoseconds since clock_init; never less than a previous answer. */
+uint64_t clock_ns(void);
+/* Wakes hv (a real interrupt, then dev_sync) at or soon after ns. */
+void clock_set_alarm(uint64_t ns);
+/* A real IRQ line fired: 1 if it was hv's wake-up (acknowledged here). */
+int clock_irq(int irq);
+
+/* a * mul / div without overflowing 64 bits on the way (div != 0). */
+static inline uint64_t muldiv64(uint64_t a, uint32_t mul, uint32_t div)
+{
+	uint64_t hi = (a >> 32) * mul, lo = (a & 0xFFFFFFFFu) * mul;
+	uint64_t qhi, rem;
+
+	hi += lo >> 32;
+	lo &= 0xFFFFFFFFu;
+	qhi = hi / div;
+	rem = hi % div;
+	return (qhi << 32) + (((rem << 32) | lo) / div);
+}
+
+#endif

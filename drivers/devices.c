@@ -1,0 +1,127 @@
+/*
+ * Setting up the guest's devices from hv's options, and keeping the
+ * emulated ones in time (see devices.h, docs/DEVICES.md).
+ *
+ * Every port an emulated model registers goes through a trampoline here:
+ * before the model sees the access, every timed model is brought up to
+ * the present; afterwards hv's wake-up is armed for the earliest thing
+ * any model has due.  So a guest that polls sees exactly what a guest
+ * that waits for interrupts sees.
+ */
+#include "drivers/devices.h"
+
+#include "drivers/clock.h"
+#include "drivers/intc.h"
+#include "drivers/vdev.h"
+#include "monitor/log.h"
+#include "monitor/options.h"
+#include "monitor/panic.h"
+
+#define MAX_PORTS	16
+#define MAX_TIMED	8
+
+static struct dev_port {
+	io_read_fn rd;
+	io_write_fn wr;
+	void *ctx;
+} ports[MAX_PORTS];
+static int nports;
+
+static const struct dev_timed *timed[MAX_TIMED];
+static int ntimed;
+static int clock_running;
+
+void dev_sync(void)
+{
+	uint64_t now, next = CLOCK_NEVER;
+
+	if (!clock_running)
+		return;
+	now = clock_ns();
+	for (int i = 0; i < ntimed; i++)
+		timed[i]->poll(now);
+	for (int i = 0; i < ntimed; i++) {
+		uint64_t t = timed[i]->next(now);
+
+		if (t < next)
+			next = t;
+	}
+	clock_set_alarm(next);
+}
+
+static uint32_t tramp_read(void *ctx, uint16_t port, int size)
+{
+	struct dev_port *p = ctx;
+	uint32_t v;
+
+	dev_sync();
+	v = p->rd ? p->rd(p->ctx, port, size) : io_native_read(port, size);
+	dev_sync();
+	return v;
+}
+
+static void tramp_write(void *ctx, uint16_t port, int size, uint32_t v)
+{
+	struct dev_port *p = ctx;
+
+	dev_sync();
+	if (p->wr)
+		p->wr(p->ctx, port, size, v);
+	else
+		io_native_write(port, size, v);
+	dev_sync();
+}
+
+void dev_register(uint16_t lo, uint16_t hi, const char *name, io_read_fn rd, io_write_fn wr,
+		  void *ctx)
+{
+	if (nports == MAX_PORTS)
+		panic("too many emulated port ranges (registering %s)", name);
+	ports[nports] = (struct dev_port){ rd, wr, ctx };
+	io_register(lo, hi, name, tramp_read, tramp_write, &ports[nports]);
+	nports++;
+}
+
+void dev_add_timed(const struct dev_timed *t)
+{
+	if (ntimed == MAX_TIMED)
+		panic("too many timed device models (adding %s)", t->name);
+	timed[ntimed++] = t;
+}
+
+static const char *mode_name(int m)
+{
+	return m == DEV_EMULATE ? "emulate" : m == DEV_HIDE ? "hide" : "pass";
+}
+
+void dev_init(const struct options *o)
+{
+	const uint8_t *m = o->dev;
+	int need_clock = m[DEVK_PIT] == DEV_EMULATE || m[DEVK_RTC] == DEV_EMULATE ||
+			 m[DEVK_COM1] == DEV_EMULATE || m[DEVK_COM2] == DEV_EMULATE;
+
+	log_info("dev", "pic=%s pit=%s com1=%s com2=%s rtc=%s kbd=%s pci=%s",
+		 mode_name(m[DEVK_PIC]), mode_name(m[DEVK_PIT]), mode_name(m[DEVK_COM1]),
+		 mode_name(m[DEVK_COM2]), mode_name(m[DEVK_RTC]), mode_name(m[DEVK_KBD]),
+		 mode_name(m[DEVK_PCI]));
+	if (need_clock) {
+		if (clock_init(m[DEVK_PIT] == DEV_EMULATE) == CLOCK_WAKER_NONE)
+			log_warn("dev", "no timer for hv: emulated devices advance only when "
+				 "the guest touches them");
+		clock_running = 1;
+	}
+	intc_init(m[DEVK_PIC] == DEV_EMULATE, m[DEVK_PIT] == DEV_EMULATE);
+	if (m[DEVK_PIT] == DEV_EMULATE)
+		vpit_init();
+	if (m[DEVK_COM1] != DEV_PASS)
+		vuart_init(0, m[DEVK_COM1] == DEV_HIDE);
+	if (m[DEVK_COM2] != DEV_PASS)
+		vuart_init(1, m[DEVK_COM2] == DEV_HIDE);
+	if (m[DEVK_RTC] == DEV_EMULATE)
+		vrtc_init();
+	if (m[DEVK_KBD] != DEV_PASS)
+		vkbd_init(m[DEVK_KBD] == DEV_HIDE);
+	if (m[DEVK_PCI] != DEV_PASS)
+		vpci_init(m[DEVK_PCI] == DEV_HIDE, o->pci_hide, o->npci_hide);
+	dev_sync();
+}

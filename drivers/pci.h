@@ -1,0 +1,22 @@
+/*
+ * PCI configuration mechanism #1 (PCI Local Bus specification 3.0,
+ * 3.2.2.3.2): the CONFIG_ADDRESS dword at 0xCF8 selects bus, device,
+ * function and register, CONFIG_DATA at 0xCFC-0xCFF reads and writes it.
+ * Byte and word accesses to 0xCF8-0xCFB are not configuration cycles
+ * (0xCF9 is the PIIX reset control register).
+ */
+#ifndef DEV_PCI_H
+#define DEV_PCI_H
+
+#define PCI_CONFIG_ADDR	0xCF8
+#define PCI_CONFIG_DATA	0xCFC
+#define PCI_ADDR_ENABLE	0x80000000u
+#define PCI_ADDR_BDF(a)	(((a) >> 8) & 0xFFFF)	/* bus << 8 | dev << 3 | fn */
+#define PCI_ADDR_REG(a)	((a) & 0xFC)
+#define PCI_BDF(bus, dev, fn) ((bus) << 8 | (dev) << 3 | (fn))
+
+#define PCI_VENDOR_ID	0x00
+#define PCI_HEADER_TYPE	0x0E
+#define PCI_HT_MULTI	0x80
+
+#endif
