@@ -21,7 +21,6 @@
 #include "monitor/frame.h"
 #include "monitor/gdt.h"
 #include "monitor/layout.h"
-#include "monitor/linux.h"
 #include "monitor/log.h"
 #include "monitor/mbguest.h"
 #include "monitor/options.h"
@@ -107,10 +106,6 @@ static void check_guest(void)
 	for (int i = 1; i < boot.nmods; i++)
 		log_info("guest", "extra module %d: %u bytes, \"%s\"", i,
 			 boot.mods[i].end - boot.mods[i].start, boot.mods[i].cmdline);
-	if (linux_is_bzimage(m)) {
-		log_info("guest", "module %s: a Linux bzImage", name);
-		run_linux(name);
-	}
 	if (mb_check(m, &img, why, sizeof(why)) < 0) {
 		log_err("guest", "module %s: %s", name, why);
 		hv_exit(HV_EXIT_BAD_INPUT);
