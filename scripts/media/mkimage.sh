@@ -120,6 +120,10 @@ else
 	[ "$found" = 1 ] || die "--default $default: no such entry (ids: ${ids[*]})"
 fi
 
+# GRUB names an entry inside a submenu by the path of ids.
+grub_default=$default
+case "$default" in native-*) grub_default="native>$default" ;; esac
+
 # Every module file goes to /boot/FILE on both file systems.
 for m in "${mods[@]}"; do
 	IFS=';' read -ra ms <<<"$m"
@@ -185,7 +189,7 @@ if [ -z "\$hv_opts" ]; then
 	set hv_opts=$(grub_quote "$hv_opts")
 fi
 export hv_opts
-set default=$default
+set default="$grub_default"
 set timeout=$timeout
 
 EOF
