@@ -146,9 +146,12 @@ static void emul_cpuid(struct trapframe *tf)
 			 : "a"(leaf), "c"(tf->ecx));
 	if (leaf == 1) {
 		/* Hide what hv cannot give the guest: VME (not emulated), SEP
-		   (SYSENTER not virtualized yet), PAE (no PAE shadows); VMX, SMX,
-		   MONITOR, PCID, x2APIC, XSAVE/OSXSAVE, the hypervisor bit. */
-		r[3] &= ~((1u << 1) | (1u << 11) | (1u << 6));
+		   (SYSENTER not virtualized yet), PAE (no PAE shadows), the local
+		   APIC (its vectors would collide with hv's), MTRR, PAT, MCE and
+		   MCA (their MSRs are not virtualized); VMX, SMX, MONITOR, PCID,
+		   x2APIC, XSAVE/OSXSAVE, the hypervisor bit. */
+		r[3] &= ~((1u << 1) | (1u << 11) | (1u << 6) | (1u << 9) | (1u << 12) |
+			  (1u << 16) | (1u << 7) | (1u << 14));
 		r[2] &= ~((1u << 3) | (1u << 5) | (1u << 6) | (1u << 17) | (1u << 21) |
 			  (1u << 26) | (1u << 27) | (1u << 31));
 	} else if (leaf == 0x80000001) {
@@ -165,7 +168,9 @@ static void emul_cpuid(struct trapframe *tf)
 
 /* CR0 bits the real CR0 takes from the guest's (FPU behaviour). */
 #define CR0_FROM_GUEST (CR0_MP | CR0_EM | CR0_TS | CR0_NE)
-#define CR4_FROM_GUEST (CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_TSD | CR4_PCE)
+/* (Not TSD: RDTSC runs natively in translated kernel code, which the
+   guest's CR4.TSD must not stop.) */
+#define CR4_FROM_GUEST (CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_PCE)
 
 void vcpu_sync_cr(void)
 {
@@ -427,6 +432,13 @@ static int emul_0f(struct trapframe *tf, const struct dt_insn *d, uint32_t eip,
 	case 0x33:	/* rdpmc: CR4.PCE decides at CPL > 0 only */
 		return RAISE_GP(f, 0);
 	case 0xA2: emul_cpuid(tf); return 0;
+	case 0x31: {	/* rdtsc (normally copied; here after a guest TF step) */
+		uint64_t t = rdtsc();
+
+		tf->eax = (uint32_t)t;
+		tf->edx = (uint32_t)(t >> 32);
+		return 0;
+	}
 	case 0xA0: return vcpu_push(tf, vcpu.seg[VS_FS].sel, d->opsize, f);
 	case 0xA8: return vcpu_push(tf, vcpu.seg[VS_GS].sel, d->opsize, f);
 	case 0xA1: return pop_sreg(tf, d, VS_FS, f);

@@ -614,7 +614,7 @@ void guest_print_stats(void)
 				 stats.faults[v]);
 }
 
-void guest_start(uint32_t entry, uint32_t eax, uint32_t ebx)
+void guest_start(uint32_t entry, uint32_t eax, uint32_t ebx, uint32_t esi)
 {
 	static struct trapframe *tf;
 
@@ -622,6 +622,7 @@ void guest_start(uint32_t entry, uint32_t eax, uint32_t ebx)
 	*tf = (struct trapframe){ 0 };
 	tf->eax = eax;
 	tf->ebx = ebx;
+	tf->esi = esi;
 	tf->esp = GUEST_INITIAL_ESP;
 	tf->ds = tf->es = tf->fs = vcpu.seg[VS_DS].sel;
 	tf->ss = vcpu.seg[VS_SS].sel | 1;

@@ -21,6 +21,7 @@
 #include "monitor/frame.h"
 #include "monitor/gdt.h"
 #include "monitor/layout.h"
+#include "monitor/linux.h"
 #include "monitor/log.h"
 #include "monitor/mbguest.h"
 #include "monitor/options.h"
@@ -69,15 +70,24 @@ static void debug_exit_write(void *ctx, uint16_t port, int size, uint32_t v)
 	halt_forever();
 }
 
+/* What every guest gets before its loader runs. */
+static void setup_machine(void)
+{
+	dev_init(&opt);
+	io_register(PORT_DEBUG_EXIT, PORT_DEBUG_EXIT + 3, "debug exit", 0, debug_exit_write, 0);
+	gdt_refresh_iomap();
+	dt_init(boot.cache_size);
+	vcpu.cpl = 0;
+	vcpu.cr0 = boot.cr0;
+	vcpu.vflags = 0;
+}
+
 static void run_guest(const struct mb_image *img)
 {
 	char why[160];
 	uint32_t mbi;
 
-	dev_init(&opt);
-	io_register(PORT_DEBUG_EXIT, PORT_DEBUG_EXIT + 3, "debug exit", 0, debug_exit_write, 0);
-	gdt_refresh_iomap();
-	dt_init(boot.cache_size);
+	setup_machine();
 	if (mb_load(img, &mbi, why, sizeof(why)) < 0) {
 		log_err("guest", "%s", why);
 		hv_exit(HV_EXIT_BAD_INPUT);
@@ -86,12 +96,27 @@ static void run_guest(const struct mb_image *img)
 
 	/* The machine state Multiboot promises (spec 3.2); selectors as QEMU's
 	   loader uses them. */
-	vcpu.cpl = 0;
-	vcpu.cr0 = boot.cr0;
-	vcpu.vflags = 0;
 	seg_init_flat(0x08, 0x10);
 	vcpu_sync_cr();
-	guest_start(img->entry, MULTIBOOT_BOOTLOADER_MAGIC, mbi);
+	guest_start(img->entry, MULTIBOOT_BOOTLOADER_MAGIC, mbi, 0);
+}
+
+static void run_linux(const char *name)
+{
+	struct linux_entry e;
+	char why[160];
+
+	setup_machine();
+	if (linux_load(&e, why, sizeof(why)) < 0) {
+		log_err("guest", "module %s: %s", name, why);
+		hv_exit(HV_EXIT_BAD_INPUT);
+	}
+	gmem_seal();
+	vcpu.gdtr.base = e.gdt;
+	vcpu.gdtr.limit = e.gdt_limit;
+	seg_init_flat(e.cs, e.ds);
+	vcpu_sync_cr();
+	guest_start(e.entry, 0, 0, e.boot_params);
 }
 
 static void check_guest(void)
@@ -106,6 +131,10 @@ static void check_guest(void)
 	for (int i = 1; i < boot.nmods; i++)
 		log_info("guest", "extra module %d: %u bytes, \"%s\"", i,
 			 boot.mods[i].end - boot.mods[i].start, boot.mods[i].cmdline);
+	if (linux_is_bzimage(m)) {
+		log_info("guest", "module %s: a Linux bzImage", name);
+		run_linux(name);
+	}
 	if (mb_check(m, &img, why, sizeof(why)) < 0) {
 		log_err("guest", "module %s: %s", name, why);
 		hv_exit(HV_EXIT_BAD_INPUT);

@@ -12,61 +12,26 @@
 
 #include "monitor/fmt.h"
 #include "monitor/frame.h"
+#include "monitor/gmap.h"
 #include "monitor/log.h"
 #include "monitor/string.h"
 #include "monitor/x86.h"
 
 #define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((a) - 1))
 
-/* Room in guest RAM: [at, at+len) usable and below hv? */
-static int room(uint32_t at, uint32_t len)
-{
-	for (int i = 0; i < boot.nmmap; i++) {
-		const struct boot_mmap *e = &boot.mmap[i];
-
-		if (e->type == MULTIBOOT_MEMORY_AVAILABLE && e->addr <= at &&
-		    (uint64_t)at + len <= e->addr + e->len && !frame_hv_owns(at, len))
-			return 1;
-	}
-	return 0;
-}
-
-/* The guest's memory map: the boot map with hv's range cut out as reserved. */
-static int guest_mmap(multiboot_memory_map_t *out, int max)
-{
-	int n = 0;
-
-	for (int i = 0; i < boot.nmmap && n + 3 <= max; i++) {
-		uint64_t lo = boot.mmap[i].addr, hi = lo + boot.mmap[i].len;
-		uint64_t hlo = boot.hv_phys_lo, hhi = boot.hv_phys_hi;
-
-		if (boot.mmap[i].type != MULTIBOOT_MEMORY_AVAILABLE || hi <= hlo || lo >= hhi) {
-			out[n++] = (multiboot_memory_map_t){ 20, lo, hi - lo, boot.mmap[i].type };
-			continue;
-		}
-		if (lo < hlo)
-			out[n++] = (multiboot_memory_map_t){ 20, lo, hlo - lo,
-							     MULTIBOOT_MEMORY_AVAILABLE };
-		out[n++] = (multiboot_memory_map_t){ 20, lo > hlo ? lo : hlo,
-						     (hi < hhi ? hi : hhi) - (lo > hlo ? lo : hlo),
-						     MULTIBOOT_MEMORY_RESERVED };
-		if (hi > hhi)
-			out[n++] = (multiboot_memory_map_t){ 20, hhi, hi - hhi,
-							     MULTIBOOT_MEMORY_AVAILABLE };
-	}
-	return n;
-}
-
 int mb_load(const struct mb_image *img, uint32_t *mbi_out, char *why, size_t why_size)
 {
 	const struct boot_module *k = &boot.mods[0];
-	static multiboot_memory_map_t map[BOOT_MAX_MMAP + 3];
+	static multiboot_memory_map_t map[GUEST_MMAP_MAX];
+	static struct boot_mmap gm[GUEST_MMAP_MAX];
 	uint32_t end = 0, at, mbi_at, need;
-	int nmap = guest_mmap(map, BOOT_MAX_MMAP + 3);
+	int nmap = guest_memmap(gm, GUEST_MMAP_MAX);
 	multiboot_info_t mbi;
 	multiboot_module_t mods[BOOT_MAX_MODS];
 	uint64_t upper_end = 0x100000;
 
+	for (int i = 0; i < nmap; i++)
+		map[i] = (multiboot_memory_map_t){ 20, gm[i].addr, gm[i].len, gm[i].type };
 	for (int i = 0; i < img->nseg; i++) {
 		memcpy((void *)img->seg[i].paddr, (const void *)(k->start + img->seg[i].offset),
 		       img->seg[i].filesz);
@@ -83,7 +48,7 @@ int mb_load(const struct mb_image *img, uint32_t *mbi_out, char *why, size_t why
 	for (int i = 1; i < boot.nmods; i++)
 		need = ALIGN_UP(need, PAGE_SIZE) + ALIGN_UP(boot.mods[i].end - boot.mods[i].start,
 							    PAGE_SIZE);
-	if (!room(mbi_at, need)) {
+	if (!guest_ram_room(mbi_at, need)) {
 		fmt_snprintf(why, why_size, "no room after the kernel (at %08x) for its "
 			     "boot information and modules (%u bytes)", mbi_at, need);
 		return -1;
