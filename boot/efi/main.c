@@ -17,7 +17,7 @@ static void draw_menu(void)
 {
 	unsigned rows = con_rows(), visible, first = 0;
 
-	visible = rows > 9 ? rows - 8 : 1;
+	visible = rows > 10 ? rows - 9 : 1;
 	if ((unsigned)sel >= visible / 2)
 		first = (unsigned)sel - visible / 2;
 	if (first + visible > cfg->nentries)
@@ -28,7 +28,11 @@ static void draw_menu(void)
 	for (unsigned i = first; i < cfg->nentries && i < first + visible; i++)
 		say("%s %2u  %s\n", (int)i == sel ? " >" : "  ", i + 1,
 		    cfg->entries[i].title);
-	say("\n  Up/Down: choose   Enter: boot   e: edit hv's command line\n"
+	if (first + visible < cfg->nentries)
+		say("      (%u more below)\n", cfg->nentries - first - visible);
+	else
+		say("\n");
+	say("\n  Up/Down: choose   Enter: boot   e: edit the command line\n"
 	    "  Esc: back to the firmware\n");
 }
 
@@ -37,16 +41,19 @@ static void tick(int left)
 	say("\r  booting '%s' in %d s (any key: menu)  ", cfg->entries[sel].id, left);
 }
 
-static void edit_entry(struct cfg_entry *e)
+/* Edits an entry's command line: 1 when accepted (then it boots). */
+static int edit_entry(struct cfg_entry *e)
 {
 	char buf[CFG_LINE];
 	char prompt[CFG_LINE + 16];
 
 	strcpy_cap(buf, e->kernel.args, sizeof(buf));
 	fmt(prompt, sizeof(prompt), "\n%s ", e->kernel.path);
-	say("\nEdit the command line (Enter: keep, Esc: cancel, ^U: clear):");
-	if (con_edit(prompt, buf, sizeof(buf)))
-		strcpy_cap(e->kernel.args, buf, sizeof(e->kernel.args));
+	say("\nEdit the command line (Enter: boot with it, Esc: cancel, ^U: clear):");
+	if (!con_edit(prompt, buf, sizeof(buf)))
+		return 0;
+	strcpy_cap(e->kernel.args, buf, sizeof(e->kernel.args));
+	return 1;
 }
 
 static void press_a_key(void)
@@ -132,9 +139,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 			sel = (unsigned)sel + 1 < cfg->nentries ? sel + 1 : 0;
 		else if (k.ScanCode == SCAN_ESC)
 			return EFI_ABORTED;
-		else if (k.UnicodeChar == 'e')
-			edit_entry(&cfg->entries[sel]);
-		else if (k.UnicodeChar == CHAR_CARRIAGE_RETURN ||
+		else if ((k.UnicodeChar == 'e' && edit_entry(&cfg->entries[sel])) ||
+			 k.UnicodeChar == CHAR_CARRIAGE_RETURN ||
 			 k.UnicodeChar == CHAR_LINEFEED) {
 			if (boot_sel(image))
 				return EFI_LOAD_ERROR;
