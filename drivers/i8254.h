@@ -24,6 +24,7 @@
 #define PIT_RW_MSB	2
 #define PIT_RW_WORD	3
 /* Read-back command: 11 COUNT# STATUS# CNT2 CNT1 CNT0 0 (active low) */
+#define PIT_READBACK	0xC0
 #define PIT_RB_NO_COUNT	0x20
 #define PIT_RB_NO_STATUS 0x10
 #define PIT_RB_CH(ch)	(0x02 << (ch))

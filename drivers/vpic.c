@@ -245,8 +245,27 @@ static void write_data(struct chip *c, uint8_t v)
 	}
 }
 
+/*
+ * A level-triggered real line held in the model: the real IRR follows the
+ * line even while it is masked (data sheet, "Level triggered mode"), so a
+ * device that dropped its request is seen before the guest looks.
+ */
+static void refresh_levels(void)
+{
+	uint16_t held = forwarded & real_elcr, irr;
+
+	if (!held)
+		return;
+	irr = (uint16_t)(io_native_read(PIC1_CMD, 1) | io_native_read(PIC2_CMD, 1) << 8);
+	for (int irq = 0; irq < 16; irq++)
+		if ((held >> irq & 1) && !(irr >> irq & 1))
+			forward_done(irq);
+}
+
 static uint8_t read_port(struct chip *c, int cmd)
 {
+	if (cmd)
+		refresh_levels();
 	if (c->poll) {
 		int l = chip_irq(c);
 
