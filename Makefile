@@ -59,6 +59,7 @@ $(BUILD)/hv.asm: $(BUILD)/hv.elf
 -include tests/tests.mk
 -include guest/fuzz/fuzz.mk
 -include scripts/media/media.mk
+-include scripts/linux/linux.mk
 
 # QEMU as the README documents it: COM1 is the guest's console, COM2 hv's log.
 QEMU_FLAGS := -accel tcg -m 256 -display none -no-reboot \
