@@ -9,11 +9,14 @@
  *
  * The real PICs are hv's: hv keeps its own vector bases and acknowledges
  * every real interrupt at once.  A line no emulated device owns is passed
- * through: a real interrupt on it is fed to the model as a request, with
- * the real line masked until the guest has acknowledged it (edge-triggered
- * real lines) or sent its EOI (level-triggered ones), so a device never
- * interrupts faster than the guest takes its interrupts and nothing the
- * guest could see is lost.  The real IMR is recomputed after every change.
+ * through: a real interrupt on it is fed to the model as a request.  An
+ * edge-triggered real line stays unmasked, so that its edges meet the
+ * model's IRR as they would meet the real one (several before the guest's
+ * acknowledge make one request).  A level-triggered real line is masked
+ * from its interrupt until the guest's EOI, its request held in the model
+ * meanwhile and dropped when the real IRR shows the device let go; so a
+ * device never interrupts faster than the guest takes its interrupts.
+ * The real IMR is recomputed after every change.
  */
 #include "drivers/vdev.h"
 
@@ -44,7 +47,8 @@ static void (*host_handler[16])(int irq);
 static int hv_line = -1;		/* hv's own wake-up line */
 static uint16_t real_imr = 0xFFFF;	/* what the real IMRs hold */
 static uint16_t real_elcr;		/* real lines that are level-triggered */
-static uint16_t forwarded;		/* real requests held in the model */
+static uint16_t forwarded;		/* real requests held high in the model */
+static uint16_t swallow;		/* real requests already merged into one taken */
 
 static void real_sync(void);
 
@@ -139,10 +143,16 @@ static void intack(struct chip *c, int l)
 	}
 	if (!is_level(c, l))
 		c->irr &= (uint8_t)~(1u << l);
-	/* Edge-triggered real lines may request again once taken; level ones
-	   after the EOI (with automatic EOI, that is now). */
-	if (!(c->master && l == PIC_CASCADE_IRQ) &&
-	    (!(real_elcr & (1u << irq)) || (c->icw4 & ICW4_AEOI)))
+	if (c->master && l == PIC_CASCADE_IRQ)
+		return;
+	/* An edge the real PIC latched before this acknowledge, which hv has
+	   not taken yet, was part of this request (one IRR bit). */
+	if (!(owned & (1u << irq)) && !(real_elcr & (1u << irq)) &&
+	    (io_native_read(irq >= 8 ? PIC2_CMD : PIC1_CMD, 1) >> (irq & 7) & 1))
+		swallow |= (uint16_t)(1u << irq);
+	/* A held edge request ends when taken; a level one at the EOI (with
+	   automatic EOI, that is now). */
+	if (!(real_elcr & (1u << irq)) || (c->icw4 & ICW4_AEOI))
 		forward_done(irq);
 }
 
@@ -378,7 +388,8 @@ static void real_sync(void)
 
 		if (irq == PIC_CASCADE_IRQ)
 			continue;
-		if (irq == hv_line || ((owned & bit) ? host_handler[irq] != 0 : !(forwarded & bit)))
+		if (irq == hv_line ||
+		    ((owned & bit) ? host_handler[irq] != 0 : !(forwarded & real_elcr & bit)))
 			mask &= ~bit;
 	}
 	if ((mask & 0xFF00) != 0xFF00)
@@ -414,6 +425,7 @@ static int real_in_service(int irq)
 void vpic_host_irq(int irq)
 {
 	uint16_t bit = (uint16_t)(1u << irq);
+	struct chip *c;
 
 	if ((irq & 7) == 7 && !real_in_service(irq)) {
 		/* Spurious: nothing in service (on the slave, IR2 on the master is). */
@@ -427,10 +439,22 @@ void vpic_host_irq(int irq)
 			host_handler[irq](irq);
 		return;
 	}
-	forwarded |= bit;
-	chip_set_line(&chips[irq >> 3], irq & 7, 1);
+	if (swallow & bit) {
+		swallow &= (uint16_t)~bit;
+		real_eoi(irq);
+		return;
+	}
+	c = &chips[irq >> 3];
+	if ((real_elcr & bit) || is_level(c, irq & 7)) {
+		/* Held until the guest is done with it (level: masked meanwhile). */
+		forwarded |= bit;
+		chip_set_line(c, irq & 7, 1);
+	} else {
+		chip_set_line(c, irq & 7, 1);	/* an edge */
+		chip_set_line(c, irq & 7, 0);
+	}
 	cascade();
-	real_sync();	/* masked until the guest is done with it */
+	real_sync();
 	real_eoi(irq);
 }
 

@@ -108,12 +108,13 @@ static uint8_t iir_of(const struct uart *u)
 
 	if ((u->ier & UART_IER_RLSI) && u->lsr_err)
 		return fifo | UART_IIR_RLSI;
-	if ((u->ier & UART_IER_RDI) && u->rx_count) {
-		if (!fifo_on(u) || u->rx_count >= trigger_level(u))
-			return fifo | UART_IIR_RDI;
-		if (u->timeout)
-			return fifo | UART_IIR_CTI;
-	}
+	/* A timeout that occurred stays until the FIFO is read, even when more
+	   characters arrive (data sheet, "FIFO interrupt mode operation"). */
+	if ((u->ier & UART_IER_RDI) && u->rx_count && u->timeout)
+		return fifo | UART_IIR_CTI;
+	if ((u->ier & UART_IER_RDI) && u->rx_count &&
+	    (!fifo_on(u) || u->rx_count >= trigger_level(u)))
+		return fifo | UART_IIR_RDI;
 	if ((u->ier & UART_IER_THRI) && u->thr_ipending)
 		return fifo | UART_IIR_THRI;
 	if ((u->ier & UART_IER_MSI) && (u->msr & UART_MSR_DELTAS))
@@ -172,8 +173,7 @@ static void receive(struct uart *u, uint8_t b, uint64_t now)
 		return;		/* the FIFO keeps what it has */
 	}
 	u->rx[(u->rx_head + u->rx_count++) % UART_FIFO_SIZE] = b;
-	u->rx_activity = now;
-	u->timeout = 0;
+	u->rx_activity = now;	/* restarts the timeout timer */
 }
 
 static void poll_real_rx(struct uart *u, uint64_t now)
@@ -213,6 +213,8 @@ static uint32_t uart_read(void *ctx, uint16_t port, int size)
 			u->rx_head = (u->rx_head + 1) % UART_FIFO_SIZE;
 			u->rx_count--;
 			u->rx_activity = now;
+		} else if (fifo_on(u)) {
+			u->rx_last = 0;	/* an empty FIFO reads 0 (as QEMU's) */
 		}
 		u->timeout = 0;
 		v = u->rx_last;
