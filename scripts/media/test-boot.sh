@@ -415,8 +415,10 @@ linux_tests() {
 		if [ "$st" = 125 ]; then
 			pass "$T: Linux under hv from a USB stick on $fw"
 		else
+			local why
+			why=$(grep -a -m1 'error:' "$work/$name.log" | tr -d '\r')
 			fail "$T: Linux under hv from a USB stick on $fw" \
-				"status $st, no '$LINUX_EXPECT' on COM1: $work/$name.out, hv log $work/$name.log"
+				"status $st, no '$LINUX_EXPECT' on COM1 ($work/$name.out)${why:+; hv said: $why}; hv log $work/$name.log"
 		fi
 	done
 }
