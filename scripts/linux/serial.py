@@ -16,9 +16,12 @@ After the last step, QEMU is left to exit on its own within --linger
 seconds (default 0: killed at once).  Output: the mark lines, then
 "exit STATUS" (QEMU's status, or "killed"); on a step that times out, a
 line "timeout: STEP" and exit status 2.  The overall bound is --timeout
-seconds (default 60).
+seconds (default 60); --reply-timeout S bounds each --expect that follows
+a --send (default: the overall bound), so a shell that stopped answering
+fails fast while a slow boot still has the whole --timeout.
 
-    serial.py --transcript OUT [--timeout S] [--linger S] STEPS... -- QEMU ARGS...
+    serial.py --transcript OUT [--timeout S] [--reply-timeout S] [--linger S]
+              STEPS... -- QEMU ARGS...
 """
 import os
 import re
@@ -35,6 +38,7 @@ def main():
     cut = argv.index("--")
     opts, cmd = argv[:cut], argv[cut + 1:]
     transcript, timeout, linger, steps = None, 60.0, 0.0, []
+    reply_timeout = None
     i = 0
     while i < len(opts):
         o = opts[i]
@@ -50,6 +54,8 @@ def main():
             transcript = v
         elif o == "--timeout":
             timeout = float(v)
+        elif o == "--reply-timeout":
+            reply_timeout = float(v)
         elif o == "--linger":
             linger = float(v)
         elif o == "--expect":
@@ -91,8 +97,10 @@ def main():
             buf += data.decode("latin-1")
 
     status = 0
+    after_send = False
     for kind, arg in steps:
         if kind == "send":
+            after_send = True
             try:
                 # Typed one character at a time, as a person (or a 16550
                 # without a FIFO worth mentioning) would.
@@ -115,11 +123,14 @@ def main():
             continue
         name, rx = arg
         m = None
+        until = deadline
+        if after_send and reply_timeout is not None:
+            until = min(deadline, time.monotonic() + reply_timeout)
         while True:
             m = rx.search(buf, pos)
-            if m or eof or time.monotonic() >= deadline:
+            if m or eof or time.monotonic() >= until:
                 break
-            pump(deadline)
+            pump(until)
         if not m:
             print("timeout: expecting %r%s" % (rx.pattern, " (QEMU exited)" if eof else ""))
             status = 2
