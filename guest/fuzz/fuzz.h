@@ -9,7 +9,9 @@
  *                                the whole sequence (never written)
  *   fz_area.stack[FZ_STACK_SIZE] scratch stack; ESP starts near the middle
  * Both are refilled from the PRNG before every sequence and hashed after.
- * The code buffer fz_code[] lies on pages of its own.
+ * They fill part of a page that holds nothing else, and the code buffer
+ * fz_code[] lies on pages of its own: with paging=1 these are the only
+ * user pages (harness.c).
  */
 #ifndef GUEST_FUZZ_H
 #define GUEST_FUZZ_H
@@ -18,6 +20,8 @@
 #define FZ_STACK_SIZE	1024
 #define FZ_EBP_OFF	256		/* EBP = data + 256: disp8 reaches +-128 */
 #define FZ_ESP_OFF	640		/* initial ESP, +- a little, in the stack */
+#define FZ_AREA_SIZE	(FZ_DATA_SIZE + FZ_STACK_SIZE)	/* filled and hashed */
+#define FZ_PAGE_SIZE	4096
 #define FZ_BATCH	256		/* sequences generated per batch */
 #define FZ_MAX_UNITS	16		/* instruction units per sequence */
 /* Room for a batch of the longest sequences (gen.h: 64-byte units). */
@@ -76,6 +80,9 @@ struct fz_cpu {
 struct fz_area {
 	uint8_t data[FZ_DATA_SIZE];
 	uint8_t stack[FZ_STACK_SIZE];
+	/* The rest of the page, so that no harness data shares it; never
+	 * filled, never hashed. */
+	uint8_t pad[FZ_PAGE_SIZE - FZ_AREA_SIZE];
 };
 
 extern struct fz_area fz_area;

@@ -5,6 +5,14 @@
  * the resulting architectural state per sequence.  The transcript is the
  * oracle: natively and under hv it must be byte for byte the same.
  * See guest/fuzz/README.md for the arguments and the output format.
+ *
+ * paging=1 runs the sequences under 32-bit paging with 4 KiB pages (SDM
+ * vol. 3A 4.3): the image is identity-mapped supervisor-only except the
+ * scratch page and the code buffer, which are user pages (4.6), so a
+ * CPL-3 sequence can touch nothing else.  The hash then also covers the
+ * A and D flags of the scratch page's PTE, cleared and INVLPGed (4.8,
+ * 4.10.4.1) before each sequence: they record whether the sequence read
+ * or wrote its scratch memory.
  */
 #include "guest/lib/guest.h"
 #include "guest/fuzz/fuzz.h"
@@ -13,6 +21,12 @@ GUEST_NAME("fuzz");
 
 struct fz_area fz_area __attribute__((aligned(PAGE_SIZE)));
 uint8_t fz_code[FZ_CODE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+_Static_assert(sizeof(struct fz_area) == PAGE_SIZE, "the scratch areas fill one page");
+_Static_assert(FZ_CODE_SIZE % PAGE_SIZE == 0, "the code buffer fills whole pages");
+
+extern char __image_start[], __image_end[];	/* guest/guest.ld */
+static uint32_t *area_pte;	/* paging=1: the PTE of the scratch page */
 
 static struct fz_seq seqs[FZ_BATCH];
 static uint32_t class_stats[C_NCLASSES];
@@ -38,13 +52,28 @@ static void setup(void)
 	pic_init();
 }
 
+/* paging=1: the image 1:1 in 4 KiB pages, user only where ring 3 runs. */
+static void paging_on(void)
+{
+	uint32_t start = (uint32_t)__image_start & PTE_ADDR;
+	uint32_t end = ((uint32_t)__image_end + PAGE_SIZE - 1) & PTE_ADDR;
+	uint32_t code = (uint32_t)fz_code, area = (uint32_t)&fz_area;
+	uint32_t *pd = pg_dir_new();
+
+	pg_identity4k(pd, start, end, PTE_W);
+	pg_identity4k(pd, code, code + FZ_CODE_SIZE, PTE_W | PTE_U);
+	pg_identity4k(pd, area, area + sizeof(fz_area), PTE_W | PTE_U);
+	area_pte = pg_entry(pd, area);
+	pg_enable(pd);
+}
+
 static void fill_area(uint32_t seed)
 {
 	struct rng r;
 	uint32_t *w = (uint32_t *)&fz_area;
 
 	rng_seed(&r, seed);
-	for (size_t i = 0; i < sizeof(fz_area) / 4; i++)
+	for (size_t i = 0; i < FZ_AREA_SIZE / 4; i++)
 		w[i] = rnd(&r);
 }
 
@@ -90,13 +119,15 @@ static void dump_seq(uint32_t n, const struct fz_seq *s)
 	gprintf("\n");
 }
 
-static void dump_out(const struct fz_cpu *o)
+static void dump_out(const struct fz_cpu *o, uint32_t ad)
 {
+	if (area_pte)
+		gprintf("dump out scratch pte a/d=%02x\n", ad);
 	gprintf("dump out kind=%u vec=%u err=%x eip=%08x eflags=%08x ds=%x es=%x fs=%x gs=%x\n",
 		o->kind, o->vec, o->err, o->eip, o->eflags, o->ds, o->es, o->fs, o->gs);
 	gprintf("dump out regs %08x %08x %08x %08x %08x %08x %08x %08x\n", o->r[0],
 		o->r[1], o->r[2], o->r[3], o->r[4], o->r[5], o->r[6], o->r[7]);
-	for (uint32_t i = 0; i < sizeof(fz_area); i += 32) {
+	for (uint32_t i = 0; i < FZ_AREA_SIZE; i += 32) {
 		gprintf("dump mem %03x", i);
 		for (uint32_t j = 0; j < 32; j++)
 			gprintf(" %02x", ((const uint8_t *)&fz_area)[i + j]);
@@ -110,14 +141,21 @@ static void run_one(uint32_t n, const struct fz_seq *s)
 	uint32_t stack_lo = (uint32_t)fz_area.stack;
 	uint32_t stack_hi = stack_lo + FZ_STACK_SIZE;
 	uint32_t h = HASH_INIT;
+	uint32_t ad = 0;
 	int failed = 0;
 
 	if (n == dump_n)
 		dump_seq(n, s);
 	fill_area(s->mem_seed);
+	if (area_pte) {
+		*area_pte &= ~(PTE_A | PTE_D);
+		invlpg((uint32_t)&fz_area);
+	}
 	fz_in = s->init;
 	memset(o, 0, sizeof(*o));
 	fz_run(s->ring);
+	if (area_pte)	/* before the harness touches the page again */
+		ad = *area_pte & (PTE_A | PTE_D);
 
 	/* The state the sequence left. */
 	h = hash_u32(h, o->kind);
@@ -152,9 +190,11 @@ static void run_one(uint32_t n, const struct fz_seq *s)
 		seq_fail(n, s, &failed, "EBP changed", o->r[EBP]);
 	if (o->r[ESP] < stack_lo || o->r[ESP] > stack_hi)
 		seq_fail(n, s, &failed, "ESP outside the scratch stack", o->r[ESP]);
-	h = hash_bytes(h, &fz_area, sizeof(fz_area));
+	h = hash_bytes(h, &fz_area, FZ_AREA_SIZE);
+	if (area_pte)
+		h = hash_u32(h, ad);
 	if (n == dump_n)
-		dump_out(o);
+		dump_out(o, ad);
 
 	if (failed)
 		n_fail++;
@@ -176,6 +216,7 @@ void gmain(uint32_t magic, const struct multiboot_info *mbi)
 	uint32_t seed = guest_arg_u32("seed", 1);
 	uint32_t count = guest_arg_u32("count", 1000);
 	uint32_t ring = guest_arg_u32("ring", 0);
+	uint32_t paging = guest_arg_u32("paging", 0);
 	int want_stats = guest_arg("stats") && guest_arg_u32("stats", 1);
 	struct fz_gen_cfg cfg = {
 		.ring = ring == 3 ? 3 : 0,
@@ -191,7 +232,11 @@ void gmain(uint32_t magic, const struct multiboot_info *mbi)
 	(void)mbi;
 	if (ring != 0 && ring != 3)
 		guest_abort("ring=%u: only 0 and 3", ring);
+	if (paging > 1)
+		guest_abort("paging=%u: only 0 and 1", paging);
 	setup();
+	if (paging)
+		paging_on();
 	rng_seed(&r, seed);
 	while (done < count) {
 		uint32_t n = count - done < FZ_BATCH ? count - done : FZ_BATCH;
