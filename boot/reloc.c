@@ -4,7 +4,7 @@
  * The loader put hv at 1 MiB and its modules right after it, which is just
  * where guests want to load.  So hv picks the highest usable RAM below
  * 4 GiB (and below HV_BASE, which its own page tables cannot map 1:1),
- * lays out [modules][image][code cache][frame pool] there, copies the modules, builds
+ * lays out [modules][image][code cache][records][frame pool] there, copies the modules, builds
  * its final page tables inside the image, and finally copies the image and
  * switches to those tables in one step (boot_move_image in entry.S).
  *
@@ -13,7 +13,8 @@
  *   PDE HV_PDE_FIRST         hv_pt[0]: the image (text read-only), then the
  *                            scratch window used by paging.c
  *   PDE +1                   hv_pt[1]: the code cache, HV_CACHE_BASE..
- *   PDE +2 .. +3             hv_pt[2..3]: the frame pool, HV_POOL_BASE..
+ *   PDE +2                   hv_pt[2]: the translator's records, HV_META_BASE..
+ *   PDE +3                   hv_pt[3]: the frame pool, HV_POOL_BASE..
  */
 #include "boot/boot.h"
 
@@ -70,12 +71,12 @@ static int pick_top(uint32_t need, uint32_t *lo_out)
 int boot_relocate(uint32_t cache_size, uint32_t pool_size, const char **why)
 {
 	uint32_t image_size = hv_image_end - hv_image_start;
-	uint32_t mods_size = 0, lo, cur, image_phys, cache_phys, pool_phys, total;
+	uint32_t mods_size = 0, lo, cur, image_phys, cache_phys, meta_phys, pool_phys, total;
 	uint32_t old_lo = (uint32_t)hv_load_phys;
 
 	for (int i = 0; i < boot.nmods; i++)
 		mods_size += ALIGN_UP(boot.mods[i].end - boot.mods[i].start, PAGE_SIZE);
-	total = mods_size + image_size + cache_size + pool_size;
+	total = mods_size + image_size + cache_size + HV_META_SIZE + pool_size;
 	if (pick_top(total, &lo) < 0) {
 		*why = "no usable RAM range below 4 GiB holds hv, its modules and its pool";
 		return -1;
@@ -106,7 +107,8 @@ int boot_relocate(uint32_t cache_size, uint32_t pool_size, const char **why)
 	}
 	image_phys = cur;
 	cache_phys = image_phys + image_size;
-	pool_phys = cache_phys + cache_size;
+	meta_phys = cache_phys + cache_size;
+	pool_phys = meta_phys + HV_META_SIZE;
 
 	boot.hv_phys_lo = lo;
 	boot.hv_phys_hi = pool_phys + pool_size;
@@ -133,6 +135,9 @@ int boot_relocate(uint32_t cache_size, uint32_t pool_size, const char **why)
 	for (uint32_t off = 0; off < cache_size; off += PAGE_SIZE)
 		hv_pt[((HV_CACHE_BASE - HV_BASE) + off) >> PAGE_SHIFT] =
 			(cache_phys + off) | PTE_P | PTE_W | PTE_G;
+	for (uint32_t off = 0; off < HV_META_SIZE; off += PAGE_SIZE)
+		hv_pt[((HV_META_BASE - HV_BASE) + off) >> PAGE_SHIFT] =
+			(meta_phys + off) | PTE_P | PTE_W | PTE_G;
 	for (uint32_t off = 0; off < pool_size; off += PAGE_SIZE)
 		hv_pt[((HV_POOL_BASE - HV_BASE) + off) >> PAGE_SHIFT] =
 			(pool_phys + off) | PTE_P | PTE_W | PTE_G;

@@ -32,15 +32,23 @@ static uint8_t *cache_start;	/* first byte after the shared routines */
 static uint8_t *cache_next;	/* bump pointer */
 static uint8_t *cache_end;
 
-static struct dt_block blocks[MAX_BLOCKS];
-static struct dt_exit exits[MAX_EXITS];
-static struct dt_pc pcs[MAX_PCS];
+/* The records, in their own region (never zeroed as a whole: each is
+   cleared when it is handed out). */
+static struct dt_block *const blocks = (struct dt_block *)HV_META_BASE;
+static struct dt_exit *const exits =
+	(struct dt_exit *)(HV_META_BASE + MAX_BLOCKS * sizeof(struct dt_block));
+static struct dt_pc *const pcs = (struct dt_pc *)(HV_META_BASE + MAX_BLOCKS *
+	sizeof(struct dt_block) + MAX_EXITS * sizeof(struct dt_exit));
+_Static_assert(MAX_BLOCKS * sizeof(struct dt_block) + MAX_EXITS * sizeof(struct dt_exit) +
+	       MAX_PCS * sizeof(struct dt_pc) <= HV_META_SIZE, "translator records fit");
 static uint32_t nblocks, nexits, npcs;
 
 /* Per 4 MiB region of linear space: blocks there, and the guest PDE
    seen when they were checked last (dt_check_mappings). */
 static uint16_t region_blocks[1024];
 static uint32_t region_pde[1024];
+/* One bit per linear page below 4 GiB: some block starts there. */
+static uint32_t lin_pages[(1u << 20) / 32];
 
 #define HASH_BUCKETS 16384
 static struct dt_block *hash[HASH_BUCKETS];
@@ -160,6 +168,7 @@ void dt_flush(void)
 	nblocks = nexits = npcs = 0;
 	memset(hash, 0, sizeof(hash));
 	memset(region_blocks, 0, sizeof(region_blocks));
+	memset(lin_pages, 0, sizeof(lin_pages));
 	ibtc_clear();
 	log_debug("dt", "cache flushed");
 }
@@ -251,6 +260,7 @@ struct dt_block *dt_get(uint32_t eip, uint32_t cs_base, struct dt_fail *fail)
 	hash[hash_eip(eip)] = b;
 	if (region_blocks[eip >> 22]++ == 0)
 		region_pde[eip >> 22] = gmem_guest_pde(eip);
+	lin_pages[eip >> 17] |= 1u << ((eip >> 12) & 31);
 	return b;
 }
 
@@ -350,8 +360,10 @@ void dt_check_mappings(void)
 
 void dt_check_page(uint32_t la)
 {
+	if (!(lin_pages[la >> 17] & (1u << ((la >> 12) & 31))))
+		return;	/* no translation starts on that page */
 	for (uint32_t i = 0; i < nblocks; i++)
-		if ((blocks[i].eip ^ la) < PAGE_SIZE || ((blocks[i].eip ^ la) & PTE_ADDR) == 0)
+		if (((blocks[i].eip ^ la) & PTE_ADDR) == 0)
 			check_block(&blocks[i]);
 }
 

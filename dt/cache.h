@@ -14,9 +14,10 @@
 #define DT_BLOCK_INSNS	32
 #define DT_BLOCK_MAXCODE 4096
 
-#define MAX_BLOCKS	8192
-#define MAX_EXITS	32768
-#define MAX_PCS		(MAX_BLOCKS * 8)
+/* Records live in the HV_META_BASE region (monitor/layout.h). */
+#define MAX_BLOCKS	32768
+#define MAX_EXITS	65536
+#define MAX_PCS		(MAX_BLOCKS * 4)
 
 /* The shared indirect-branch lookup (eax = guest linear target). */
 extern uint8_t *dt_lookup_routine;

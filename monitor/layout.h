@@ -5,6 +5,7 @@
  * Linear: hv owns [HV_BASE, 4 GiB) in every address space.
  *   HV_BASE             hv's image (text, data, bss), at most HV_IMAGE_MAX
  *   HV_CACHE_BASE       the code cache (translated guest code, run at ring 1)
+ *   HV_META_BASE        the translator's records (blocks, exits, pcmaps)
  *   HV_POOL_BASE        hv's frame pool, mapped 1:1 onto its physical frames
  * Physical: hv moves its image, its modules, its cache and its pool to the top of RAM
  * below 4 GiB; low memory is left to the guest.
@@ -16,13 +17,15 @@
 #define HV_IMAGE_MAX	0x00400000	/* one boot page table maps it */
 #define HV_CACHE_BASE	0xFF400000	/* code cache: 4 MiB */
 #define HV_CACHE_MAX	0x00400000
-#define HV_POOL_BASE	0xFF800000	/* pool window: 8 MiB up to 4 GiB */
-#define HV_POOL_MAX	0x00800000
+#define HV_META_BASE	0xFF800000	/* translator records: 4 MiB */
+#define HV_META_SIZE	0x00400000
+#define HV_POOL_BASE	0xFFC00000	/* pool window: 4 MiB up to 4 GiB */
+#define HV_POOL_MAX	0x00400000
 #define HV_PDE_FIRST	(HV_BASE >> 22)	/* 1020: first PDE of hv's region */
 #define HV_PDE_COUNT	4		/* 16 MiB / 4 MiB */
 
 #define HV_STACK_SIZE	0x4000		/* hv's boot/trap stack */
-#define HV_POOL_DEFAULT	0x00800000	/* default pool size (hvmem=) */
+#define HV_POOL_DEFAULT	0x00400000	/* default pool size (hvmem=) */
 #define HV_CACHE_DEFAULT HV_CACHE_MAX	/* default code cache size (dtcache=) */
 
 /*

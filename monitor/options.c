@@ -161,7 +161,7 @@ static void option(const char *word)
 		int64_t v = parse_size(val);
 
 		if (v < 1 << 20 || v > HV_POOL_MAX || (v & 0xFFF))
-			note(1, "hvmem= takes a page multiple from 1M to 8M, not ", val);
+			note(1, "hvmem= takes a page multiple from 1M to 4M, not ", val);
 		else
 			opt.pool_size = (uint32_t)v;
 	} else if (KEY("dtcache") && eq) {

@@ -5,7 +5,7 @@
  *   exit_on_panic              on a panic, exit QEMU through port 0xf4
  *   selftest                   test hv's own pieces at boot
  *   selftest=panic             ... and then panic on purpose (tests the panic path)
- *   hvmem=N[K|M]               size of hv's frame pool (default 8M, 1M to 8M)
+ *   hvmem=N[K|M]               size of hv's frame pool (default 4M, 1M to 4M)
  *   dtcache=N[K|M]             size of the code cache (default 4M, 8K to 4M)
  *   pic= pit= com1= com2= rtc= kbd= pci=
  *                              each device passed through (pass) or emulated

@@ -59,7 +59,7 @@ expect_run hv-option-bad-console "$bad" "console=com2 loglevel=2 console=com7" "
 expect_run hv-option-bad-loglevel "$bad" "console=com2 loglevel=9" "" \
 	'error: loglevel= takes 0 to 3, not 9'
 expect_run hv-option-bad-hvmem "$bad" "console=com2 hvmem=64M" "" \
-	'error: hvmem= takes a page multiple from 1M to 8M, not 64M'
+	'error: hvmem= takes a page multiple from 1M to 4M, not 64M'
 
 # The log goes where console= says, and only there.
 hv_run "$work/console-com1.out" "$work/console-com1.log" "console=com1" ""
