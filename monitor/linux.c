@@ -36,7 +36,10 @@
 #define HDR_RAMDISK_SIZE	0x21C
 #define HDR_CMD_LINE_PTR	0x228
 #define HDR_INITRD_ADDR_MAX	0x22C
+#define HDR_KERNEL_ALIGNMENT	0x230
+#define HDR_RELOCATABLE		0x234
 #define HDR_CMDLINE_SIZE	0x238
+#define HDR_PREF_ADDRESS	0x258
 #define HDR_INIT_SIZE		0x260
 /* boot_params outside the header */
 #define BP_E820_ENTRIES		0x1E8
@@ -85,6 +88,39 @@ int linux_is_bzimage(const struct boot_module *m)
 	       rd16(p, HDR_BOOT_FLAG) == BOOT_FLAG;
 }
 
+/*
+ * Where the protected-mode kernel goes: 1 MiB if init_size bytes of guest
+ * RAM are free there; else, for a relocatable kernel, its preferred
+ * address or the first suitably aligned place in guest RAM (firmware such
+ * as OVMF reserves pieces of the low 16 MiB).  0 if nothing fits.
+ */
+static uint32_t place_kernel(const uint8_t *img, uint32_t init_size)
+{
+	static struct boot_mmap map[GUEST_MMAP_MAX];
+	uint32_t align = rd32(img, HDR_KERNEL_ALIGNMENT), pref = rd32(img, HDR_PREF_ADDRESS);
+	int n;
+
+	if (guest_ram_room(KERNEL_ADDR, init_size))
+		return KERNEL_ADDR;
+	if (!img[HDR_RELOCATABLE])
+		return 0;
+	if (align < PAGE_SIZE || (align & (align - 1)))
+		align = LARGE_PAGE_SIZE;
+	if (pref >= KERNEL_ADDR && !(pref & (align - 1)) && guest_ram_room(pref, init_size))
+		return pref;
+	n = guest_memmap(map, GUEST_MMAP_MAX);
+	for (int i = 0; i < n; i++) {
+		uint64_t a = (map[i].addr + align - 1) & ~(uint64_t)(align - 1);
+
+		if (map[i].type != MULTIBOOT_MEMORY_AVAILABLE || a < KERNEL_ADDR)
+			continue;
+		if (a + init_size <= map[i].addr + map[i].len && a + init_size <= HV_BASE &&
+		    guest_ram_room((uint32_t)a, init_size))
+			return (uint32_t)a;
+	}
+	return 0;
+}
+
 /* The kernel's arguments: the module's command line without its path. */
 static const char *kernel_args(const struct boot_module *m)
 {
@@ -102,7 +138,7 @@ int linux_load(struct linux_entry *out, char *why, size_t why_size)
 	const struct boot_module *k = &boot.mods[0];
 	const uint8_t *img = (const uint8_t *)k->start;
 	uint32_t size = k->end - k->start, setup, pm_size, init_size, hdr_end, n;
-	uint32_t initrd_at = 0, initrd_size = 0, ram_end, cmdline_max;
+	uint32_t initrd_at = 0, initrd_size = 0, ram_end, cmdline_max, load;
 	static uint8_t bp[BP_SIZE];
 	static struct boot_mmap map[GUEST_MMAP_MAX];
 	char cmdline[BOOT_CMDLINE_MAX + 32];
@@ -121,10 +157,11 @@ int linux_load(struct linux_entry *out, char *why, size_t why_size)
 	init_size = rd32(img, HDR_INIT_SIZE);
 	if (init_size < pm_size)
 		init_size = pm_size;
-	ram_end = guest_ram_end(KERNEL_ADDR);
-	if (!ram_end || !guest_ram_room(KERNEL_ADDR, init_size))
-		FAIL("the kernel needs %u KiB from 1 MiB up; guest RAM ends at %08x",
-		     init_size >> 10, ram_end);
+	load = place_kernel(img, init_size);
+	if (!load)
+		FAIL("no room for the kernel: it needs %u KiB of guest RAM%s", init_size >> 10,
+		     img[HDR_RELOCATABLE] ? "" : " from 1 MiB up (not relocatable)");
+	ram_end = guest_ram_end(load);
 
 	/* The command line, with hv's reservation. */
 	n = (uint32_t)fmt_snprintf(cmdline, sizeof(cmdline), "%s %s", kernel_args(k), RESERVETOP);
@@ -141,7 +178,7 @@ int linux_load(struct linux_entry *out, char *why, size_t why_size)
 		if (max && top > max + 1)
 			top = max + 1;
 		initrd_at = (top - initrd_size) & PTE_ADDR;
-		if (initrd_size > top || initrd_at < KERNEL_ADDR + init_size ||
+		if (initrd_size > top || (initrd_at < load + init_size && initrd_at + initrd_size > load) ||
 		    !guest_ram_room(initrd_at, initrd_size))
 			FAIL("no room for the initrd (%u KiB) between the kernel and %08x",
 			     initrd_size >> 10, top);
@@ -157,6 +194,9 @@ int linux_load(struct linux_entry *out, char *why, size_t why_size)
 	*(uint32_t *)(bp + HDR_CMD_LINE_PTR) = CMDLINE_ADDR;
 	*(uint32_t *)(bp + HDR_RAMDISK_IMAGE) = initrd_at;
 	*(uint32_t *)(bp + HDR_RAMDISK_SIZE) = initrd_size;
+	/* code32_start is the load address unless the kernel says otherwise. */
+	out->entry = load == KERNEL_ADDR ? rd32(img, HDR_CODE32_START) : load;
+	*(uint32_t *)(bp + HDR_CODE32_START) = out->entry;
 	nmap = guest_memmap(map, GUEST_MMAP_MAX);
 	if (nmap > E820_MAX)
 		nmap = E820_MAX;
@@ -170,7 +210,7 @@ int linux_load(struct linux_entry *out, char *why, size_t why_size)
 	bp[BP_E820_ENTRIES] = (uint8_t)nmap;
 
 	/* Into guest memory (identity, hv's range still mapped). */
-	memcpy((void *)KERNEL_ADDR, img + (setup + 1) * 512, pm_size);
+	memcpy((void *)load, img + (setup + 1) * 512, pm_size);
 	memcpy((void *)BP_ADDR, bp, sizeof(bp));
 	memcpy((void *)CMDLINE_ADDR, cmdline, n + 1);
 	{
@@ -187,14 +227,13 @@ int linux_load(struct linux_entry *out, char *why, size_t why_size)
 	if (initrd_size)
 		memcpy((void *)initrd_at, (const void *)boot.mods[1].start, initrd_size);
 
-	out->entry = rd32(img, HDR_CODE32_START);
 	out->boot_params = BP_ADDR;
 	out->gdt = GDT_ADDR;
 	out->gdt_limit = 4 * 8 - 1;
 	out->cs = BOOT_CS;
 	out->ds = BOOT_DS;
 	log_info("linux", "bzImage protocol %x.%02x, %u KiB at %08x (needs %u KiB), entry %08x",
-		 version >> 8, version & 0xFF, pm_size >> 10, KERNEL_ADDR, init_size >> 10,
+		 version >> 8, version & 0xFF, pm_size >> 10, load, init_size >> 10,
 		 out->entry);
 	if (initrd_size)
 		log_info("linux", "initrd %u KiB at %08x", initrd_size >> 10, initrd_at);
