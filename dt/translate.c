@@ -29,6 +29,7 @@
 #include "dt/cache.h"
 #include "dt/decode.h"
 
+#include "drivers/ioport.h"
 #include "monitor/layout.h"
 #include "monitor/string.h"
 #include "monitor/vcpu.h"
@@ -184,6 +185,92 @@ static int is_naughty(const struct dt_insn *d)
 	return 0;
 }
 
+/*
+ * With the guest's IF in the real IF (vcpu.native_if: hv runs ring 1 with
+ * IOPL 1), CLI and STI run as they are, PUSHF gets the guest's IOPL and TF
+ * patched into what it stored, POPF runs as it is unless the value would
+ * change IOPL or TF, and I/O no longer meets the TSS bitmap, so ports hv
+ * intercepts are checked here instead.  Returns 1 if it emitted the
+ * instruction.
+ */
+static int emit_native_if(struct tstate *t, const struct dt_insn *d, const uint8_t *buf,
+			  uint32_t eip)
+{
+	struct emit *e = &t->e;
+	uint8_t *skip;
+	struct dt_exit *x;
+
+	if (d->map != DT_MAP_1B)
+		return 0;
+	switch (d->opcode) {
+	case 0xFA: case 0xFB:	/* cli sti */
+		memcpy(e->p, buf, d->len);
+		e->p += d->len;
+		return 1;
+	case 0x9C:		/* pushf; fix byte 1 of what it stored */
+		memcpy(e->p, buf, d->len);
+		e->p += d->len;
+		emit1(e, 0x65); emit1(e, 0xA3); emit4(e, VF_S_EAX);
+		emit1(e, 0x0F); emit1(e, 0xB6); emit1(e, 0x44); emit1(e, 0x24); emit1(e, 0x01);
+		emit1(e, 0x65); emit1(e, 0x8A); emit1(e, 0x80); emit4(e, VF_PUSHF_FIX);
+		emit1(e, 0x88); emit1(e, 0x44); emit1(e, 0x24); emit1(e, 0x01);
+		emit1(e, 0x65); emit1(e, 0xA1); emit4(e, VF_S_EAX);
+		return 1;
+	case 0x9D:		/* popf: as it is, or through hv */
+		cache_pc(cache_pc_index() - 1)->scratch = 1;
+		emit_save_scratch(e);
+		emit1(e, 0x0F); emit1(e, 0xB6); emit1(e, 0x4C); emit1(e, 0x24); emit1(e, 0x01);
+		emit1(e, 0x65); emit1(e, 0x0F); emit1(e, 0xB6); emit1(e, 0x89); emit4(e, VF_POPF_EXIT);
+		emit1(e, 0xE3);
+		skip = e->p;
+		emit1(e, 0);
+		emit1(e, 0x65); emit1(e, 0x8B); emit1(e, 0x0D); emit4(e, VF_S_ECX);
+		emit1(e, 0x65); emit1(e, 0xA1); emit4(e, VF_S_EAX);
+		x = emit_inline_exit(t, DTX_EMUL, eip);
+		x->len = d->len;
+		x->flags |= DTX_F_CONT;
+		/* hv goes on after the stub: jump over the native POPF */
+		emit1(e, 0xEB);
+		emit1(e, (uint8_t)(7 + 6 + d->len));
+		*skip = (uint8_t)(e->p - (skip + 1));
+		emit1(e, 0x65); emit1(e, 0x8B); emit1(e, 0x0D); emit4(e, VF_S_ECX);
+		emit1(e, 0x65); emit1(e, 0xA1); emit4(e, VF_S_EAX);
+		memcpy(e->p, buf, d->len);
+		e->p += d->len;
+		return 1;
+	case 0xE4: case 0xE5: case 0xE6: case 0xE7:	/* in/out imm8 */
+		if (io_intercepted((uint16_t)(d->imm & 0xFF), (d->opcode & 1) ? d->opsize : 1)) {
+			x = emit_inline_exit(t, DTX_EMUL, eip);
+			x->len = d->len;
+			x->flags |= DTX_F_CONT;
+		} else {
+			memcpy(e->p, buf, d->len);
+			e->p += d->len;
+		}
+		return 1;
+	case 0xEC: case 0xED: case 0xEE: case 0xEF:	/* in/out (%dx) */
+	case 0x6C: case 0x6D: case 0x6E: case 0x6F:	/* ins/outs */
+		emit1(e, 0x65); emit1(e, 0x89); emit1(e, 0x0D); emit4(e, VF_S_ECX);
+		emit1(e, 0x0F); emit1(e, 0xB7); emit1(e, 0xCA);		/* movzwl %dx,%ecx */
+		emit1(e, 0x65); emit1(e, 0x0F); emit1(e, 0xB6); emit1(e, 0x89); emit4(e, VF_IO_EXIT);
+		emit1(e, 0xE3);
+		skip = e->p;
+		emit1(e, 0);
+		emit1(e, 0x65); emit1(e, 0x8B); emit1(e, 0x0D); emit4(e, VF_S_ECX);
+		x = emit_inline_exit(t, DTX_EMUL, eip);
+		x->len = d->len;
+		x->flags |= DTX_F_CONT;
+		emit1(e, 0xEB);
+		emit1(e, (uint8_t)(7 + d->len));
+		*skip = (uint8_t)(e->p - (skip + 1));
+		emit1(e, 0x65); emit1(e, 0x8B); emit1(e, 0x0D); emit4(e, VF_S_ECX);
+		memcpy(e->p, buf, d->len);
+		e->p += d->len;
+		return 1;
+	}
+	return 0;
+}
+
 /* Sensitive only for what hv does not change: runs as it is at ring 1. */
 static int harmless(const struct dt_insn *d)
 {
@@ -277,7 +364,9 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 
 		switch (d.cf) {
 		case DT_CF_NONE:
-			if (is_naughty(&d) && !harmless(&d)) {
+			if (vcpu.native_if && !single && emit_native_if(&t, &d, buf, eip)) {
+				/* done */
+			} else if (is_naughty(&d) && !harmless(&d)) {
 				struct dt_exit *x = emit_inline_exit(&t, DTX_EMUL, eip);
 
 				x->len = d.len;

@@ -490,6 +490,8 @@ int emul_insn(struct trapframe *tf, uint32_t eip, struct fault *f, uint32_t *nex
 	}
 	if (d.map != DT_MAP_1B)
 		goto unsupported;
+	if (d.flags & DT_F_IO)		/* from translated code (native_if) */
+		return emul_io(tf, &d, f, 2);
 
 	switch (d.opcode) {
 	case 0xFA: vcpu.vflags &= ~FL_IF; return 0;		/* cli */

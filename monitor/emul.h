@@ -42,7 +42,8 @@ int emul_insn(struct trapframe *tf, uint32_t eip, struct fault *f, uint32_t *nex
 /*
  * Emulates an I/O instruction that faulted: at ring 1 on an intercepted
  * port (returns 1 if the port is not intercepted), or in user code whose
- * access the guest allows (user = 1).
+ * access the guest allows (user = 1), or as an exit from translated code
+ * (user = 2).
  */
 int emul_io(struct trapframe *tf, const struct dt_insn *d, struct fault *f, int user);
 

@@ -25,8 +25,10 @@ int emul_io(struct trapframe *tf, const struct dt_insn *d, struct fault *f, int 
 		port = (uint16_t)tf->edx;
 		break;
 	}
-	if (!user && !io_intercepted(port, size))
+	if (user == 0 && !io_intercepted(port, size))
 		return 1;	/* a genuine #GP: not ours */
+	if (user == 2)
+		user = 0;	/* an exit from translated code: always ours */
 
 	switch (d->opcode) {
 	case 0xE4: case 0xE5: case 0xEC: case 0xED:	/* in */

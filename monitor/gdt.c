@@ -92,6 +92,10 @@ void gdt_init(void)
 void gdt_refresh_iomap(void)
 {
 	io_fill_bitmap(hv_tss_io.iomap);
+	/* The same for translated I/O (IOPL 1 at ring 1 skips the bitmap). */
+	for (uint32_t p = 0; p < 65536; p++)
+		vcpu_fast.io_exit[p] = (uint8_t)io_intercepted((uint16_t)p,
+							   p > 65532 ? (int)(65536 - p) : 4);
 }
 
 /* CR3 can change after relocation; the #DF task must use the current one. */

@@ -160,6 +160,10 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 	tf->eflags = (tf->eflags | FL_FIXED) & ~(FL_TF | FL_IF | FL_IOPL_MASK | FL_VM | FL_RF);
 	if (!blocked)
 		tf->eflags |= intc_real_if_follows_guest() ? vcpu.vflags & FL_IF : FL_IF;
+	else
+		vcpu.if_held = 1;
+	if (vcpu.native_if)
+		tf->eflags |= 1u << FL_IOPL_SHIFT;	/* CLI, STI, POPF's IF at ring 1 */
 	if (vcpu.stepping)
 		tf->eflags |= FL_TF;
 }
@@ -327,6 +331,7 @@ static void at_async(struct trapframe *tf)
 
 	if ((tf->cs & 3) == 3) {
 		/* User code stops at instruction boundaries. */
+		vcpu.if_held = 0;
 		if (vcpu.shadow == 2)
 			vcpu.shadow = tf->eip == vcpu.shadow_eip ? 1 : 0;
 		resume(tf, tf->eip, 0);
@@ -567,10 +572,17 @@ static void do_fault(struct trapframe *tf)
 
 void guest_trap(struct trapframe *tf)
 {
+	/* Native CLI/STI/POPF keep the guest's IF in the real one. */
+	if (vcpu.native_if && (tf->cs & 3) == 1 && !vcpu.if_held)
+		vcpu.vflags = (vcpu.vflags & ~FL_IF) | (tf->eflags & FL_IF);
+	vcpu.if_held = 0;
 	if ((tf->cs & 3) == 3) {
 		seg_sync_user(tf);
 		/* POPF in user code may have changed TF (not IF or IOPL). */
-		vcpu.vflags = (vcpu.vflags & ~FL_TF) | (tf->eflags & FL_TF);
+		if ((vcpu.vflags ^ tf->eflags) & FL_TF) {
+			vcpu.vflags ^= FL_TF;
+			vcpu_flags_tables();
+		}
 		if (tf->vector == VEC_USER_SYSCALL) {
 			struct fault f;
 

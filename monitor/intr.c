@@ -112,7 +112,10 @@ static int deliver_once(struct trapframe *tf, int vec, int kind, int has_err, ui
 		f->err |= f->has_err && f->err ? ext : 0;
 		goto undo;
 	}
-	vcpu.vflags &= ~FL_TF;
+	if (vcpu.vflags & FL_TF) {
+		vcpu.vflags &= ~FL_TF;
+		vcpu_flags_tables();
+	}
 	if (type == SYS_INTGATE32)
 		vcpu.vflags &= ~FL_IF;
 	tf->eflags &= ~(FL_NT | FL_RF);

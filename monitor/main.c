@@ -23,6 +23,7 @@
 #include "monitor/layout.h"
 #include "monitor/linux.h"
 #include "monitor/log.h"
+#include "drivers/intc.h"
 #include "monitor/mbguest.h"
 #include "monitor/options.h"
 #include "monitor/panic.h"
@@ -80,6 +81,9 @@ static void setup_machine(void)
 	vcpu.cpl = 0;
 	vcpu.cr0 = boot.cr0;
 	vcpu.vflags = 0;
+	/* With the PIC passed through, the guest's IF can be the real one. */
+	vcpu.native_if = intc_real_if_follows_guest();
+	vcpu_flags_tables();
 }
 
 static void run_guest(const struct mb_image *img)

@@ -25,6 +25,21 @@ _Static_assert(__builtin_offsetof(struct vcpu_fast, ibtc) == VF_IBTC, "fast area
 _Static_assert(__builtin_offsetof(struct vcpu_fast, hv_gs) == VF_HV_GS, "fast area");
 _Static_assert(__builtin_offsetof(struct vcpu_fast, guest_gs) == VF_GUEST_GS, "fast area");
 _Static_assert(__builtin_offsetof(struct vcpu_fast, sv_target) == VF_SV_TARGET, "fast area");
+_Static_assert(__builtin_offsetof(struct vcpu_fast, pushf_fix) == VF_PUSHF_FIX, "fast area");
+_Static_assert(__builtin_offsetof(struct vcpu_fast, popf_exit) == VF_POPF_EXIT, "fast area");
+_Static_assert(__builtin_offsetof(struct vcpu_fast, io_exit) == VF_IO_EXIT, "fast area");
+
+void vcpu_flags_tables(void)
+{
+	uint32_t iopl = (vcpu.vflags & FL_IOPL_MASK) >> FL_IOPL_SHIFT;
+	uint32_t tf = (vcpu.vflags & FL_TF) ? 1 : 0;
+
+	/* Byte 1 of EFLAGS: bit 0 TF, 1 IF, 2 DF, 3 OF, 4-5 IOPL, 6 NT. */
+	for (uint32_t b = 0; b < 256; b++) {
+		vcpu_fast.pushf_fix[b] = (uint8_t)((b & ~0x31u) | (iopl << 4) | tf);
+		vcpu_fast.popf_exit[b] = ((b >> 4) & 3) != iopl || (b & 1) || tf;
+	}
+}
 
 uint32_t *tf_gpr(struct trapframe *tf, int n)
 {
@@ -50,8 +65,12 @@ void vcpu_write_eflags(struct trapframe *tf, uint32_t value, uint32_t mask)
 {
 	uint32_t real = mask & FL_REAL_GUEST, virt = mask & (FL_IF | FL_IOPL_MASK | FL_TF);
 
+	uint32_t old = vcpu.vflags;
+
 	tf->eflags = (tf->eflags & ~real) | (value & real);
 	vcpu.vflags = (vcpu.vflags & ~virt) | (value & virt);
+	if ((old ^ vcpu.vflags) & (FL_IOPL_MASK | FL_TF))
+		vcpu_flags_tables();
 }
 
 /* Linear address of the guest stack slot at esp + off. */

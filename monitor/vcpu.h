@@ -62,6 +62,17 @@ struct vcpu_fast {
 	uint32_t pad[5];
 	/* 0x40: indirect-branch table, indexed by the target's low 16 bits. */
 	struct { uint32_t guest, cache; } ibtc[65536];
+	/*
+	 * With the guest's IF in the real IF (native_if, docs/ARCHITECTURE.md
+	 * "Flags and interrupts"), indexed by bits 8-15 of EFLAGS:
+	 * pushf_fix gives the byte PUSHF must store (the guest's IOPL and TF
+	 * instead of the real ones); popf_exit is 0 where a popped value may go
+	 * to the real EFLAGS as it is, 1 where hv must see it (IOPL or TF).
+	 */
+	uint8_t pushf_fix[256];
+	uint8_t popf_exit[256];
+	/* 1 for a port hv intercepts (any byte of a dword access there). */
+	uint8_t io_exit[65536];
 };
 #define VF_S_EAX	0x00
 #define VF_S_ECX	0x04
@@ -74,6 +85,9 @@ struct vcpu_fast {
 #define VF_SV_FS	0x20
 #define VF_SV_TARGET	0x24
 #define VF_IBTC		0x40
+#define VF_PUSHF_FIX	(VF_IBTC + 65536 * 8)
+#define VF_POPF_EXIT	(VF_PUSHF_FIX + 256)
+#define VF_IO_EXIT	(VF_POPF_EXIT + 256)
 
 struct vcpu {
 	struct vseg seg[VS_COUNT];
@@ -91,6 +105,8 @@ struct vcpu {
 	int shadow;		/* an interrupt shadow is active */
 	int stepping;		/* hv set the real TF to reach a clean point */
 	int tf_pending;		/* guest TF: a #DB is due after this instruction */
+	int native_if;		/* guest IF lives in the real IF (IOPL 1 at ring 1) */
+	int if_held;		/* hv forced the real IF clear (shadow stepping) */
 
 	/* Why the guest stopped, once it has. */
 	int stopped;
@@ -109,6 +125,9 @@ uint32_t vcpu_read_eflags(const struct trapframe *tf);
  * which bits may change (the rest keep their value).
  */
 void vcpu_write_eflags(struct trapframe *tf, uint32_t value, uint32_t mask);
+
+/* Rebuilds the fast area's PUSHF/POPF tables after IOPL or TF changed. */
+void vcpu_flags_tables(void);
 
 /* The virtual-to-real flag bits: what the guest owns in the real EFLAGS. */
 #define FL_REAL_GUEST (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_DF | \
