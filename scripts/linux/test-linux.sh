@@ -15,7 +15,8 @@
 # Without it, one line "SKIP linux-hv: ..." says the hv part did not run.
 # Exit status non-zero on any FAIL.
 #   HV_LINUX=1          run the hv part (HV_OPTS: hv's options, default
-#                       console=com2; HV_RUN_TIMEOUT, default 600 s)
+#                       console=com2; HV_RUN_TIMEOUT bounds a run, default
+#                       600 s; HV_REPLY_TIMEOUT each shell answer, 120 s)
 #   RUN_TIMEOUT         bound of a native run (default 120 s)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -146,7 +147,7 @@ else
 				grep '^[<>]' | head -1 | sed 's/^</native/; s/^>/hv/' | cut -c1-120) (hv's log: $out/hv/smoke.hvlog)"
 		fi
 		shell_test hv "$out/hv" LINUX_MODE=hv HV_LOG="$out/hv/shell.hvlog" \
-			RUN_TIMEOUT="${HV_RUN_TIMEOUT:-600}"
+			RUN_TIMEOUT="${HV_RUN_TIMEOUT:-600}" REPLY_TIMEOUT="${HV_REPLY_TIMEOUT:-120}"
 	fi
 fi
 [ "$nfail" = 0 ]

@@ -2,9 +2,10 @@
 # Drives the Linux guest's interactive shell through the serial console
 # (docs/LINUX.md): boots without hvtest=, waits for init's "=== hvshell ready"
 # and the prompt, types `echo hello-$((6*7))` and reads hello-42, checks that
-# the shell has the console as its controlling tty (`tty` is /dev/ttyS0, a
-# background job shows in `jobs`, no "job control turned off"), then powers
-# off with `poweroff -f`.
+# the shell has the console as its controlling tty and job control works
+# (`tty` is /dev/ttyS0; a background job shows in `jobs`, `kill %1` ends it
+# with status 143, `fg %1` brings another back; no "job control turned
+# off"), then powers off with `poweroff -f`.
 #   scripts/linux/test-shell.sh [OUTDIR]
 # Boots natively by default; LINUX_MODE=hv, or QEMU_KERNEL/QEMU_APPEND/
 # QEMU_INITRD (scripts/linux/lib.sh), boot it another way, e.g. under hv.
@@ -39,7 +40,10 @@ res=$(python3 "$LINUX_ROOT/scripts/linux/serial.py" --transcript "$log" \
 	--send 'sleep 30 &\r' --expect "$prompt" \
 	--send 'jobs\r' --expect '\n\[1\]\+ +Running +sleep 30' \
 	--expect "$prompt" \
-	--send 'kill %1\r' --expect '\n\[1\]\+ +Terminated +sleep 30' \
+	--send 'kill %1; wait %1; echo killed-$?\r' --expect '\nkilled-143\n' \
+	--expect "$prompt" \
+	--send 'sleep 1 &\r' --expect "$prompt" \
+	--send 'fg %1; echo fg-$?\r' --expect '\nsleep 1\nfg-0\n' \
 	--expect "$prompt" \
 	--send 'poweroff -f\r' --exit -- "${QCMD[@]}")
 rc=$?
