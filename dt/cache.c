@@ -362,9 +362,12 @@ void dt_check_page(uint32_t la)
 {
 	if (!(lin_pages[la >> 17] & (1u << ((la >> 12) & 31))))
 		return;	/* no translation starts on that page */
+	/* Killed even if the page still maps the same frame: the next fetch
+	   walks the guest's tables again and sets its accessed bit, as the
+	   CPU's fetch through a flushed TLB entry would. */
 	for (uint32_t i = 0; i < nblocks; i++)
-		if (((blocks[i].eip ^ la) & PTE_ADDR) == 0)
-			check_block(&blocks[i]);
+		if (((blocks[i].eip ^ la) & PTE_ADDR) == 0 && !blocks[i].dead)
+			kill_block(&blocks[i]);
 }
 
 struct dt_block *dt_block_at(uint32_t addr)

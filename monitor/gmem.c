@@ -24,6 +24,8 @@
 #include "monitor/gphys.h"
 #include "monitor/shadow.h"
 #include "monitor/vcpu.h"
+
+#define PDE_4M_RSVD 0x00200000
 #include "monitor/layout.h"
 #include "monitor/log.h"
 #include "monitor/panic.h"
@@ -145,6 +147,15 @@ int gmem_walk(uint32_t la, int acc, uint32_t *pa, uint32_t *eff)
 	if (!(pde & PTE_P))
 		goto fault;
 	big = (pde & PTE_PS) && (vcpu.cr4 & CR4_PSE);
+	if (big && (pde & PDE_4M_RSVD)) {
+		err |= PFEC_P | PFEC_RSVD;	/* bit 21 of a 4 MiB PDE (SDM 4.3) */
+		goto fault;
+	}
+	if (!big && !(pde & PTE_A) && !(acc & GACC_PEEK)) {
+		/* Used for the walk: accessed, even if the access faults (4.8). */
+		pde |= PTE_A;
+		gphys_write32(pde_pa, pde);
+	}
 	if (big) {
 		pte_pa = pde_pa;
 		pte = pde;

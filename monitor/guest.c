@@ -183,6 +183,9 @@ static void enter_user(struct trapframe *tf, uint32_t eip, int blocked)
 	tf->gs = vcpu.seg[VS_GS].sel;
 	hv_tss.iomap_base = sizeof(hv_tss_io);	/* beyond the limit: no bitmap */
 	tf->eflags = (tf->eflags | FL_FIXED) & ~(FL_TF | FL_IF | FL_IOPL_MASK | FL_VM | FL_RF);
+	/* The guest's IOPL, so that PUSHF in user code shows it (with IOPL 3,
+	   user I/O runs natively, also on ports hv intercepts). */
+	tf->eflags |= vcpu.vflags & FL_IOPL_MASK;
 	if (!blocked)
 		tf->eflags |= intc_real_if_follows_guest() ? vcpu.vflags & FL_IF : FL_IF;
 	if ((vcpu.vflags & FL_TF) || blocked)
@@ -407,13 +410,33 @@ static void run_single(struct trapframe *tf, uint32_t eip)
 	tf->eflags &= ~FL_TF;
 }
 
+/*
+ * Is the faulting instruction a read-modify-write of its ModRM memory
+ * operand (ADD/XOR/... to memory, shifts and rotates, INC/DEC/NEG/NOT,
+ * XCHG, XADD, CMPXCHG, BTS/BTR/BTC)?  Stack and string instructions read
+ * one place and write another, so they are not.
+ */
+static int rmw_insn(struct trapframe *tf, int user)
+{
+	uint8_t buf[DT_MAX_LEN];
+	struct dt_insn d;
+	uint32_t eip = fault_eip(tf, 0);
+	int why, n = gmem_fetch(cs_base() + eip, buf, DT_MAX_LEN, &why);
+	const uint32_t rmw = DT_F_MEM | DT_F_MREAD | DT_F_MWRITE;
+
+	(void)user;
+	return n > 0 && dt_decode(buf, (size_t)n, &d) == DT_OK && (d.flags & rmw) == rmw &&
+	       !(d.flags & (DT_F_STACK | DT_F_STRING));
+}
+
 static void paging_fault(struct trapframe *tf)
 {
 	uint32_t cr2 = read_cr2(), pa, eip;
 	int user = (tf->cs & 3) == 3;
 	struct fault f = { EXC_PF, 1, 0, 0 };
 
-	switch (shadow_fault(cr2, tf->errcode, user, &pa)) {
+	switch (shadow_fault(cr2, tf->errcode, user,
+			     !(tf->errcode & PFEC_W) && rmw_insn(tf, user), &pa)) {
 	case SHADOW_FILLED:
 		return;	/* the instruction runs again, in place */
 	case SHADOW_GUEST_FAULT:
@@ -528,9 +551,11 @@ static void do_fault(struct trapframe *tf)
 		if ((tf->errcode & (PFEC_P | PFEC_W)) == (PFEC_P | PFEC_W) && cr2 < HV_BASE &&
 		    gmem_code_write(cr2)) {
 			/* A write to a page with translations (self-modifying
-			   code): they are gone; run the writer on its own. */
+			   code): they are gone; run the writer on its own (user
+			   code simply runs again). */
 			stats.smc_writes++;
-			run_single(tf, eip);
+			if ((tf->cs & 3) != 3)
+				run_single(tf, eip);
 			return;
 		}
 		if (cr2 >= HV_BASE || gmem_is_hv(cr2, 1))
@@ -573,7 +598,7 @@ static void do_fault(struct trapframe *tf)
 void guest_trap(struct trapframe *tf)
 {
 	/* Native CLI/STI/POPF keep the guest's IF in the real one. */
-	if (vcpu.native_if && (tf->cs & 3) == 1 && !vcpu.if_held)
+	if (vcpu.native_if && !vcpu.if_held)
 		vcpu.vflags = (vcpu.vflags & ~FL_IF) | (tf->eflags & FL_IF);
 	vcpu.if_held = 0;
 	if ((tf->cs & 3) == 3) {

@@ -31,6 +31,7 @@
 #include "monitor/string.h"
 #include "monitor/vcpu.h"
 #include "monitor/x86.h"
+#include "dt/dt.h"
 
 #define NSPACES 8
 
@@ -166,8 +167,17 @@ void shadow_invlpg(uint32_t la)
 		return;
 	pd = pd_of(cur);
 	if (pd[la >> PGDIR_SHIFT] & PTE_P) {
-		pt = frame_va(pd[la >> PGDIR_SHIFT] & PTE_ADDR);
-		pt[(la >> PAGE_SHIFT) & 1023] = 0;
+		uint32_t gpde = gmem_guest_pde(la);
+
+		if ((gpde & PTE_P) && (gpde & PTE_PS) && (vcpu.cr4 & CR4_PSE)) {
+			/* A guest 4 MiB page: its shadow is a whole page table. */
+			frame_free(pd[la >> PGDIR_SHIFT] & PTE_ADDR);
+			pd[la >> PGDIR_SHIFT] = 0;
+			load();
+		} else {
+			pt = frame_va(pd[la >> PGDIR_SHIFT] & PTE_ADDR);
+			pt[(la >> PAGE_SHIFT) & 1023] = 0;
+		}
 	}
 	invlpg(la);
 	shadow_stats.invlpgs++;
@@ -185,13 +195,22 @@ void shadow_protect_frame(uint32_t pa)
 	(void)pa;
 }
 
-int shadow_fault(uint32_t la, uint32_t err, int user, uint32_t *pa_out)
+int shadow_fault(uint32_t la, uint32_t err, int user, int rmw, uint32_t *pa_out)
 {
 	uint32_t pa, eff, *pd, *pt, pte;
 	int acc = (err & PFEC_W ? GACC_WRITE : 0) | (user ? GACC_USER : 0);
 
 	shadow_stats.faults++;
 	if (gmem_walk(la, acc, &pa, &eff))
+		return SHADOW_GUEST_FAULT;
+	/*
+	 * A read by a read-modify-write instruction: it writes the same place
+	 * before the guest can look, so its D bit may be set now.  That saves
+	 * the second fault, and QEMU 7.2 mis-restores the flags of RCL/RCR
+	 * on memory when their store faults.
+	 */
+	if (rmw && !(acc & GACC_WRITE) && (eff & PTE_W) &&
+	    gmem_walk(la, acc | GACC_WRITE, &pa, &eff))
 		return SHADOW_GUEST_FAULT;
 	pa &= PTE_ADDR;
 	*pa_out = pa;

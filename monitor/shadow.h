@@ -15,8 +15,11 @@ enum {
 	SHADOW_HV_LINEAR,	/* the guest uses hv's linear region */
 };
 
-/* A real #PF at la (error code err) while the guest's paging is on. */
-int shadow_fault(uint32_t la, uint32_t err, int user, uint32_t *pa);
+/*
+ * A real #PF at la (error code err) while the guest's paging is on; rmw:
+ * the faulting instruction reads and then writes that memory operand.
+ */
+int shadow_fault(uint32_t la, uint32_t err, int user, int rmw, uint32_t *pa);
 /* The guest wrote CR3 (paging on): switch to that address space's shadow. */
 void shadow_set_cr3(uint32_t gcr3);
 /* CR0.PG, CR0.WP, CR4.PSE or CR4.PGE changed: start over. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The differential fuzzer (guest/fuzz/): each run in guest/fuzz/FUZZ_RUNS
-# (or, with --long, 1 000 000 sequences over several seeds) natively and
+# (or, with --long, 1 000 000 sequences over several seeds; with --pending,
+# the known disagreements of FUZZ_RUNS_PENDING) natively and
 # under hv in the same QEMU; the transcripts (one hash of the architectural
 # state per sequence) must be identical.
 set -u
@@ -9,7 +10,9 @@ work=$BUILD/test-fuzz
 mkdir -p "$work"
 elf=$BUILD/guest/fuzz.elf
 
-if [ "${1:-}" = --long ]; then
+if [ "${1:-}" = --pending ]; then
+	runs=$(grep -v '^#' "$HV_ROOT/guest/fuzz/FUZZ_RUNS_PENDING")
+elif [ "${1:-}" = --long ]; then
 	runs=$(for s in 11 12 13 14 15 16 17 18 19 20; do echo "fuzz seed=$s count=100000"; done)
 	RUN_TIMEOUT=1200
 else

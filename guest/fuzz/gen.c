@@ -506,6 +506,7 @@ uint8_t *fz_generate(struct rng *r, const struct fz_gen_cfg *cfg, uint8_t *code,
 		.ring = cfg->ring,
 		.stats = cfg->stats,
 		.cx8 = cfg->cx8,
+		.rot_reg_only = cfg->rot_reg_only,
 		.data = (uint32_t)fz_area.data,
 	};
 	struct gen *g = &gg;

@@ -221,6 +221,7 @@ void gmain(uint32_t magic, const struct multiboot_info *mbi)
 	struct fz_gen_cfg cfg = {
 		.ring = ring == 3 ? 3 : 0,
 		.cx8 = guest_arg_u32("cx8", 0) != 0,
+		.rot_reg_only = guest_arg_u32("paging", 0) != 0,
 		.stats = class_stats,
 	};
 	struct rng r;

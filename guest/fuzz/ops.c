@@ -159,7 +159,15 @@ void u_shift(struct gen *g)
 
 	stat(g, C_SHIFT);
 	insn_init(&in);
-	modrm_insn(&in, n, pick_rm(g, size, RM_WRITE, avoid));
+	/*
+	 * QEMU 7.2 computes the flags RCL/RCR need into its flags state before
+	 * loading the memory operand; if that load faults (as a first touch
+	 * under a hypervisor's lazily filled shadow page tables does) the
+	 * instruction restarts with corrupted flags.  With paging=1 they work
+	 * on registers only, so transcripts compare hv, not that QEMU bug.
+	 */
+	modrm_insn(&in, n, pick_rm(g, size, RM_WRITE | (g->rot_reg_only && (n == 2 || n == 3) ?
+							 RM_REG : 0), avoid));
 	if (form == 0) {
 		insn_op(&in, 1, 0xD0 + wide);		/* by 1 */
 	} else if (form == 1) {
