@@ -64,6 +64,10 @@ while read -r name tags args; do
 		fail "deterministic: $name" "two native runs differ: $work/$name.native{,2}"
 	fi
 
+	case ",$tags," in *,hvpending,*)
+		echo "pending under hv (see guest/tests/MANIFEST): $name"
+		continue ;;
+	esac
 	supported "$tags" || continue
 	hv_run "$work/$name.hv" "$work/$name.hvlog" "console=com2 exit_on_panic" "$elf $args"
 	if cmp -s "$work/$name.native" "$work/$name.hv" && [ "$RUN_STATUS" = "$st" ]; then
