@@ -9,7 +9,7 @@ cd "$root" || exit 1
 
 suites=()
 [ -x tests/run-decoder.sh ] && suites+=("tests/run-decoder.sh")
-suites+=("scripts/test-hv.sh" "scripts/test-guests.sh" "scripts/test-fuzz.sh" "scripts/test-hostile.sh")
+suites+=("scripts/test-hv.sh" "scripts/test-guests.sh" "scripts/test-fuzz.sh" "scripts/test-hostile.sh" "scripts/test-devices.sh")
 [ -x scripts/media/test-boot.sh ] && suites+=("scripts/media/test-boot.sh")
 
 npass=0

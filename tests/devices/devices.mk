@@ -1,0 +1,24 @@
+# tests/devices/devices.mk: host-side unit tests of the device models
+# (included from tests/tests.mk).
+#
+#   make host-tests          also builds build/tests/devices_unit
+#   build/tests/devices_unit  one PASS/FAIL line per group (scripts/test-devices.sh runs it)
+#
+# The models (drivers/v*.c) are compiled for the host as they are;
+# tests/devices/harness.c stands in for the rest of hv and the hardware.
+
+DEV_UNIT_CC     ?= cc
+DEV_UNIT_CFLAGS := -O1 -g -std=gnu11 -Wall -Wextra -Werror -I.
+DEV_UNIT_MODELS := drivers/vpic.c drivers/vpit.c drivers/vuart.c drivers/vrtc.c \
+	drivers/vkbd.c drivers/vpci.c
+DEV_UNIT_SRCS   := $(sort $(wildcard tests/devices/*.c))
+DEV_UNIT_HDRS   := $(wildcard tests/devices/*.h) $(wildcard drivers/*.h)
+
+.PHONY: devices-unit
+host-tests: $(BUILD)/tests/devices_unit
+devices-unit: $(BUILD)/tests/devices_unit
+	$(BUILD)/tests/devices_unit
+
+$(BUILD)/tests/devices_unit: $(DEV_UNIT_SRCS) $(DEV_UNIT_MODELS) $(DEV_UNIT_HDRS)
+	@mkdir -p $(dir $@)
+	$(DEV_UNIT_CC) $(DEV_UNIT_CFLAGS) -o $@ $(DEV_UNIT_SRCS) $(DEV_UNIT_MODELS)
