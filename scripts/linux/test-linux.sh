@@ -132,7 +132,7 @@ shell_test native "$out/native" LINUX_MODE=native RUN_TIMEOUT="${RUN_TIMEOUT:-12
 
 # --- Under hv.
 if [ "${HV_LINUX:-0}" != 1 ]; then
-	echo "SKIP linux-hv: not run (hv does not boot Linux yet; HV_LINUX=1 runs the smoke and shell tests under hv)"
+	echo "SKIP linux-hv: not run (set HV_LINUX=1 to run the smoke and shell tests under hv and compare with the native run)"
 else
 	if [ ! -s "$HV_ELF" ]; then
 		fail linux-hv-smoke "no $HV_ELF (run: make)"
