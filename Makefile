@@ -2,7 +2,8 @@
 #
 # Targets (see README.md):
 #   make            build build/hv.elf (+ .sym/.asm listings) and the test guests
-#   make run        boot hv in QEMU with its log on the terminal
+#   make run        boot hv in QEMU with Debian's Linux: hv's log and the
+#                   guest's shell on the terminal (GUEST= for another guest)
 #   make test       install what is missing, build, run the whole test suite
 #   make qemu-gdb   boot hv in QEMU stopped for gdb on tcp::1234
 #   make test-fuzz-long  1 000 000 differential fuzzer sequences
@@ -61,13 +62,16 @@ $(BUILD)/hv.asm: $(BUILD)/hv.elf
 -include scripts/media/media.mk
 -include scripts/linux/linux.mk
 
-# QEMU as the README documents it: COM1 is the guest's console, COM2 hv's log.
+# QEMU as the README documents it: COM1 is the console, shared by hv's log
+# and the guest, on the terminal.  The default guest is Debian's Linux with
+# a busybox shell (make linux fetches and builds it); GUEST= picks another.
 QEMU_FLAGS := -accel tcg -m 256 -display none -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=4
 HV_OPTS ?= console=com1
-GUEST   ?=
+LINUX_ARGS ?= console=ttyS0 quiet nokaslr
+GUEST   ?= $(BUILD)/linux/bzImage $(LINUX_ARGS),$(BUILD)/linux/initramfs.cpio.gz
 
-run: deps all
+run: deps all $(if $(findstring $(BUILD)/linux/bzImage,$(GUEST)),linux)
 	$(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel $(BUILD)/hv.elf \
 		-append "$(HV_OPTS)" $(if $(GUEST),-initrd "$(GUEST)")
 
