@@ -59,6 +59,7 @@ $(BUILD)/hv.asm: $(BUILD)/hv.elf
 -include guest/guest.mk
 -include tests/tests.mk
 -include guest/fuzz/fuzz.mk
+-include guest/bench/bench.mk
 -include scripts/media/media.mk
 -include scripts/linux/linux.mk
 
