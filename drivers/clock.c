@@ -27,6 +27,7 @@
 
 #define CAL_TICKS	11932		/* 10 ms of PIT input clock */
 #define MIN_DELAY_NS	20000		/* wake-ups at most every 20 us */
+#define LOST_NS		100000000	/* a wake-up 100 ms late is not coming */
 #define LAPIC_IRQ	15		/* the vector's place among the IRQ vectors */
 
 static enum clock_waker waker;
@@ -156,11 +157,14 @@ void clock_set_alarm(uint64_t when)
 
 	if (waker == CLOCK_WAKER_NONE || when == CLOCK_NEVER)
 		return;
+	now = clock_ns();
+	/* A wake-up long overdue was lost (its interrupt never came). */
+	if (armed != CLOCK_NEVER && now > armed + LOST_NS)
+		armed = CLOCK_NEVER;
 	/* A wake-up already due no later is good enough: a surplus
 	   wake-up costs one sync, and the sync arms the next. */
 	if (armed != CLOCK_NEVER && armed <= when + MIN_DELAY_NS)
 		return;
-	now = clock_ns();
 	delay = when > now + MIN_DELAY_NS ? when - now : MIN_DELAY_NS;
 	if (waker == CLOCK_WAKER_PIT) {
 		uint64_t ticks = muldiv64(delay, PIT_HZ, NS_PER_SEC) + 1;

@@ -89,6 +89,11 @@ void dev_add_timed(const struct dev_timed *t)
 	timed[ntimed++] = t;
 }
 
+void dev_flush(void)
+{
+	vuart_flush();
+}
+
 static const char *mode_name(int m)
 {
 	return m == DEV_EMULATE ? "emulate" : m == DEV_HIDE ? "hide" : "pass";

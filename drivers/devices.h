@@ -25,6 +25,8 @@ struct dev_timed {
 
 /* Sets up every device as the options say (call once, before the guest). */
 void dev_init(const struct options *o);
+/* Sends what emulated devices still hold back (call before hv exits). */
+void dev_flush(void);
 
 /* For the models: */
 void dev_register(uint16_t lo, uint16_t hi, const char *name, io_read_fn rd, io_write_fn wr,

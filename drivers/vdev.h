@@ -29,6 +29,8 @@ void vpit_init(void);
 
 /* --- vuart.c: index 0 is COM1, 1 is COM2; hide: no UART at all --- */
 void vuart_init(int index, int hide);
+/* Sends a guest line held back for hv's log at once. */
+void vuart_flush(void);
 
 /* --- vrtc.c --- */
 void vrtc_init(void);

@@ -364,6 +364,13 @@ static uint64_t uart_next(uint64_t now)
 
 static const struct dev_timed uart_timed = { "UART", uart_poll, uart_next };
 
+void vuart_flush(void)
+{
+	for (int i = 0; i < 2; i++)
+		if (uarts[i].nline)
+			flush_line(&uarts[i]);
+}
+
 /* Is there a UART at base?  Its scratch register keeps a value. */
 static int real_probe(uint16_t base)
 {

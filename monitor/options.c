@@ -55,11 +55,6 @@ static const struct {
 	[DEVK_PCI] = { "pci", 1 },
 };
 
-const char *options_dev_name(int kind)
-{
-	return kind >= 0 && kind < DEVK_COUNT ? devices[kind].name : "?";
-}
-
 /* Parses one hex number of at most max; returns the next char or 0. */
 static const char *parse_hex(const char *s, unsigned max, unsigned *v)
 {

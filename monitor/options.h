@@ -55,8 +55,6 @@ struct options {
 	int npci_hide;
 };
 
-/* The option's name of a device kind ("pic", "com1", ...). */
-const char *options_dev_name(int kind);
 
 extern struct options opt;
 
