@@ -58,6 +58,9 @@ static void bench(const char *name, void (*body)(uint32_t n), uint32_t n,
 	body(n);
 	t1 = rdtsc();
 	report(name, t1 - t0, n * per);
+	/* For per-operation counters: hv's count everything since boot. */
+	gprintf("# ops %s timed=%u warmup=%u\n", name, n * per,
+		(n / 16 ? n / 16 : 1) * per);
 }
 
 /* ---- integer compute ---- */
@@ -347,6 +350,7 @@ static void b_timer(void)
 	uint32_t g = median(gap, n), q = median(quiet, n);
 
 	report("timer", g > q ? g - q : 0, 1);
+	gprintf("# ops timer timed=%u warmup=0\n", n);
 }
 
 /* ---- self-modifying code ---- */
