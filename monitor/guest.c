@@ -21,6 +21,7 @@
 #include "drivers/intc.h"
 #include "drivers/ioport.h"
 #include "dt/dt.h"
+#include "monitor/diag.h"
 #include "monitor/emul.h"
 #include "monitor/gdt.h"
 #include "monitor/gmem.h"
@@ -231,6 +232,22 @@ static void do_exit(struct trapframe *tf)
 	switch (x->kind) {
 	case DTX_BRANCH:
 		vcpu.eip = x->target - cs_base();
+		diag_note_eip(vcpu.eip);
+		if (vcpu.eip == diag_panic_eip() && vcpu.eip) {
+			/* panic(fmt, ...) is variadic: fmt is on the stack. */
+			char msg[96] = "";
+			uint32_t fmt = 0;
+
+			gmem_read(vcpu.seg[VS_SS].base + tf->esp + 4, &fmt, 4);
+			gmem_read(fmt, msg, sizeof(msg) - 1);
+			for (int i = 0; msg[i]; i++)
+				if (msg[i] == '\n' || (unsigned char)msg[i] < ' ')
+					msg[i] = ' ';
+			diag_dump(tf, "the guest called panic()");
+			kprintf("hv: diag:   panic format: \"%s\"\n", msg);
+			resume(tf, vcpu.eip, 0);	/* not chained: seen every time */
+			return;
+		}
 		if (vcpu.tf_pending || vcpu.stepping) {
 			resume(tf, vcpu.eip, 0);
 			return;
@@ -246,6 +263,7 @@ static void do_exit(struct trapframe *tf)
 	case DTX_IND:
 		dt_stats.ib_misses++;
 		vcpu.eip = vcpu_fast.s_guest - cs_base();
+		diag_note_eip(vcpu.eip);
 		if (vcpu.tf_pending || vcpu.stepping) {
 			resume(tf, vcpu.eip, 0);
 			return;

@@ -21,6 +21,7 @@
 #include "monitor/frame.h"
 #include "monitor/gdt.h"
 #include "monitor/layout.h"
+#include "monitor/diag.h"
 #include "monitor/linux.h"
 #include "monitor/log.h"
 #include "drivers/intc.h"
@@ -97,6 +98,7 @@ static void run_guest(const struct mb_image *img)
 		hv_exit(HV_EXIT_BAD_INPUT);
 	}
 	gmem_seal();
+	diag_init();
 
 	/* The machine state Multiboot promises (spec 3.2); selectors as QEMU's
 	   loader uses them. */
@@ -116,6 +118,7 @@ static void run_linux(const char *name)
 		hv_exit(HV_EXIT_BAD_INPUT);
 	}
 	gmem_seal();
+	diag_init();
 	vcpu.gdtr.base = e.gdt;
 	vcpu.gdtr.limit = e.gdt_limit;
 	seg_init_flat(e.cs, e.ds);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 
 #include "dt/dt.h"
+#include "monitor/diag.h"
 #include "monitor/emul.h"
 #include "monitor/gmem.h"
 #include "monitor/log.h"
@@ -130,6 +131,7 @@ void guest_stop(struct trapframe *tf, const char *fmt, ...)
 			vcpu.cr3, vcpu.cr4);
 	}
 	vcpu.stopped = 1;
+	diag_dump(tf, "the guest was stopped");
 	dt_print_stats();
 	emul_print_stats();
 	hv_exit(HV_EXIT_GUEST_STOPPED);
