@@ -62,6 +62,27 @@ def hv_counters(log):
     return c
 
 
+# The counters shown per operation (hv's log names, monitor/ and dt/).
+PER_OP_KEYS = ["exits", "emulated", "iret", "faults", "fills", "invlpg",
+               "switches", "zaps", "translations", "indirect misses",
+               "smc writes", "steps", "interrupts", "reflected vector 14"]
+
+
+def counters_per_op(counters):
+    """{bench: {counter: per operation}} from the counters-NAME runs."""
+    base = counters.get("none", {})
+    res = {}
+    for k, c in counters.items():
+        if k in ("all", "none", "linux") or "ops timed" not in c:
+            continue
+        ops = c["ops timed"] + c["ops warmup"]
+        if not ops:
+            continue
+        res[k] = {n: (c.get(n, 0) - base.get(n, 0)) / ops
+                  for n in PER_OP_KEYS}
+    return res
+
+
 def linux_runs(d, side, reps):
     runs = []
     for r in range(1, reps + 1):
@@ -180,6 +201,15 @@ def main():
             except OSError:
                 pass
             counters[m.group(1)] = c
+    per_op = counters_per_op(counters)
+    if per_op:
+        print("\nhv's counters per operation (each benchmark alone under hv,"
+              " less an only=none run, over timed + warm-up operations)")
+        print("| benchmark | " + " | ".join(PER_OP_KEYS) + " |")
+        print("| --- |" + " ---: |" * len(PER_OP_KEYS))
+        for k, v in per_op.items():
+            print("| %s | %s |" % (k, " | ".join(
+                "%.2f" % v.get(c, 0) for c in PER_OP_KEYS)))
     for r in range(a.linux_reps, 0, -1):
         c = hv_counters(os.path.join(a.dir, "linux-hv-%d" % r, "hv.log"))
         if c:
@@ -200,6 +230,7 @@ def main():
                  "linux_native": len(lnat), "linux_hv": len(lhv)},
         "results": rows,
         "hv_counters": counters,
+        "hv_counters_per_op": per_op,
     }
     with open(a.json, "w") as fp:
         json.dump(doc, fp, indent=1)
