@@ -77,8 +77,8 @@ static int write_mem(uint32_t la, const void *v, uint32_t n, struct fault *f)
 }
 
 /* Reads the r/m operand (size 2 or 4). */
-static int read_rm(struct trapframe *tf, const struct dt_insn *d, int size, uint32_t *v,
-		   struct fault *f)
+int emul_read_rm(struct trapframe *tf, const struct dt_insn *d, int size, uint32_t *v,
+		 struct fault *f)
 {
 	if (d->mod == 3) {
 		*v = *tf_gpr(tf, d->rm);
@@ -382,7 +382,7 @@ static int emul_0f(struct trapframe *tf, const struct dt_insn *d, uint32_t eip,
 			}
 			return write_rm(tf, d, 2, vcpu.cr0 & 0xFFFF, 0, f);
 		case 6:	/* lmsw: PE can be set, not cleared; MP EM TS */
-			if (read_rm(tf, d, 2, &v, f))
+			if (emul_read_rm(tf, d, 2, &v, f))
 				return -1;
 			v = (vcpu.cr0 & ~0xEu) | (v & 0xF) | (vcpu.cr0 & CR0_PE);
 			return write_cr(tf, 0, v, f);
@@ -517,7 +517,7 @@ int emul_insn(struct trapframe *tf, uint32_t eip, struct fault *f, uint32_t *nex
 	case 0x8E:
 		if (d.reg == VS_CS || d.reg >= VS_COUNT)
 			return RAISE_UD(f);
-		if (read_rm(tf, &d, 2, &v, f) || seg_load(tf, d.reg, (uint16_t)v, f))
+		if (emul_read_rm(tf, &d, 2, &v, f) || seg_load(tf, d.reg, (uint16_t)v, f))
 			return -1;
 		if (d.reg == VS_SS)
 			start_shadow(*next);

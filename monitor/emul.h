@@ -50,6 +50,10 @@ int emul_io(struct trapframe *tf, const struct dt_insn *d, struct fault *f, int 
 /* Turns a gmem_* error into the guest's fault (or stops the guest). */
 int emul_mem_fault(int gmem_result, uint32_t la, int write, struct fault *f);
 
+/* Reads a decoded instruction's r/m operand (size 2 or 4, zero-extended). */
+int emul_read_rm(struct trapframe *tf, const struct dt_insn *d, int size, uint32_t *v,
+		 struct fault *f);
+
 /* Effective linear address of a decoded memory operand. */
 uint32_t emul_ea(struct trapframe *tf, const struct dt_insn *d);
 

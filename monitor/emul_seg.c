@@ -492,19 +492,12 @@ int emul_iret(struct trapframe *tf, const struct dt_insn *d, struct fault *f, ui
  */
 int emul_desc_query(struct trapframe *tf, const struct dt_insn *d, struct fault *f)
 {
-	uint32_t sel = 0, attr, type;
+	uint32_t sel = 0, attr, type, v;
 	uint64_t desc;
 	int ok = 0, dpl, rpl;
 
-	if (d->mod == 3) {
-		sel = *tf_gpr(tf, d->rm) & 0xFFFF;
-	} else {
-		uint32_t la = emul_ea(tf, d);
-		int r = gmem_read(la, &sel, 2);
-
-		if (r)
-			return emul_mem_fault(r, la, 0, f);
-	}
+	if (emul_read_rm(tf, d, 2, &sel, f))
+		return -1;
 	rpl = sel & 3;
 	if ((sel & 0xFFFC) == 0 || seg_read_desc((uint16_t)sel, &desc))
 		goto done;
@@ -525,23 +518,12 @@ int emul_desc_query(struct trapframe *tf, const struct dt_insn *d, struct fault 
 		    (dpl < vcpu.cpl || dpl < rpl))
 			goto done;
 		ok = 1;
-		if (is_lar) {
-			uint32_t v = (uint32_t)(desc >> 32) & 0x00F0FF00;
-
-			if (d->opsize == 2)
-				*tf_gpr(tf, d->reg) = (*tf_gpr(tf, d->reg) & 0xFFFF0000) |
-						      (v & 0xFFFF);
-			else
-				*tf_gpr(tf, d->reg) = v;
-		} else {
-			uint32_t v = desc_limit(desc);
-
-			if (d->opsize == 2)
-				*tf_gpr(tf, d->reg) = (*tf_gpr(tf, d->reg) & 0xFFFF0000) |
-						      (v & 0xFFFF);
-			else
-				*tf_gpr(tf, d->reg) = v;
-		}
+		/* LAR: the access rights dword; LSL: the byte-granular limit. */
+		v = is_lar ? (uint32_t)(desc >> 32) & 0x00F0FF00 : desc_limit(desc);
+		if (d->opsize == 2)
+			*tf_gpr(tf, d->reg) = (*tf_gpr(tf, d->reg) & 0xFFFF0000) | (v & 0xFFFF);
+		else
+			*tf_gpr(tf, d->reg) = v;
 	} else {
 		int is_verw = d->reg == 5;
 
@@ -570,15 +552,8 @@ int emul_lldt_ltr(struct trapframe *tf, const struct dt_insn *d, int is_ltr, str
 	uint32_t attr;
 	struct vseg *s = is_ltr ? &vcpu.tr : &vcpu.ldtr;
 
-	if (d->mod == 3) {
-		sel = *tf_gpr(tf, d->rm) & 0xFFFF;
-	} else {
-		uint32_t la = emul_ea(tf, d);
-		int r = gmem_read(la, &sel, 2);
-
-		if (r)
-			return emul_mem_fault(r, la, 0, f);
-	}
+	if (emul_read_rm(tf, d, 2, &sel, f))
+		return -1;
 	if ((sel & 0xFFFC) == 0) {
 		if (is_ltr)
 			return RAISE_GP(f, 0);
