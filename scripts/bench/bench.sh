@@ -88,7 +88,7 @@ done
 
 if [ $counters = 1 ]; then
 	names=$(sed -n 's/^bench \([a-z0-9]*\) .*/\1/p' "$out/native-1.txt")
-	for n in $names; do
+	for n in $names none; do
 		run_nano counters "$n" "scale=$scale only=$n"
 	done
 fi
