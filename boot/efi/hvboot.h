@@ -73,7 +73,11 @@ int fmt(char *buf, UINTN cap, const char *fmt, ...) __attribute__((format(printf
 
 /* --- config.c: hvboot.cfg ---------------------------------------------- */
 
-#define CFG_MAX_ENTRIES	64
+/* Entries: the menu lists every guest twice (under hv and native), so this
+ * must stay well above twice guest/tests/MANIFEST; scripts/media/mkimage.sh
+ * refuses an hvboot.cfg with more.  struct cfg is pool memory (main.c),
+ * about 17.5 KiB an entry. */
+#define CFG_MAX_ENTRIES	256
 #define CFG_MAX_MODULES	16
 #define CFG_LINE	512
 

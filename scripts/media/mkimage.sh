@@ -273,6 +273,13 @@ EOF
 			done
 		done
 	} >"$esp/EFI/BOOT/hvboot.cfg"
+	# hvboot refuses a whole hvboot.cfg with more entries than it has room
+	# for (CFG_MAX_ENTRIES, boot/efi/hvboot.h) and falls back to the
+	# firmware: say so here rather than on the machine.
+	max=$(awk '$1 == "#define" && $2 == "CFG_MAX_ENTRIES" { print $3 }' "$root/boot/efi/hvboot.h")
+	if [ -n "$max" ] && [ ${#ids[@]} -gt "$max" ]; then
+		die "${#ids[@]} menu entries, hvboot takes at most $max (CFG_MAX_ENTRIES in boot/efi/hvboot.h)"
+	fi
 fi
 cp "$esp/EFI/BOOT/hvboot.cfg" "$iso/boot/hvboot.cfg"	# for reading, from any OS
 
