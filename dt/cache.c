@@ -331,18 +331,40 @@ void dt_invalidate_page(uint32_t page)
 	}
 }
 
+/*
+ * Where a linear page maps now, remembered for one checking pass: blocks
+ * are not grouped by page, and a page holds many of them.
+ */
+#define MEMO 64
+static struct { uint32_t page, pa; int ok; } memo[MEMO];
+static uint32_t memo_gen, memo_tag[MEMO];
+
+static int page_pa(uint32_t la, uint32_t *pa)
+{
+	uint32_t page = la & PTE_ADDR, i = (page >> PAGE_SHIFT) % MEMO;
+
+	if (memo_tag[i] != memo_gen || memo[i].page != page) {
+		memo_tag[i] = memo_gen;
+		memo[i].page = page;
+		memo[i].ok = gmem_peek_pa(page, &memo[i].pa) == 0;
+	}
+	*pa = memo[i].pa;
+	return memo[i].ok;
+}
+
 static void check_block(struct dt_block *b)
 {
 	uint32_t pa;
 
 	if (b->dead || b->transient)
 		return;
-	if (gmem_peek_pa(b->eip, &pa) < 0 || pa != b->page[0])
+	if (!page_pa(b->eip, &pa) || pa != b->page[0])
 		kill_block(b);
 }
 
 void dt_check_mappings(void)
 {
+	memo_gen++;	/* a new pass: the mappings may have changed */
 	for (uint32_t r = 0; r < 1024; r++) {
 		uint32_t pde;
 
