@@ -84,7 +84,7 @@ deps:
 	@scripts/deps.sh
 
 test: deps
-	$(MAKE) all host-tests
+	$(MAKE) all host-tests linux
 	scripts/run-tests.sh
 
 # 1 000 000 fuzzer sequences, natively and under hv (not part of make test).
