@@ -114,7 +114,7 @@ static void latch_case(void)
 	a = inb(PIT_CH0);
 	a |= (uint16_t)(inb(PIT_CH0) << 8);
 	b = latch_word(0);
-	t_check((uint16_t)(a - b) >= 2000 && (uint16_t)(a - b) < 40000,
+	t_check((uint16_t)(a - b) >= 2000 && (uint16_t)(a - b) < 60000,
 		"first latch 0x%04x, later 0x%04x: the second latch was not ignored", a, b);
 
 	/* Read-back: two channels' counts at once (channel 2 stays the
@@ -195,12 +195,12 @@ static void mode0_case(void)
 
 	t_begin("mode0_terminal_count");
 	pic_mask(IRQ_PIT);
-	program(0, PIT_RW_WORD, 0, 2000);
+	program(0, PIT_RW_WORD, 0, 20000);	/* 17 ms: time to look before */
 	t_eq_mask("OUT low while counting", status(0), 0, PIT_ST_OUT);
 	t_check(wait_out(0), "OUT never rose");
 	t_check(pic_irr() & (1u << IRQ_PIT), "the rising OUT left no request in IRR0");
 	v = latch_word(0);
-	t_check(v > 0xF000, "count 0x%04x: mode 0 counts on past 0 from 0xFFFF", v);
+	t_check(v > 0x8000, "count 0x%04x: mode 0 counts on past 0 from 0xFFFF", v);
 	program(0, PIT_RW_WORD, 0, 0xFFFF);
 	t_eq_mask("new count: OUT low again", status(0), 0, PIT_ST_OUT);
 	t_end();
@@ -263,21 +263,23 @@ static void channel2_case(void)
 		rose = !!(inb(PORT_SYSCTL_B) & SYSB_OUT2);
 	t_check(rose, "OUT2 never rose in mode 0");
 
-	/* A rising gate restarts modes 1 and 2 from the full count. */
+	/* A rising gate restarts modes 1 and 2 from the full count: read
+	   right after it, the count is well above where counting from the
+	   control word (25000 ticks before) would have brought it. */
 	for (int mode = 1; mode <= 2; mode++) {
 		outb(PORT_SYSCTL_B, b & ~(SYSB_GATE2 | SYSB_SPKR));
 		program(2, PIT_RW_WORD, mode, 50000);
 		program(0, PIT_RW_WORD, 2, 0);
-		for (int i = 0; i < 2; i++) {
+		for (int i = 0; i < 5; i++) {
 			uint16_t s = latch_word(0);
 
 			for (uint32_t n = 0; n < SPIN_MAX / 100; n++)
-				if ((uint16_t)(s - latch_word(0)) >= 3000)
+				if ((uint16_t)(s - latch_word(0)) >= 5000)
 					break;
 		}
 		outb(PORT_SYSCTL_B, (b & ~SYSB_SPKR) | SYSB_GATE2);
 		v = latch_word(2);
-		t_check(v <= 50000 && v > 50000 - 2000,
+		t_check(v <= 50000 && v > 37500,
 			"mode %d: count 0x%04x right after the gate rose", mode, v);
 	}
 	outb(PORT_SYSCTL_B, b);

@@ -169,13 +169,13 @@ static uint16_t pit_count(void)
 	return v | (uint16_t)(inb(PIT_CH0) << 8);
 }
 
-/* Waits at most about 200 ms (PIT time) for an interrupt identification. */
+/* Waits at most about 500 ms (PIT time) for an interrupt identification. */
 static int wait_iir(uint8_t want)
 {
 	uint16_t last = pit_count();
 	uint32_t elapsed = 0;
 
-	while (elapsed < PIT_HZ / 5) {
+	while (elapsed < PIT_HZ / 2) {
 		uint16_t now = pit_count();
 
 		if (iir() == want)
@@ -192,9 +192,9 @@ static void iir_case(void)
 	int cti;
 
 	t_begin("interrupt_identification");
-	/* 1200 baud: the character timeout (4 characters, 33 ms) cannot
+	/* 300 baud: the character timeout (4 characters, 133 ms) cannot
 	   come between the steps below, only where it is waited for. */
-	set_divisor(96);
+	set_divisor(384);
 	loopback(UART_FCR_ENABLE);
 	outb(U(UART_IER), UART_IER_RDI | UART_IER_THRI | UART_IER_RLSI);
 	a = iir();			/* THR empty */
