@@ -11,7 +11,7 @@ suites=()
 [ -x tests/run-decoder.sh ] && suites+=("tests/run-decoder.sh")
 suites+=("scripts/test-hv.sh" "scripts/test-guests.sh" "scripts/test-fuzz.sh" "scripts/test-hostile.sh" "scripts/test-devices.sh")
 [ -x scripts/media/test-boot.sh ] && suites+=("scripts/media/test-boot.sh")
-[ -x scripts/linux/test-linux.sh ] && suites+=("scripts/linux/test-linux.sh" "scripts/test-linux-diag.sh")
+[ -x scripts/linux/test-linux.sh ] && suites+=("scripts/linux/test-linux.sh" "scripts/test-linux-com1.sh" "scripts/test-linux-diag.sh")
 export HV_LINUX=1	# Linux natively and under hv, compared
 
 npass=0
