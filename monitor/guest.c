@@ -434,7 +434,7 @@ static void run_single(struct trapframe *tf, uint32_t eip)
  * XCHG, XADD, CMPXCHG, BTS/BTR/BTC)?  Stack and string instructions read
  * one place and write another, so they are not.
  */
-static int rmw_insn(struct trapframe *tf, int user)
+static int rmw_insn(struct trapframe *tf)
 {
 	uint8_t buf[DT_MAX_LEN];
 	struct dt_insn d;
@@ -442,7 +442,6 @@ static int rmw_insn(struct trapframe *tf, int user)
 	int why, n = gmem_fetch(cs_base() + eip, buf, DT_MAX_LEN, &why);
 	const uint32_t rmw = DT_F_MEM | DT_F_MREAD | DT_F_MWRITE;
 
-	(void)user;
 	return n > 0 && dt_decode(buf, (size_t)n, &d) == DT_OK && (d.flags & rmw) == rmw &&
 	       !(d.flags & (DT_F_STACK | DT_F_STRING));
 }
@@ -454,7 +453,7 @@ static void paging_fault(struct trapframe *tf)
 	struct fault f = { EXC_PF, 1, 0, 0 };
 
 	switch (shadow_fault(cr2, tf->errcode, user,
-			     !(tf->errcode & PFEC_W) && rmw_insn(tf, user), &pa)) {
+			     !(tf->errcode & PFEC_W) && rmw_insn(tf), &pa)) {
 	case SHADOW_FILLED:
 		return;	/* the instruction runs again, in place */
 	case SHADOW_GUEST_FAULT:
