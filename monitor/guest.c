@@ -187,8 +187,11 @@ static void enter_user(struct trapframe *tf, uint32_t eip, int blocked)
 	/* The guest's IOPL, so that PUSHF in user code shows it (with IOPL 3,
 	   user I/O runs natively, also on ports hv intercepts). */
 	tf->eflags |= vcpu.vflags & FL_IOPL_MASK;
+	/* User code sees the real IF (PUSHF), so it is always the guest's;
+	   with an emulated PIC the models catch up from the clock when the
+	   guest enables interrupts again. */
 	if (!blocked)
-		tf->eflags |= intc_real_if_follows_guest() ? vcpu.vflags & FL_IF : FL_IF;
+		tf->eflags |= vcpu.vflags & FL_IF;
 	if ((vcpu.vflags & FL_TF) || blocked)
 		tf->eflags |= FL_TF;
 }

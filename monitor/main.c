@@ -64,6 +64,7 @@ static void log_memory(void)
 static void debug_exit_write(void *ctx, uint16_t port, int size, uint32_t v)
 {
 	(void)ctx;
+	dev_flush();	/* a guest line held back for hv's log */
 	log_info("guest", "guest wrote %x to the exit port %x", v, port);
 	dt_print_stats();
 	emul_print_stats();

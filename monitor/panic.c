@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 
+#include "drivers/devices.h"
 #include "monitor/log.h"
 #include "monitor/x86.h"
 
@@ -12,6 +13,7 @@ int exit_on_panic;
 
 void hv_exit(enum hv_exit_code code)
 {
+	dev_flush();	/* a guest line held back for hv's log */
 	log_info("exit", "stopping with status %d", code);
 	outb(PORT_DEBUG_EXIT, (uint8_t)code);
 	/* Not under QEMU (or no exit device): stay stopped. */

@@ -20,7 +20,7 @@ HV_TAGS=${HV_TAGS-flat,irq,io,smc,paging,user}
 # Not "user" yet: with an emulated PIC, ring-3 code runs with the real IF
 # set, and a PUSHF there shows it.
 HV_EMU_OPTS=${HV_EMU_OPTS-pic=emulate pit=emulate com1=emulate com2=emulate rtc=emulate kbd=emulate pci=emulate}
-HV_EMU_TAGS=${HV_EMU_TAGS-flat,irq,io,smc,paging}
+HV_EMU_TAGS=${HV_EMU_TAGS-flat,irq,io,smc,paging,user}
 
 if [ ! -f "$manifest" ]; then
 	fail guests "no $manifest"
