@@ -433,7 +433,7 @@ struct dt_exit *dt_stub_at(uint32_t addr)
 {
 	const uint8_t *p = (const uint8_t *)addr;
 
-	if (addr < HV_CACHE_BASE || addr + 6 > (uint32_t)cache_end ||
+	if (addr < HV_CACHE_BASE || addr + DT_STUB_SIZE > (uint32_t)cache_end ||
 	    p[0] != 0xCD || p[1] != VEC_DT_EXIT)
 		return 0;
 	return *(struct dt_exit *const *)(p + 2);

@@ -25,6 +25,9 @@ enum dtx_kind {
 	DTX_STEP_END,	/* end of a one-instruction block: go on at target */
 };
 
+/* An exit stub: `int $VEC_DT_EXIT` (2 bytes) and the record's address. */
+#define DT_STUB_SIZE	6
+
 #define DTX_F_CONT	0x01	/* EMUL: translation goes on after the stub */
 #define DTX_F_HLT	0x02	/* EMUL: HLT, wait for an interrupt after it */
 

@@ -185,6 +185,14 @@ static int is_naughty(const struct dt_insn *d)
 	return 0;
 }
 
+/* `jmp rel8` to be patched: returns the address of its displacement. */
+static uint8_t *emit_jmp8(struct emit *e)
+{
+	emit1(e, 0xEB);
+	emit1(e, 0);
+	return e->p - 1;
+}
+
 /*
  * With the guest's IF in the real IF (vcpu.native_if: hv runs ring 1 with
  * IOPL 1), CLI and STI run as they are, PUSHF gets the guest's IOPL and TF
@@ -197,7 +205,7 @@ static int emit_native_if(struct tstate *t, const struct dt_insn *d, const uint8
 			  uint32_t eip)
 {
 	struct emit *e = &t->e;
-	uint8_t *skip;
+	uint8_t *skip, *over;
 	struct dt_exit *x;
 
 	if (d->map != DT_MAP_1B)
@@ -230,13 +238,13 @@ static int emit_native_if(struct tstate *t, const struct dt_insn *d, const uint8
 		x->len = d->len;
 		x->flags |= DTX_F_CONT;
 		/* hv goes on after the stub: jump over the native POPF */
-		emit1(e, 0xEB);
-		emit1(e, (uint8_t)(7 + 6 + d->len));
+		over = emit_jmp8(e);
 		*skip = (uint8_t)(e->p - (skip + 1));
 		emit1(e, 0x65); emit1(e, 0x8B); emit1(e, 0x0D); emit4(e, VF_S_ECX);
 		emit1(e, 0x65); emit1(e, 0xA1); emit4(e, VF_S_EAX);
 		memcpy(e->p, buf, d->len);
 		e->p += d->len;
+		*over = (uint8_t)(e->p - (over + 1));
 		return 1;
 	case 0xE4: case 0xE5: case 0xE6: case 0xE7:	/* in/out imm8 */
 		if (io_intercepted((uint16_t)(d->imm & 0xFF), (d->opcode & 1) ? d->opsize : 1)) {
@@ -260,12 +268,12 @@ static int emit_native_if(struct tstate *t, const struct dt_insn *d, const uint8
 		x = emit_inline_exit(t, DTX_EMUL, eip);
 		x->len = d->len;
 		x->flags |= DTX_F_CONT;
-		emit1(e, 0xEB);
-		emit1(e, (uint8_t)(7 + d->len));
+		over = emit_jmp8(e);
 		*skip = (uint8_t)(e->p - (skip + 1));
 		emit1(e, 0x65); emit1(e, 0x8B); emit1(e, 0x0D); emit4(e, VF_S_ECX);
 		memcpy(e->p, buf, d->len);
 		e->p += d->len;
+		*over = (uint8_t)(e->p - (over + 1));
 		return 1;
 	}
 	return 0;

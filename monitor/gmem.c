@@ -260,7 +260,7 @@ int gmem_fetch(uint32_t la, uint8_t *buf, uint32_t len, int *why)
 
 		if (chunk > len - n)
 			chunk = len - n;
-		if (a < la || (!(vcpu.cr0 & CR0_PG) && a >= HV_BASE) || a >= HV_BASE) {
+		if (a < la || a >= HV_BASE) {
 			*why = DTF_FETCH_OUTSIDE;
 			break;
 		}

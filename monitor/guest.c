@@ -302,7 +302,7 @@ static void do_exit(struct trapframe *tf)
 			wait_for_interrupt(tf);
 		if ((x->flags & DTX_F_CONT) && next == x->eip - cs_base() + x->len &&
 		    gen == dt_flush_gen && !x->block->dead && !vcpu.tf_pending)
-			resume(tf, next, (uint32_t)x->stub + 6);
+			resume(tf, next, (uint32_t)x->stub + DT_STUB_SIZE);
 		else
 			resume(tf, next, 0);
 		return;
@@ -437,8 +437,9 @@ static void run_single(struct trapframe *tf, uint32_t eip)
  * XCHG, XADD, CMPXCHG, BTS/BTR/BTC)?  Stack and string instructions read
  * one place and write another, so they are not.
  */
-static int rmw_insn(struct trapframe *tf)
+static int rmw_insn(void *ctx)
 {
+	struct trapframe *tf = ctx;
 	uint8_t buf[DT_MAX_LEN];
 	struct dt_insn d;
 	uint32_t eip = fault_eip(tf, 0);
@@ -455,8 +456,7 @@ static void paging_fault(struct trapframe *tf)
 	int user = (tf->cs & 3) == 3;
 	struct fault f = { EXC_PF, 1, 0, 0 };
 
-	switch (shadow_fault(cr2, tf->errcode, user,
-			     !(tf->errcode & PFEC_W) && rmw_insn(tf), &pa)) {
+	switch (shadow_fault(cr2, tf->errcode, user, rmw_insn, tf, &pa)) {
 	case SHADOW_FILLED:
 		return;	/* the instruction runs again, in place */
 	case SHADOW_GUEST_FAULT:

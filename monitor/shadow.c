@@ -195,7 +195,8 @@ void shadow_protect_frame(uint32_t pa)
 	(void)pa;
 }
 
-int shadow_fault(uint32_t la, uint32_t err, int user, int rmw, uint32_t *pa_out)
+int shadow_fault(uint32_t la, uint32_t err, int user, int (*rmw)(void *ctx), void *ctx,
+		 uint32_t *pa_out)
 {
 	uint32_t pa, eff, *pd, *pt, pte;
 	int acc = (err & PFEC_W ? GACC_WRITE : 0) | (user ? GACC_USER : 0);
@@ -209,7 +210,7 @@ int shadow_fault(uint32_t la, uint32_t err, int user, int rmw, uint32_t *pa_out)
 	 * the second fault, and QEMU 7.2 mis-restores the flags of RCL/RCR
 	 * on memory when their store faults.
 	 */
-	if (rmw && !(acc & GACC_WRITE) && (eff & PTE_W) &&
+	if (!(acc & GACC_WRITE) && (eff & PTE_W) && !(eff & PTE_D) && rmw(ctx) &&
 	    gmem_walk(la, acc | GACC_WRITE, &pa, &eff))
 		return SHADOW_GUEST_FAULT;
 	pa &= PTE_ADDR;

@@ -16,10 +16,12 @@ enum {
 };
 
 /*
- * A real #PF at la (error code err) while the guest's paging is on; rmw:
- * the faulting instruction reads and then writes that memory operand.
+ * A real #PF at la (error code err) while the guest's paging is on.  For a
+ * read of a writable page that is not dirty yet, rmw(ctx) tells whether
+ * the faulting instruction writes the same operand right after.
  */
-int shadow_fault(uint32_t la, uint32_t err, int user, int rmw, uint32_t *pa);
+int shadow_fault(uint32_t la, uint32_t err, int user, int (*rmw)(void *ctx), void *ctx,
+		 uint32_t *pa);
 /* The guest wrote CR3 (paging on): switch to that address space's shadow. */
 void shadow_set_cr3(uint32_t gcr3);
 /* CR0.PG, CR0.WP, CR4.PSE or CR4.PGE changed: start over. */

@@ -130,7 +130,6 @@ void guest_stop(struct trapframe *tf, const char *fmt, ...)
 		kprintf("  cr0=%08x cr2=%08x cr3=%08x cr4=%08x\n", vcpu.cr0, vcpu.cr2,
 			vcpu.cr3, vcpu.cr4);
 	}
-	vcpu.stopped = 1;
 	diag_dump(tf, "the guest was stopped");
 	dt_print_stats();
 	emul_print_stats();

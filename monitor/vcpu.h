@@ -107,9 +107,6 @@ struct vcpu {
 	int tf_pending;		/* guest TF: a #DB is due after this instruction */
 	int native_if;		/* guest IF lives in the real IF (IOPL 1 at ring 1) */
 	int if_held;		/* hv forced the real IF clear (shadow stepping) */
-
-	/* Why the guest stopped, once it has. */
-	int stopped;
 };
 
 extern struct vcpu vcpu;
