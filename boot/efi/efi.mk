@@ -13,7 +13,7 @@ EFI_CFLAGS := -m64 -std=gnu11 -ffreestanding -fpic -fshort-wchar -mno-red-zone \
 	-fno-stack-protector -fno-strict-aliasing -fno-asynchronous-unwind-tables \
 	-mgeneral-regs-only -O2 -g -Wall -Wextra -Werror \
 	-DGNU_EFI_USE_MS_ABI -isystem /usr/include/efi -isystem /usr/include/efi/x86_64 \
-	-isystem /usr/include/multiboot -MMD -MP
+	-isystem /usr/include/multiboot -I. -MMD -MP
 EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
 	-T $(EFI_LIBDIR)/elf_x86_64_efi.lds
 

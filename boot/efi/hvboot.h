@@ -38,6 +38,7 @@
 #ifndef __ASSEMBLER__
 
 #include <efi.h>
+#include <multiboot.h>
 
 /* --- con.c: output on the screen and a serial port, keys ---------------- */
 
@@ -108,6 +109,24 @@ struct cfg {
 /* Parses `text` (NUL-terminated, `name` for messages): 0, or -1 after err(). */
 int cfg_parse(struct cfg *cfg, char *text, const char *name);
 int cfg_default(const struct cfg *cfg);	/* index of the default entry */
+
+/* --- memmap.c: the UEFI memory map as a Multiboot one -------------------- */
+
+#define BELOW_4G	0xFFFFFFFFull
+#define PAGE		4096ull
+#define DESC(map, i, dsize) \
+	((EFI_MEMORY_DESCRIPTOR *)((UINT8 *)(map) + (i) * (dsize)))
+
+/* The Multiboot type of a UEFI memory type once boot services are gone. */
+UINT32 mb_type(UINT32 t);
+const char *efi_type_name(UINT32 t);
+/* RAM below 4 GiB that is free once boot services are gone, in KiB. */
+UINT64 usable_below_4g(EFI_MEMORY_DESCRIPTOR *map, UINTN size, UINTN dsize);
+/* Sorted, merged Multiboot entries at out (room for max); allocates nothing. */
+UINT32 convert_map(EFI_MEMORY_DESCRIPTOR *map, UINTN size, UINTN dsize,
+		   multiboot_memory_map_t *out, UINT32 max);
+/* mem_lower and mem_upper from the Multiboot map. */
+void set_memory(multiboot_info_t *mbi, const multiboot_memory_map_t *e, UINT32 n);
 
 /* --- load.c: files, memory, ELF, Multiboot, the jump -------------------- */
 
