@@ -6,7 +6,8 @@
 EFI_BUILD  := $(BUILD)/efi
 EFI_LIBDIR := /usr/lib
 EFI_SRCS   := $(sort $(wildcard boot/efi/*.c boot/efi/*.S))
-EFI_OBJS   := $(patsubst boot/efi/%,$(EFI_BUILD)/%.o,$(EFI_SRCS))
+EFI_OBJS   := $(patsubst boot/efi/%,$(EFI_BUILD)/%.o,$(EFI_SRCS)) \
+	$(EFI_BUILD)/shared/string.c.o	# monitor/string.c, for x86_64
 EFI_APP    := $(EFI_BUILD)/BOOTX64.EFI
 
 EFI_CFLAGS := -m64 -std=gnu11 -ffreestanding -fpic -fshort-wchar -mno-red-zone \
@@ -21,6 +22,10 @@ EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
 efi: $(EFI_APP)
 
 $(EFI_BUILD)/%.c.o: boot/efi/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -c $< -o $@
+
+$(EFI_BUILD)/shared/string.c.o: monitor/string.c
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -c $< -o $@
 

@@ -61,13 +61,7 @@ const char *efi_strerror(EFI_STATUS st);
 
 /* --- small string helpers (string.c) ------------------------------------ */
 
-void *memcpy(void *dst, const void *src, UINTN n);
-void *memmove(void *dst, const void *src, UINTN n);
-void *memset(void *dst, int c, UINTN n);
-int memcmp(const void *a, const void *b, UINTN n);
-UINTN strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, UINTN n);
+#include "monitor/string.h"	/* memcpy ... strncmp: hv's own, built for x86_64 */
 char *strcpy_cap(char *dst, const char *src, UINTN cap);
 int vfmt(char *buf, UINTN cap, const char *fmt, __builtin_va_list ap);
 int fmt(char *buf, UINTN cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -1,81 +1,10 @@
 /*
- * hvboot: the C library pieces a freestanding EFI application needs (the
- * compiler may also emit calls to memcpy/memset itself), and a small
+ * hvboot: string pieces of its own (the memory and string routines are
+ * hv's, monitor/string.c, built for x86_64 too), and a small
  * printf-style formatter: %s %c %d %u %x with an optional '0' flag, a
  * width, and the l, ll and z length modifiers.
  */
 #include "hvboot.h"
-
-void *memcpy(void *dst, const void *src, UINTN n)
-{
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-
-	while (n--)
-		*d++ = *s++;
-	return dst;
-}
-
-void *memmove(void *dst, const void *src, UINTN n)
-{
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-
-	if (d < s) {
-		while (n--)
-			*d++ = *s++;
-	} else {
-		while (n--)
-			d[n] = s[n];
-	}
-	return dst;
-}
-
-void *memset(void *dst, int c, UINTN n)
-{
-	unsigned char *d = dst;
-
-	while (n--)
-		*d++ = (unsigned char)c;
-	return dst;
-}
-
-int memcmp(const void *a, const void *b, UINTN n)
-{
-	const unsigned char *x = a, *y = b;
-
-	for (; n; n--, x++, y++)
-		if (*x != *y)
-			return *x - *y;
-	return 0;
-}
-
-UINTN strlen(const char *s)
-{
-	UINTN n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-int strcmp(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return (unsigned char)*a - (unsigned char)*b;
-}
-
-int strncmp(const char *a, const char *b, UINTN n)
-{
-	for (; n; n--, a++, b++) {
-		if (*a != *b)
-			return (unsigned char)*a - (unsigned char)*b;
-		if (!*a)
-			break;
-	}
-	return 0;
-}
 
 /* Copies at most cap-1 characters and always terminates. */
 char *strcpy_cap(char *dst, const char *src, UINTN cap)
