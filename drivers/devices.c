@@ -103,7 +103,8 @@ void dev_init(const struct options *o)
 {
 	const uint8_t *m = o->dev;
 	int need_clock = m[DEVK_PIT] == DEV_EMULATE || m[DEVK_RTC] == DEV_EMULATE ||
-			 m[DEVK_COM1] == DEV_EMULATE || m[DEVK_COM2] == DEV_EMULATE;
+			 m[DEVK_COM1] == DEV_EMULATE || m[DEVK_COM2] == DEV_EMULATE ||
+			 o->watchdog;
 
 	log_info("dev", "pic=%s pit=%s com1=%s com2=%s rtc=%s kbd=%s pci=%s",
 		 mode_name(m[DEVK_PIC]), mode_name(m[DEVK_PIT]), mode_name(m[DEVK_COM1]),

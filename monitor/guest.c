@@ -31,6 +31,7 @@
 #include "monitor/panic.h"
 #include "monitor/shadow.h"
 #include "monitor/vcpu.h"
+#include "monitor/watchdog.h"
 #include "monitor/x86.h"
 
 static struct {
@@ -177,6 +178,7 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
  */
 static void enter_user(struct trapframe *tf, uint32_t eip, int blocked)
 {
+	watchdog_progress = 1;
 	seg_refresh_shadows();
 	tf->eip = eip;
 	tf->cs = vcpu.seg[VS_CS].sel;
@@ -215,6 +217,7 @@ static void wait_for_interrupt(struct trapframe *tf)
 {
 	if (!(vcpu.vflags & FL_IF))
 		guest_stop(tf, "guest halted with interrupts disabled");
+	watchdog_progress = 1;
 	while (!intc_pending())
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
 }
@@ -390,6 +393,22 @@ static void at_async(struct trapframe *tf)
 		stats.steps++;
 		tf->eflags |= FL_TF;
 	}
+}
+
+/* The watchdog ran out (watchdog.h): stop the guest where it spins. */
+static void watchdog_stop(struct trapframe *tf)
+{
+	uint32_t eip = vcpu.eip;
+
+	/* Inside an expansion, the guest instruction it belongs to. */
+	if ((tf->cs & 3) != 3)
+		clean_point(tf, tf->eip, &eip);
+	else
+		eip = tf->eip;
+	vcpu.eip = eip;
+	guest_stop(tf, "no guest progress for %u s: it did not halt, run user code or "
+		   "reach new code",
+		   watchdog_seconds);
 }
 
 /*
@@ -648,6 +667,8 @@ void guest_trap(struct trapframe *tf)
 		do_exit(tf);
 	} else if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + 16) {
 		host_irq((int)tf->vector - VEC_IRQ_BASE);
+		if (watchdog_fired)
+			watchdog_stop(tf);
 		at_async(tf);
 	} else if (tf->vector == EXC_DB && vcpu.stepping) {
 		stats.steps++;

@@ -17,6 +17,7 @@
 #include "monitor/guest.h"
 #include "monitor/intr.h"
 #include "monitor/vcpu.h"
+#include "monitor/watchdog.h"
 #include "monitor/x86.h"
 #include "monitor/frame.h"
 #include "monitor/gdt.h"
@@ -77,6 +78,7 @@ static void debug_exit_write(void *ctx, uint16_t port, int size, uint32_t v)
 static void setup_machine(void)
 {
 	dev_init(&opt);
+	watchdog_init(opt.watchdog);
 	io_register(PORT_DEBUG_EXIT, PORT_DEBUG_EXIT + 3, "debug exit", 0, debug_exit_write, 0);
 	gdt_refresh_iomap();
 	dt_init(boot.cache_size);

@@ -166,6 +166,13 @@ static void option(const char *word)
 			note(1, "dtcache= takes a page multiple from 8K to 4M, not ", val);
 		else
 			opt.cache_size = (uint32_t)v;
+	} else if (KEY("watchdog") && eq) {
+		int64_t v = parse_size(val);
+
+		if (v < 0 || v > 3600 || val[strlen(val) - 1] < '0' || val[strlen(val) - 1] > '9')
+			note(1, "watchdog= takes seconds from 0 (off) to 3600, not ", val);
+		else
+			opt.watchdog = (uint32_t)v;
 	} else if (KEY("pcihide") && eq) {
 		if (parse_pci_list(val) < 0)
 			note(1, "pcihide= takes BB:DD.F[,...] in hex, not ", val);

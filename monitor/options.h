@@ -11,6 +11,8 @@
  *                              each device passed through (pass) or emulated
  *                              by hv (emulate); com1, com2, kbd and pci also
  *                              take hide (docs/DEVICES.md)
+ *   watchdog=SECONDS           stop a guest that neither halts nor runs user
+ *                              code for that long (default 0: off; 1 to 3600)
  *   pcihide=BB:DD.F[,...]      with pci=emulate, PCI functions the guest
  *                              does not see (at most OPT_PCI_HIDE_MAX)
  * The first word is skipped when it is the image's path (it holds '/' or
@@ -44,6 +46,7 @@ struct options {
 	int selftest;		/* 1: selftest, 2: selftest=panic */
 	uint32_t pool_size;
 	uint32_t cache_size;
+	uint32_t watchdog;	/* seconds; 0: off */
 	/*
 	 * enum dev_mode per enum dev_kind.  After options_report, no entry is
 	 * DEV_DEFAULT: pic is emulate when a device that raises interrupts

@@ -60,6 +60,36 @@ expect_run hv-option-bad-loglevel "$bad" "console=com2 loglevel=9" "" \
 	'error: loglevel= takes 0 to 3, not 9'
 expect_run hv-option-bad-hvmem "$bad" "console=com2 hvmem=64M" "" \
 	'error: hvmem= takes a page multiple from 1M to 4M, not 64M'
+expect_run hv-option-bad-watchdog "$bad" "console=com2 watchdog=1h" "" \
+	'error: watchdog= takes seconds from 0 \(off\) to 3600, not 1h'
+
+# The watchdog (watchdog=): a guest kernel spinning with nothing to do is
+# stopped where it spins (spin_forever in the guest's symbol table: either
+# of its two instructions); an idle guest and a guest running user code
+# for longer than the watchdog's time are left alone.
+spin=$BUILD/guest/spin.elf
+loop=$(nm "$spin" | sed -n 's/^\([0-9a-f]*\) T spin_forever$/\1/p')
+if [ -z "$loop" ]; then
+	fail hv-watchdog-kernel "no spin_forever in $spin"
+else
+	loop2=$(printf '%08x' $((0x$loop + 3)))
+	expect_run hv-watchdog-kernel "$(exit_status 3)" "console=com2 watchdog=2" "$spin case=kernel" \
+		'^hv: watchdog: a guest without progress for 2 s is stopped' \
+		"^hv: guest: stopped: no guest progress for 2 s: it did not halt, run user code or reach new code \(guest eip ($loop|$loop2)\)" \
+		'^  eax=[0-9a-f]{8} ebx=' '^hv: diag:   last guest addresses'
+	# With interrupts disabled too, when the PIC is emulated (watchdog.h).
+	expect_run hv-watchdog-cli "$(exit_status 3)" "console=com2 watchdog=2 pic=emulate" \
+		"$spin case=cli" "^hv: guest: stopped: no guest progress for 2 s: .* \(guest eip ($loop|$loop2)\)"
+fi
+for c in idle user; do
+	hv_run "$work/watchdog-$c.out" "$work/watchdog-$c.log" "console=com2 watchdog=1" \
+		"$spin case=$c ms=2500"
+	if [ "$RUN_STATUS" = "$ok" ] && grep -q "^spin: $c done after 2500 ticks" "$work/watchdog-$c.out"; then
+		pass "hv-watchdog-$c: a guest busy for 2.5 s is not stopped by watchdog=1"
+	else
+		fail "hv-watchdog-$c" "status $RUN_STATUS (log: $work/watchdog-$c.log)"
+	fi
+done
 
 # The log goes where console= says, and only there.
 hv_run "$work/console-com1.out" "$work/console-com1.log" "console=com1" ""

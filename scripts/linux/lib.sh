@@ -33,7 +33,7 @@ LINUX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 : "${LINUX_APPEND:=console=ttyS0 quiet nokaslr}"
 : "${LINUX_MODE:=native}"
 : "${HV_ELF:=$BUILD/hv.elf}"
-: "${HV_OPTS:=console=com2}"
+: "${HV_OPTS:=console=com2 watchdog=60}"
 : "${HV_LOG:=$BUILD/test-linux/hv.log}"
 : "${QEMU_EXTRA:=}"
 

@@ -15,7 +15,7 @@
 # Without it, one line "SKIP linux-hv: ..." says the hv part did not run.
 # Exit status non-zero on any FAIL.
 #   HV_LINUX=1          run the hv part (HV_OPTS: hv's options, default
-#                       console=com2; HV_RUN_TIMEOUT bounds a run, default
+#                       console=com2 watchdog=60; HV_RUN_TIMEOUT bounds a run, default
 #                       600 s; HV_REPLY_TIMEOUT each shell answer, 120 s)
 #   RUN_TIMEOUT         bound of a native run (default 120 s)
 set -u
