@@ -23,6 +23,7 @@
 #include "drivers/devices.h"
 #include "drivers/intc.h"
 #include "drivers/uart.h"
+#include "monitor/debug.h"
 #include "monitor/log.h"
 #include "monitor/x86.h"
 
@@ -176,14 +177,26 @@ static void receive(struct uart *u, uint8_t b, uint64_t now)
 	u->rx_activity = now;	/* restarts the timeout timer */
 }
 
+/* A byte from the real UART, or -1; the monitor's escapes are not the
+   guest's when it shares the line (monitor/monitor.c). */
+static int real_getc(struct uart *u)
+{
+	if (u->base == mon_mux_port)
+		return mon_mux_getc();
+	if (!(io_native_read(u->base + UART_LSR, 1) & UART_LSR_DR))
+		return -1;
+	return (int)io_native_read(u->base + UART_RBR, 1);
+}
+
 static void poll_real_rx(struct uart *u, uint64_t now)
 {
+	int c;
+
 	if (!u->real || (u->mcr & UART_MCR_LOOP))
 		return;
 	u->rx_polled = now;
-	while (u->rx_count < (fifo_on(u) ? UART_FIFO_SIZE : 1) &&
-	       (io_native_read(u->base + UART_LSR, 1) & UART_LSR_DR))
-		receive(u, (uint8_t)io_native_read(u->base + UART_RBR, 1), now);
+	while (u->rx_count < (fifo_on(u) ? UART_FIFO_SIZE : 1) && (c = real_getc(u)) >= 0)
+		receive(u, (uint8_t)c, now);
 }
 
 static void check_timeout(struct uart *u, uint64_t now)

@@ -457,4 +457,6 @@ void dt_print_stats(void)
 	log_info("dt", "exits: branch %u, indirect %u, emulate %u, raise %u, step %u",
 		 s->exits[DTX_BRANCH], s->exits[DTX_IND], s->exits[DTX_EMUL],
 		 s->exits[DTX_RAISE], s->exits[DTX_STEP_END]);
+	if (s->exits[DTX_DEBUG])
+		log_info("dt", "exits: debugger breakpoints %u", s->exits[DTX_DEBUG]);
 }

@@ -23,6 +23,7 @@ enum dtx_kind {
 	DTX_EMUL,	/* emulate the instruction at eip (len bytes) */
 	DTX_RAISE,	/* raise exception `vector` at eip */
 	DTX_STEP_END,	/* end of a one-instruction block: go on at target */
+	DTX_DEBUG,	/* a debugger breakpoint at eip (monitor/debug.c) */
 };
 
 /* An exit stub: `int $VEC_DT_EXIT` (2 bytes) and the record's address. */
@@ -82,7 +83,7 @@ struct dt_stats {
 	uint32_t translations, insns, bytes_in, bytes_out;
 	uint32_t lookups, lookup_misses, ib_misses;
 	uint32_t chained, unlinked, flushes, invalidations, dead_blocks;
-	uint32_t exits[5];
+	uint32_t exits[6];
 	uint32_t emulated;
 };
 extern struct dt_stats dt_stats;

@@ -30,6 +30,7 @@
 #include "dt/decode.h"
 
 #include "drivers/ioport.h"
+#include "monitor/debug.h"
 #include "monitor/layout.h"
 #include "monitor/string.h"
 #include "monitor/vcpu.h"
@@ -335,6 +336,16 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 		enum dt_status st;
 		uint32_t next;
 
+		if (dbg.nbp && !single && dbg_bp_at(eip)) {
+			/* A debugger breakpoint: the block ends before it, or is
+			   only its exit (the guest's bytes stay as they are). */
+			if (ninsn)
+				break;
+			add_pc(&t, eip, 0);
+			emit_inline_exit(&t, DTX_DEBUG, eip);
+			end = 1;
+			break;
+		}
 		if (n == 0) {
 			if (ninsn)
 				break;	/* end the block before the bad page */

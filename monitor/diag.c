@@ -160,6 +160,19 @@ void diag_note_eip(uint32_t eip)
 	ring_pos = (ring_pos + 1) % RING;
 }
 
+int diag_recent(uint32_t *out, int max)
+{
+	int n = 0;
+
+	for (int i = 1; i <= RING && n < max; i++) {
+		uint32_t e = ring[(ring_pos - i + RING) % RING];
+
+		if (e)
+			out[n++] = e;
+	}
+	return n;
+}
+
 void diag_dump(const struct trapframe *tf, const char *why)
 {
 	char sym[96];

@@ -18,6 +18,8 @@ void diag_symbol(uint32_t eip, char *buf, size_t size);
 uint32_t diag_panic_eip(void);
 /* Remembers a guest address hv dispatched to. */
 void diag_note_eip(uint32_t eip);
+/* Up to max of those addresses into out, newest first; returns how many. */
+int diag_recent(uint32_t *out, int max);
 /* Prints the guest's state, the last addresses, with symbols. */
 void diag_dump(const struct trapframe *tf, const char *why);
 

@@ -21,6 +21,7 @@
 #include "drivers/intc.h"
 #include "drivers/ioport.h"
 #include "dt/dt.h"
+#include "monitor/debug.h"
 #include "monitor/diag.h"
 #include "monitor/emul.h"
 #include "monitor/gdt.h"
@@ -83,9 +84,11 @@ static void translate_failed(struct trapframe *tf, const struct dt_fail *fail)
  */
 static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 {
-	int blocked = 0;
+	int blocked = 0, dbgr = 0;
 	struct fault f;
 
+	if (dbg.on && (dbgr = dbg_resume(tf, &eip)) & DBG_R_RESTART)
+		addr = 0;	/* stopped by the debugger (monitor/debug.c) */
 	if (vcpu.tf_pending) {
 		/* The instruction ran with TF set: #DB trap after it (SDM vol. 3A
 		   17.3.1.4), before any external interrupt. */
@@ -104,7 +107,7 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 			vcpu.shadow = 0;
 		}
 	}
-	while (!blocked && (vcpu.vflags & FL_IF) && intc_pending()) {
+	while (!blocked && !(dbgr & DBG_R_NOIRQ) && (vcpu.vflags & FL_IF) && intc_pending()) {
 		int vec = intc_ack();
 
 		if (vec < 0)
@@ -123,8 +126,9 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 	}
 	tf->gs = SEL_R1_GS;
 	hv_tss.iomap_base = sizeof(struct tss32);
-	if (vcpu.vflags & FL_TF) {
-		/* Guest single-stepping: this instruction alone, then #DB. */
+	if ((vcpu.vflags & FL_TF) || (dbgr & DBG_R_SINGLE)) {
+		/* Guest single-stepping: this instruction alone, then #DB (the
+		   debugger's steps: alone, then back to it). */
 		struct dt_fail fail;
 		struct dt_block *b = dt_get_single(cs_base() + eip, cs_base(), &fail);
 
@@ -133,7 +137,7 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 			return;
 		}
 		addr = (uint32_t)b->code;
-		vcpu.tf_pending = 1;
+		vcpu.tf_pending = (vcpu.vflags & FL_TF) != 0;
 	} else if (!addr) {
 		struct dt_fail fail;
 		struct dt_block *b = dt_get(cs_base() + eip, cs_base(), &fail);
@@ -283,6 +287,11 @@ static void do_exit(struct trapframe *tf)
 		return;
 	case DTX_STEP_END:
 		resume(tf, x->target - cs_base(), 0);
+		return;
+	case DTX_DEBUG:
+		vcpu.eip = x->eip - cs_base();
+		dbg_break_hit(vcpu.eip);
+		resume(tf, vcpu.eip, 0);
 		return;
 	case DTX_RAISE:
 		f.vec = x->vector;

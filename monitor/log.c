@@ -36,8 +36,14 @@ enum console_kind console_current(void)
 	return console;
 }
 
+void (*console_divert)(char c);
+
 void console_putc(char c)
 {
+	if (console_divert) {
+		console_divert(c);
+		return;
+	}
 	switch (console) {
 	case CONSOLE_COM1:
 	case CONSOLE_COM2:

@@ -16,6 +16,8 @@ enum console_kind { CONSOLE_COM1, CONSOLE_COM2, CONSOLE_E9, CONSOLE_NONE };
 void console_init(enum console_kind kind);
 enum console_kind console_current(void);
 void console_putc(char c);
+/* While set, console output goes there instead (the monitor's port). */
+extern void (*console_divert)(char c);
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvprintf(const char *fmt, va_list ap);
 

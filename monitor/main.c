@@ -12,6 +12,7 @@
 #include "drivers/ioport.h"
 #include "drivers/devices.h"
 #include "dt/dt.h"
+#include "monitor/debug.h"
 #include "monitor/emul.h"
 #include "monitor/gmem.h"
 #include "monitor/guest.h"
@@ -88,6 +89,7 @@ static void setup_machine(void)
 	/* With the PIC passed through, the guest's IF can be the real one. */
 	vcpu.native_if = intc_real_if_follows_guest();
 	vcpu_flags_tables();
+	dbg_init();
 }
 
 static void run_guest(const struct mb_image *img)

@@ -173,6 +173,17 @@ static void option(const char *word)
 			note(1, "watchdog= takes seconds from 0 (off) to 3600, not ", val);
 		else
 			opt.watchdog = (uint32_t)v;
+	} else if ((KEY("monitor") || KEY("gdb")) && eq) {
+		int port = !strcmp(val, "off") ? 0 : (!strncmp(val, "com", 3) && val[3] >= '1' &&
+			   val[3] <= '4' && !val[4]) ? val[3] - '0' : -1;
+
+		if (port < 0)
+			note(1, KEY("gdb") ? "gdb= takes com1 to com4 or off, not " :
+			     "monitor= takes com1 to com4 or off, not ", val);
+		else if (KEY("gdb"))
+			opt.gdb = port;
+		else
+			opt.monitor = port;
 	} else if (KEY("pcihide") && eq) {
 		if (parse_pci_list(val) < 0)
 			note(1, "pcihide= takes BB:DD.F[,...] in hex, not ", val);
@@ -237,11 +248,51 @@ void options_parse(const char *cmdline)
  * The device choices that depend on each other: an emulated device's
  * interrupts can only reach the guest through the emulated PIC.
  */
+/*
+ * The debug ports: gdb= needs a line of its own; monitor= on the guest's
+ * COM1/COM2 needs that UART emulated (hv sees what is typed) or hidden.
+ * Runs before the PIC is resolved, since it may make a UART emulated.
+ */
+static void resolve_debug(void)
+{
+	static const char *const port[] = { "off", "com1", "com2", "com3", "com4" };
+	int con = opt.console == CONSOLE_COM1 ? 1 : opt.console == CONSOLE_COM2 ? 2 : 0;
+	char what[64];
+
+	if (opt.gdb && opt.gdb == opt.monitor)
+		note(1, "gdb= and monitor= cannot share ", port[opt.gdb]);
+	if (opt.gdb && opt.gdb == con)
+		note(1, "gdb= cannot share its port with hv's log, console=", port[con]);
+	if (opt.gdb == 1 || opt.gdb == 2) {
+		int k = opt.gdb == 1 ? DEVK_COM1 : DEVK_COM2;
+
+		if (opt.dev[k] == DEV_DEFAULT)
+			opt.dev[k] = DEV_HIDE;
+		else if (opt.dev[k] != DEV_HIDE) {
+			fmt_snprintf(what, sizeof(what), "gdb=%s needs %s=hide, not %s=",
+				     port[opt.gdb], port[opt.gdb], port[opt.gdb]);
+			note(1, what, opt.dev[k] == DEV_PASS ? "pass" : "emulate");
+		}
+	}
+	if (opt.monitor == 1 || opt.monitor == 2) {
+		int k = opt.monitor == 1 ? DEVK_COM1 : DEVK_COM2;
+
+		if (opt.dev[k] == DEV_DEFAULT)
+			opt.dev[k] = DEV_EMULATE;
+		else if (opt.dev[k] == DEV_PASS) {
+			fmt_snprintf(what, sizeof(what), "monitor=%s needs %s=emulate or hide, not ",
+				     port[opt.monitor], port[opt.monitor]);
+			note(1, what, "pass");
+		}
+	}
+}
+
 static void resolve_devices(void)
 {
 	static const int irq_sources[] = { DEVK_PIT, DEVK_COM1, DEVK_COM2, DEVK_RTC, DEVK_KBD };
 	int needs_pic = -1;
 
+	resolve_debug();
 	for (unsigned i = 0; i < sizeof(irq_sources) / sizeof(irq_sources[0]); i++)
 		if (opt.dev[irq_sources[i]] == DEV_EMULATE && needs_pic < 0)
 			needs_pic = irq_sources[i];

@@ -15,6 +15,11 @@
  *                              code for that long (default 0: off; 1 to 3600)
  *   pcihide=BB:DD.F[,...]      with pci=emulate, PCI functions the guest
  *                              does not see (at most OPT_PCI_HIDE_MAX)
+ *   monitor=com1..com4|off     hv's monitor console (monitor/monitor.c); on
+ *                              the guest's COM1/COM2 it shares the line
+ *                              (that UART defaults to emulate)
+ *   gdb=com1..com4|off         the GDB stub (monitor/gdbstub.c); the guest
+ *                              waits for gdb; COM1/COM2 default to hide
  * The first word is skipped when it is the image's path (it holds '/' or
  * '.'), as GRUB and QEMU put it there.
  */
@@ -56,6 +61,7 @@ struct options {
 	/* pcihide=: bus << 8 | device << 3 | function */
 	uint16_t pci_hide[OPT_PCI_HIDE_MAX];
 	int npci_hide;
+	int monitor, gdb;	/* enum dbg_port (monitor/debug.h): 0 off, 1-4 COMn */
 };
 
 

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 
 #include "drivers/devices.h"
+#include "monitor/debug.h"
 #include "monitor/log.h"
 #include "monitor/x86.h"
 
@@ -73,6 +74,7 @@ void panic_at(const char *file, int line, const struct trapframe *tf,
 	}
 	dump_trapframe(tf);
 	kprintf("  cr0=%08x cr3=%08x cr4=%08x\n", read_cr0(), read_cr3(), read_cr4());
+	dbg_panic_dump();	/* the guest's state, if one runs; the debugger's prompt */
 stop:
 	if (exit_on_panic)
 		outb(PORT_DEBUG_EXIT, HV_EXIT_PANIC);

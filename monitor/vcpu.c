@@ -8,6 +8,7 @@
 #include <stdarg.h>
 
 #include "dt/dt.h"
+#include "monitor/debug.h"
 #include "monitor/diag.h"
 #include "monitor/emul.h"
 #include "monitor/gmem.h"
@@ -133,5 +134,6 @@ void guest_stop(struct trapframe *tf, const char *fmt, ...)
 	diag_dump(tf, "the guest was stopped");
 	dt_print_stats();
 	emul_print_stats();
+	dbg_postmortem(tf, "the guest was stopped");
 	hv_exit(HV_EXIT_GUEST_STOPPED);
 }

@@ -1,0 +1,115 @@
+/*
+ * Debugging the guest over a serial line (see debug.c, docs/ARCHITECTURE.md
+ * "Debugging the guest"): breakpoints and watchpoints, stopping and
+ * stepping the guest, and the two front ends that drive them, the monitor
+ * console (monitor/monitor.c) and the GDB stub (monitor/gdbstub.c).
+ *
+ * The guest is only ever stopped inside resume() (monitor/guest.c), at a
+ * clean guest-instruction boundary with its registers in the trap frame
+ * and its EIP known: dbg_resume() is called there and runs the front end's
+ * command loop synchronously until it says go on.
+ */
+#ifndef MON_DEBUG_H
+#define MON_DEBUG_H
+
+#include <stdint.h>
+
+#include "monitor/trap.h"
+
+/* Serial ports a front end can use (options monitor= and gdb=). */
+enum dbg_port { DBG_OFF = 0, DBG_COM1, DBG_COM2, DBG_COM3, DBG_COM4 };
+uint16_t dbg_port_base(int port);	/* 0x3F8, 0x2F8, 0x3E8, 0x2E8 */
+
+/* Why the guest stopped. */
+enum dbg_reason {
+	DBG_NONE,
+	DBG_START,	/* before its first instruction (gdb=) */
+	DBG_BREAK,	/* a breakpoint */
+	DBG_STEP,	/* a single step finished */
+	DBG_WATCH,	/* a watched location changed */
+	DBG_INTR,	/* Ctrl-C from gdb, the monitor's escape */
+	DBG_DEAD,	/* post-mortem: the guest was stopped or hv panicked */
+};
+
+/* Who set a breakpoint, or who is to handle a stop. */
+enum dbg_owner { DBG_MONITOR, DBG_GDB };
+
+#define DBG_MAX_BP	16
+#define DBG_MAX_WATCH	4
+
+struct dbg_watch {
+	uint32_t addr, len;
+	uint8_t old[8];
+};
+
+struct dbg_state {
+	int guest;		/* a guest is set up (its state means something) */
+	int on;			/* monitor= or gdb= given */
+	int nbp;
+	struct { uint32_t lin; uint8_t owner, hw; } bp[DBG_MAX_BP];
+	int nwatch;
+	struct dbg_watch watch[DBG_MAX_WATCH];
+	enum dbg_reason request; /* a stop asked for by input or an exit */
+	enum dbg_owner request_owner;
+	enum dbg_reason reason;	/* the last stop */
+	uint32_t reason_addr;	/* DBG_WATCH: the location */
+	int hit_hw;		/* DBG_BREAK: a Z1 breakpoint */
+	int stepping;		/* the next resume runs one instruction, then stops */
+	enum dbg_owner step_owner;
+	int single_armed;	/* one instruction was run alone */
+};
+extern struct dbg_state dbg;
+
+/* Sets the front ends up from the options (after the devices). */
+void dbg_init(void);
+
+/* For the translator: is there a breakpoint at this linear address? */
+static inline int dbg_bp_at(uint32_t lin)
+{
+	for (int i = 0; i < dbg.nbp; i++)
+		if (dbg.bp[i].lin == lin)
+			return 1;
+	return 0;
+}
+
+/* Breakpoints: 0, or -1 (table full, not found). */
+int dbg_bp_set(uint32_t lin, enum dbg_owner owner, int hw);
+int dbg_bp_clear(uint32_t lin);
+int dbg_watch_set(uint32_t lin, uint32_t len);
+int dbg_watch_clear(uint32_t lin, uint32_t len);
+
+/* What resume() must do after dbg_resume (bits). */
+#define DBG_R_RESTART	1	/* the guest stopped: addr is stale, start at eip */
+#define DBG_R_SINGLE	2	/* run the instruction at eip alone */
+#define DBG_R_NOIRQ	4	/* and deliver no interrupt before it */
+
+/* Called by resume() at every guest resumption while dbg.on. */
+int dbg_resume(struct trapframe *tf, uint32_t *eip);
+/* A breakpoint exit (DTX_DEBUG) at guest EIP eip. */
+void dbg_break_hit(uint32_t eip);
+
+/* Guest memory as a debugger sees it: no A/D bits, no guest #PF. */
+int dbg_read_lin(uint32_t lin, void *buf, uint32_t len);
+int dbg_write_lin(uint32_t lin, const void *buf, uint32_t len);
+
+/*
+ * Post-mortem: the guest was stopped (why) or hv panicked (tf may be 0).
+ * With a front end and without exit_on_panic, it offers its prompt; it
+ * returns when the user is done (the caller then exits as before).
+ */
+void dbg_postmortem(struct trapframe *tf, const char *why);
+/* From panic(): the guest's state and hv's counters, then dbg_postmortem. */
+void dbg_panic_dump(void);
+
+/* The front ends (monitor.c, gdbstub.c). */
+void mon_init(uint16_t base, int muxed);
+void mon_stopped(struct trapframe *tf, uint32_t *eip, int dead);
+int mon_poll(void);		/* input while running: 1 = stop the guest */
+int mon_mux_getc(void);		/* the guest's next byte on a muxed port, or -1 */
+extern uint16_t mon_mux_port;	/* the real UART shared with the guest (0: none) */
+void gdb_init(uint16_t base);
+void gdb_stopped(struct trapframe *tf, uint32_t *eip, int dead);
+int gdb_poll(void);		/* Ctrl-C while running: 1 = stop the guest */
+extern int gdb_on, mon_on;
+
+#endif
