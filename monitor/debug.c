@@ -226,7 +226,7 @@ static void stop(struct trapframe *tf, uint32_t *eip, enum dbg_reason why,
 		mon_stopped(tf, eip, 0);
 }
 
-int dbg_resume(struct trapframe *tf, uint32_t *eip)
+int dbg_resume(struct trapframe *tf, uint32_t *eip, uint32_t addr)
 {
 	enum dbg_reason why = DBG_NONE;
 	enum dbg_owner owner = DBG_GDB;
@@ -242,7 +242,11 @@ int dbg_resume(struct trapframe *tf, uint32_t *eip)
 		dbg.request = DBG_INTR;
 		dbg.request_owner = DBG_MONITOR;
 	}
-	if (dbg.single_armed) {
+	if (dbg.single_armed && addr && addr == dbg.single_code) {
+		/* An interrupt came before the instruction run alone (hv takes
+		   them with an emulated PIC): it has not run yet. */
+		dbg.single_armed = 0;
+	} else if (dbg.single_armed) {
 		/* The instruction run alone has finished. */
 		dbg.single_armed = 0;
 		if (dbg.stepping) {

@@ -57,6 +57,7 @@ struct dbg_state {
 	int stepping;		/* the next resume runs one instruction, then stops */
 	enum dbg_owner step_owner;
 	int single_armed;	/* one instruction was run alone */
+	uint32_t single_code;	/* the cache address of that one-instruction block */
 };
 extern struct dbg_state dbg;
 
@@ -83,8 +84,11 @@ int dbg_watch_clear(uint32_t lin, uint32_t len);
 #define DBG_R_SINGLE	2	/* run the instruction at eip alone */
 #define DBG_R_NOIRQ	4	/* and deliver no interrupt before it */
 
-/* Called by resume() at every guest resumption while dbg.on. */
-int dbg_resume(struct trapframe *tf, uint32_t *eip);
+/*
+ * Called by resume() at every guest resumption while dbg.on: the guest
+ * goes on at *eip (cache address addr if not 0).
+ */
+int dbg_resume(struct trapframe *tf, uint32_t *eip, uint32_t addr);
 /* A breakpoint exit (DTX_DEBUG) at guest EIP eip. */
 void dbg_break_hit(uint32_t eip);
 

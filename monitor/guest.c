@@ -87,7 +87,7 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 	int blocked = 0, dbgr = 0;
 	struct fault f;
 
-	if (dbg.on && (dbgr = dbg_resume(tf, &eip)) & DBG_R_RESTART)
+	if (dbg.on && (dbgr = dbg_resume(tf, &eip, addr)) & DBG_R_RESTART)
 		addr = 0;	/* stopped by the debugger (monitor/debug.c) */
 	if (vcpu.tf_pending) {
 		/* The instruction ran with TF set: #DB trap after it (SDM vol. 3A
@@ -138,6 +138,7 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 		}
 		addr = (uint32_t)b->code;
 		vcpu.tf_pending = (vcpu.vflags & FL_TF) != 0;
+		dbg.single_code = addr;
 	} else if (!addr) {
 		struct dt_fail fail;
 		struct dt_block *b = dt_get(cs_base() + eip, cs_base(), &fail);

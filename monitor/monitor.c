@@ -144,6 +144,10 @@ int mon_mux_getc(void)
 
 int mon_poll(void)
 {
+	if (stop_wanted) {	/* seen by mon_mux_getc, for the guest's read */
+		stop_wanted = 0;
+		return 1;
+	}
 	if (!(inb(port + UART_LSR) & UART_LSR_DR))
 		return 0;
 	if (!mon_mux_port) {
