@@ -31,6 +31,11 @@ void vpit_init(void);
 void vuart_init(int index, int hide);
 /* Sends a guest line held back for hv's log at once. */
 void vuart_flush(void);
+/*
+ * The real UART at base is shared with hv's monitor console: the guest's
+ * received bytes come from getc (-1: none) instead of the UART itself.
+ */
+void vuart_share_rx(uint16_t base, int (*getc)(void));
 
 /* --- vrtc.c --- */
 void vrtc_init(void);

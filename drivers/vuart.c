@@ -23,7 +23,6 @@
 #include "drivers/devices.h"
 #include "drivers/intc.h"
 #include "drivers/uart.h"
-#include "monitor/debug.h"
 #include "monitor/log.h"
 #include "monitor/x86.h"
 
@@ -177,12 +176,22 @@ static void receive(struct uart *u, uint8_t b, uint64_t now)
 	u->rx_activity = now;	/* restarts the timeout timer */
 }
 
+/* Who reads the real UART for the guest when hv's monitor shares it. */
+static uint16_t shared_rx_base;
+static int (*shared_rx_getc)(void);
+
+void vuart_share_rx(uint16_t base, int (*getc)(void))
+{
+	shared_rx_base = base;
+	shared_rx_getc = getc;
+}
+
 /* A byte from the real UART, or -1; the monitor's escapes are not the
    guest's when it shares the line (monitor/monitor.c). */
 static int real_getc(struct uart *u)
 {
-	if (u->base == mon_mux_port)
-		return mon_mux_getc();
+	if (shared_rx_getc && u->base == shared_rx_base)
+		return shared_rx_getc();
 	if (!(io_native_read(u->base + UART_LSR, 1) & UART_LSR_DR))
 		return -1;
 	return (int)io_native_read(u->base + UART_RBR, 1);

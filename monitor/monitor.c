@@ -22,6 +22,7 @@
 #include "boot/boot.h"
 #include "drivers/intc.h"
 #include "drivers/uart.h"
+#include "drivers/vdev.h"
 #include "dt/decode.h"
 #include "dt/dt.h"
 #include "monitor/diag.h"
@@ -740,8 +741,10 @@ void mon_init(uint16_t base, int muxed)
 {
 	port = base;
 	mon_on = 1;
-	if (muxed)
+	if (muxed) {
 		mon_mux_port = base;	/* set up already, as the guest's UART */
+		vuart_share_rx(base, mon_mux_getc);
+	}
 	else if (!(base == PORT_COM1 && console_current() == CONSOLE_COM1) &&
 		 !(base == PORT_COM2 && console_current() == CONSOLE_COM2))
 		uart_init(port, 115200);	/* not hv's log console: ours alone */
