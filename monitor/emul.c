@@ -216,8 +216,10 @@ static int write_cr(struct trapframe *tf, int n, uint32_t v, struct fault *f)
 			guest_stop(tf, "guest enabled PAE paging: not supported");
 		old = vcpu.cr4;
 		vcpu.cr4 = v;
-		if ((old ^ v) & (CR4_PSE | CR4_PGE))
+		if ((old ^ v) & CR4_PSE)
 			shadow_paging_changed();
+		else if (((old ^ v) & CR4_PGE) && (vcpu.cr0 & CR0_PG))
+			shadow_flush();	/* a global TLB flush */
 		break;
 	default:
 		return RAISE_UD(f);

@@ -24,9 +24,9 @@ int shadow_fault(uint32_t la, uint32_t err, int user, int (*rmw)(void *ctx), voi
 		 uint32_t *pa);
 /* The guest wrote CR3 (paging on): switch to that address space's shadow. */
 void shadow_set_cr3(uint32_t gcr3);
-/* CR0.PG, CR0.WP, CR4.PSE or CR4.PGE changed: start over. */
+/* CR0.PG, CR0.WP or CR4.PSE changed: every shadow starts over. */
 void shadow_paging_changed(void);
-/* Empties the current shadow (a TLB flush). */
+/* A TLB flush of the current shadow (entries that no longer hold go). */
 void shadow_flush(void);
 void shadow_invlpg(uint32_t la);
 /* A frame now holds translated code: no shadow may map it writable. */
@@ -34,6 +34,7 @@ void shadow_protect_frame(uint32_t pa);
 
 struct shadow_stats {
 	uint32_t faults, fills, invlpgs, switches, zaps, spaces, reclaims;
+	uint32_t validations, checked, dropped, dropped_pts;
 };
 extern struct shadow_stats shadow_stats;
 void shadow_print_stats(void);
