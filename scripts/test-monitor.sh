@@ -168,3 +168,56 @@ if [ "$status" = "$(exit_status 0)" ]; then
 else
 	fail monitor-exit-status "QEMU status $status, want $(exit_status 0) (log: $work/hv.log)"
 fi
+
+# Post-mortem: a guest that triple-faults; the dead guest's prompt shows its
+# registers (the flat code segment the Multiboot spec and the guest library
+# give it), then quit, and hv exits with the guest-stopped status as before.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export M_PORT=$port M_LOG=$work/postmortem.txt
+timeout "$RUN_TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" \
+	-serial "tcp:127.0.0.1:$port,server=on,wait=on" -serial "file:$work/postmortem.log" \
+	-kernel "$BUILD/hv.elf" -append "console=com2 monitor=com1" \
+	-initrd "$BUILD/guest/hostile.elf case=triple" </dev/null >"$work/qemu-pm.out" 2>&1 &
+qemu=$!
+python3 - <<'EOF2'
+import os, socket, time
+env = os.environ
+sock = None
+for _ in range(100):
+    try:
+        sock = socket.create_connection(("127.0.0.1", int(env["M_PORT"])))
+        break
+    except OSError:
+        time.sleep(0.1)
+text = ""
+def expect(s, timeout=30):
+    global text
+    end = time.time() + timeout
+    sock.settimeout(0.2)
+    while s not in text and time.time() < end:
+        try:
+            data = sock.recv(4096)
+        except socket.timeout:
+            continue
+        if not data:
+            break
+        text += data.decode("latin-1").replace("\r", "")
+    ok = s in text
+    text = text[text.index(s) + len(s):] if ok else text
+    return ok
+ok = sock is not None and expect("hv(dead)> ")
+if ok:
+    sock.sendall(b"regs\r")
+    ok = expect("cs=0008 base=00000000 limit=ffffffff") and expect("hv(dead)> ")
+    sock.sendall(b"quit\r")
+    expect("no such text: wait for QEMU to close the line", 20)
+open(env["M_LOG"], "w").write(text)
+print("PASS monitor-postmortem" if ok else "FAIL monitor-postmortem: no dead guest's prompt with its registers (%s)" % env["M_LOG"])
+EOF2
+wait "$qemu"
+status=$?
+if [ "$status" = "$(exit_status 3)" ]; then
+	pass monitor-postmortem-exit-status
+else
+	fail monitor-postmortem-exit-status "QEMU status $status, want $(exit_status 3) (log: $work/postmortem.log)"
+fi
