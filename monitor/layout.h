@@ -43,6 +43,8 @@
 #define SEL_R1_CS	(((HV_GDT_FIRST + 4) << 3) | 1)	/* flat code, DPL 1 */
 #define SEL_R1_GS	(((HV_GDT_FIRST + 5) << 3) | 1)	/* the vcpu fast area */
 #define SEL_HV_LDT	((HV_GDT_FIRST + 6) << 3)	/* shadow of the guest's LDT */
+/* Ring-3 code for reloading null selectors (monitor/user3.c), DPL 3. */
+#define SEL_U3_CS	(((HV_GDT_FIRST + 7) << 3) | 3)
 
 /* Vectors hv uses for itself. */
 #define VEC_IRQ_BASE	0x20		/* the PIC's real vector base (IRQ 0-15) */

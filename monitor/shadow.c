@@ -280,6 +280,15 @@ void shadow_set_cr3(uint32_t gcr3)
 	load();
 }
 
+void shadow_sync_hv(void)
+{
+	for (int i = 0; i < NSPACES; i++)
+		if (spaces[i].used)
+			for (uint32_t j = HV_PDE_FIRST; j < 1024; j++)
+				pd_of(&spaces[i])[j] = hv_pd[j];
+	load();
+}
+
 void shadow_paging_changed(void)
 {
 	/* The rules shadows were made by changed: every one starts again. */

@@ -29,6 +29,8 @@ void shadow_paging_changed(void);
 /* A TLB flush of the current shadow (entries that no longer hold go). */
 void shadow_flush(void);
 void shadow_invlpg(uint32_t la);
+/* hv changed its own PDEs (hv_pd): every shadow takes them again. */
+void shadow_sync_hv(void);
 /* A frame now holds translated code: no shadow may map it writable. */
 void shadow_protect_frame(uint32_t pa);
 

@@ -9,6 +9,7 @@
 
 #include "monitor/layout.h"
 #include "monitor/panic.h"
+#include "monitor/user3.h"
 #include "monitor/x86.h"
 #include "monitor/guest.h"
 
@@ -47,7 +48,11 @@ void trap_dispatch(struct trapframe *tf)
 	struct trap_expect *x = &trap_expected;
 
 	if (tf->cs & 3) {
+		if (tf->cs == SEL_U3_CS)
+			user3_trapped(tf);
 		guest_trap(tf);
+		if ((tf->cs & 3) == 3)
+			user3_return(tf);
 		return;
 	}
 	if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + 16) {

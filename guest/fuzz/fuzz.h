@@ -173,7 +173,7 @@ struct fz_gen_cfg {
 	 * QEMU 8.0 inlined the instruction (and fixed this).
 	 */
 	int cx8;
-	int rot_reg_only;	/* RCL/RCR on registers only (paging=1, see ops.c) */
+	int rot_reg_only;	/* RCL/RCR, SETcc on registers only (paging=1, see ops.c) */
 	uint32_t *stats;	/* C_NCLASSES counters */
 };
 /*

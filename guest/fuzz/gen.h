@@ -38,7 +38,7 @@ struct gen {
 	int es_null, fs_null;	/* a null selector may be in ES/FS */
 	int in_call;		/* in a callee: [esp..esp+3] is the return address */
 	int cx8;		/* CMPXCHG8B allowed (fz_gen_cfg) */
-	int rot_reg_only;	/* RCL/RCR never on memory (fz_gen_cfg) */
+	int rot_reg_only;	/* RCL/RCR and SETcc never on memory (fz_gen_cfg) */
 	int unit, nunits;
 	uint8_t *unit_start;	/* the current unit's first byte */
 	uint32_t *stats;

@@ -344,7 +344,9 @@ void u_setcc(struct gen *g)
 
 	stat(g, C_SETCC);
 	insn_init(&in);
-	modrm_insn(&in, 0, pick_rm(g, 1, RM_WRITE, 0));
+	/* QEMU 7.2 pushes corrupted flags when SETcc's store faults after a
+	   flag-setting instruction (see u_shift): registers only with paging. */
+	modrm_insn(&in, 0, pick_rm(g, 1, RM_WRITE | (g->rot_reg_only ? RM_REG : 0), 0));
 	insn_op(&in, 2, 0x0F, 0x90 + below(g, 16));
 	emit(g, &in, 1, 0, 0);
 }
