@@ -76,6 +76,12 @@ int emul_lldt_ltr(struct trapframe *tf, const struct dt_insn *d, int is_ltr, str
 void seg_refresh_shadows(void);
 /* After a trap from ring 3: segment registers it loaded itself. */
 void seg_sync_user(struct trapframe *tf);
+/*
+ * A #NP or #SS from ring 3 on a descriptor hv shadowed not present for its
+ * accessed bit: 1 when hv set the bit (run the instruction again), -1 with
+ * f set when that write faults, 0 when the fault is the guest's own.
+ */
+int seg_user_accessed(struct trapframe *tf, struct fault *f);
 /* Sets up the guest's initial segments (Multiboot machine state). */
 void seg_init_flat(uint16_t cs, uint16_t ds);
 

@@ -300,6 +300,32 @@ static int return_outer(struct trapframe *tf, uint16_t cs, uint32_t sp_off, int 
  * its shadow (system descriptors never: a gate or TSS in the real tables
  * would let ring 3 reach hv).
  */
+/*
+ * A descriptor whose accessed bit is clear in the guest's table is
+ * shadowed not present, so that a native ring-3 load of it faults (#NP, or
+ * #SS for SS) and hv makes the CPU's implicit write of the bit itself
+ * (seg_user_accessed): a supervisor write, which may #PF.  Selectors in
+ * the segment registers right now stay present (hv's own IRET path
+ * reloads them).
+ */
+static uint32_t acc_pending[2][256 / 32];	/* [0] GDT, [1] LDT */
+
+static uint64_t user_shadow(uint16_t sel, uint64_t d)
+{
+	uint64_t sd = shadow_desc(d);
+	int t = (sel & SEL_TI) != 0;
+	uint32_t i = SEL_INDEX(sel);
+
+	acc_pending[t][i / 32] &= ~(1u << (i % 32));
+	if (!sd || !(d & ((uint64_t)DESC_P << 40)) || (d & ((uint64_t)DESC_ACC << 40)))
+		return sd;
+	for (int r = 0; r < VS_COUNT; r++)
+		if ((vcpu.seg[r].sel & 0xFFFC) == (sel & 0xFFFC))
+			return sd;
+	acc_pending[t][i / 32] |= 1u << (i % 32);
+	return sd & ~((uint64_t)DESC_P << 40);
+}
+
 void seg_refresh_shadows(void)
 {
 	uint32_t n = ((uint32_t)vcpu.gdtr.limit + 1) / 8;
@@ -310,7 +336,7 @@ void seg_refresh_shadows(void)
 		uint64_t d = 0;
 
 		gmem_read(vcpu.gdtr.base + i * 8, &d, 8);
-		gdt[i] = shadow_desc(d);
+		gdt[i] = user_shadow((uint16_t)(i << 3), d);
 	}
 	if (vcpu.ldtr.valid) {
 		n = (vcpu.ldtr.limit + 1) / 8;
@@ -320,9 +346,40 @@ void seg_refresh_shadows(void)
 			uint64_t d = 0;
 
 			gmem_read(vcpu.ldtr.base + i * 8, &d, 8);
-			hv_ldt[i] = shadow_desc(d);
+			hv_ldt[i] = user_shadow((uint16_t)(i << 3 | SEL_TI), d);
 		}
 	}
+}
+
+int seg_user_accessed(struct trapframe *tf, struct fault *f)
+{
+	uint16_t sel = (uint16_t)tf->errcode;
+	uint32_t i = SEL_INDEX(sel), la;
+	int t = (sel & SEL_TI) != 0;
+	uint64_t d;
+	uint8_t access;
+	int r;
+
+	if ((tf->errcode & 3) || i >= 256 || !(acc_pending[t][i / 32] & (1u << (i % 32))))
+		return 0;
+	if (seg_read_desc(sel, &d) || desc_addr(sel, &la))
+		return 0;
+	if (!(d & ((uint64_t)DESC_P << 40)))
+		return 0;	/* not present in the guest's table too */
+	if (!(d & ((uint64_t)DESC_ACC << 40))) {
+		access = (uint8_t)(d >> 40) | DESC_ACC;
+		r = gmem_write(la + 5, &access, 1);	/* supervisor, as the CPU's */
+		if (r == GMEM_PF) {
+			*f = (struct fault){ EXC_PF, 1, gmem_pf.err, gmem_pf.cr2 };
+			return -1;
+		}
+		d |= (uint64_t)DESC_ACC << 40;
+	}
+	if (t)
+		hv_ldt[i] = user_shadow(sel, d);
+	else
+		gdt[i] = user_shadow(sel, d);
+	return 1;
 }
 
 /* Ring-3 code may have loaded data segments natively: catch up. */

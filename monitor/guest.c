@@ -615,6 +615,18 @@ static void do_fault(struct trapframe *tf)
 	}
 	if ((tf->cs & 3) == 3 && tf->vector == EXC_GP && user_gp(tf, eip))
 		return;
+	if ((tf->cs & 3) == 3 && (tf->vector == EXC_NP || tf->vector == EXC_SS)) {
+		/* A native segment load met a descriptor whose accessed bit
+		   hv must write (emul_seg.c): done, or a #PF for the guest. */
+		int r = seg_user_accessed(tf, &f);
+
+		if (r > 0)
+			return;
+		if (r < 0) {
+			reflect(tf, eip, &f);
+			return;
+		}
+	}
 	if ((tf->cs & 3) == 3 && tf->vector == EXC_DB) {
 		/* Guest TF in user code: a trap, after the instruction. */
 		vcpu.dr[6] |= DR6_BS;
