@@ -86,7 +86,12 @@ delete
 detach
 echo @detached\n
 EOF
-# gdb may come before QEMU listens: retry the connection a few times.
+# gdb connects once hv has set the UART up (its FIFO reset would drop what
+# gdb sent before), and may still retry the connection a few times.
+for i in $(seq 1 300); do
+	grep -q 'the guest waits for gdb' "$work/hv.log" 2>/dev/null && break
+	sleep 0.1
+done
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	timeout 60 gdb -batch -nx -x "$work/session.gdb" "$elf" >"$work/session.out" 2>&1
 	grep -q '^@attach' "$work/session.out" && break
