@@ -22,6 +22,7 @@
 #include "monitor/x86.h"
 #include "monitor/frame.h"
 #include "monitor/gdt.h"
+#include "monitor/integrity.h"
 #include "monitor/layout.h"
 #include "monitor/diag.h"
 #include "monitor/linux.h"
@@ -71,7 +72,9 @@ static void debug_exit_write(void *ctx, uint16_t port, int size, uint32_t v)
 	dt_print_stats();
 	emul_print_stats();
 	guest_print_stats();
+	integrity_check();
 	io_native_write(port, size, v);
+	bochs_shutdown();	/* Bochs has no exit device: it just ends */
 	halt_forever();
 }
 
@@ -189,6 +192,7 @@ void hv_main(uint32_t magic, uint32_t mbi_phys)
 	gdt_set_df_cr3(hv_pd_phys);
 	frame_init();
 	log_memory();
+	integrity_init();
 
 	if (opt.selftest && selftest_run())
 		panic("self-test failed");

@@ -7,6 +7,7 @@
 
 #include "drivers/devices.h"
 #include "monitor/debug.h"
+#include "monitor/integrity.h"
 #include "monitor/log.h"
 #include "monitor/x86.h"
 
@@ -15,9 +16,10 @@ int exit_on_panic;
 void hv_exit(enum hv_exit_code code)
 {
 	dev_flush();	/* a guest line held back for hv's log */
+	integrity_check();
 	log_info("exit", "stopping with status %d", code);
-	outb(PORT_DEBUG_EXIT, (uint8_t)code);
-	/* Not under QEMU (or no exit device): stay stopped. */
+	emu_exit((uint8_t)code);
+	/* Not under QEMU or Bochs (or no exit device): stay stopped. */
 	halt_forever();
 	__builtin_unreachable();
 }
@@ -77,7 +79,7 @@ void panic_at(const char *file, int line, const struct trapframe *tf,
 	dbg_panic_dump();	/* the guest's state, if one runs; the debugger's prompt */
 stop:
 	if (exit_on_panic)
-		outb(PORT_DEBUG_EXIT, HV_EXIT_PANIC);
+		emu_exit(HV_EXIT_PANIC);
 	halt_forever();
 	__builtin_unreachable();
 }

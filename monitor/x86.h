@@ -131,6 +131,7 @@
 /* I/O ports the project relies on */
 #define PORT_DEBUG_EXIT	0xF4	/* QEMU isa-debug-exit: exit status (v << 1) | 1 */
 #define PORT_E9		0xE9	/* QEMU/Bochs debug console */
+#define PORT_BOCHS_SHUTDOWN 0x8900	/* Bochs: "Shutdown" written byte by byte ends it */
 #define PORT_COM1	0x3F8
 #define PORT_COM2	0x2F8
 
@@ -290,6 +291,24 @@ static inline uint64_t rdtsc(void)
 
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
+}
+
+/* Ends Bochs (its shutdown port); a no-op elsewhere. */
+static inline void bochs_shutdown(void)
+{
+	for (const char *s = "Shutdown"; *s; s++)
+		outb(PORT_BOCHS_SHUTDOWN, (uint8_t)*s);
+}
+
+/*
+ * Leaves the emulator: QEMU's isa-debug-exit with status (code << 1) | 1,
+ * else Bochs's shutdown port (no status; each is a no-op on the other).
+ * Returns on a machine that has neither.
+ */
+static inline void emu_exit(uint8_t code)
+{
+	outb(PORT_DEBUG_EXIT, code);
+	bochs_shutdown();
 }
 
 static inline void halt_forever(void)

@@ -102,8 +102,8 @@ void guest_exit(void)
 	if (case_name)
 		t_end();
 	gprintf("END %s pass=%u fail=%u\n", guest_name, npass, nfail);
-	outb(PORT_DEBUG_EXIT, nfail ? DEBUG_EXIT_FAIL : DEBUG_EXIT_PASS);
-	/* No isa-debug-exit device: stop here. */
+	emu_exit(nfail ? DEBUG_EXIT_FAIL : DEBUG_EXIT_PASS);
+	/* Neither QEMU's isa-debug-exit nor Bochs: stop here. */
 	halt_forever();
 	__builtin_unreachable();
 }
@@ -114,7 +114,7 @@ void guest_abort(const char *fmt, ...)
 
 	if (exiting) {
 		/* Failing again while exiting: get out without printing. */
-		outb(PORT_DEBUG_EXIT, DEBUG_EXIT_FAIL);
+		emu_exit(DEBUG_EXIT_FAIL);
 		halt_forever();
 	}
 	if (!case_name)
