@@ -145,12 +145,12 @@ static void emul_cpuid(struct trapframe *tf)
 	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
 			 : "a"(leaf), "c"(tf->ecx));
 	if (leaf == 1) {
-		/* Hide what hv cannot give the guest: VME (not emulated), SEP
-		   (SYSENTER not virtualized yet), PAE (no PAE shadows), the local
+		/* Hide what hv cannot give the guest: VME (not emulated), PAE
+		   (no PAE shadows), the local
 		   APIC (its vectors would collide with hv's), MTRR, PAT, MCE and
 		   MCA (their MSRs are not virtualized); VMX, SMX, MONITOR, PCID,
 		   x2APIC, XSAVE/OSXSAVE, the hypervisor bit. */
-		r[3] &= ~((1u << 1) | (1u << 11) | (1u << 6) | (1u << 9) | (1u << 12) |
+		r[3] &= ~((1u << 1) | (1u << 6) | (1u << 9) | (1u << 12) |
 			  (1u << 16) | (1u << 7) | (1u << 14));
 		r[2] &= ~((1u << 3) | (1u << 5) | (1u << 6) | (1u << 17) | (1u << 21) |
 			  (1u << 26) | (1u << 27) | (1u << 31));
@@ -452,14 +452,8 @@ static int emul_0f(struct trapframe *tf, const struct dt_insn *d, uint32_t eip,
 		return 0;
 	case 0xB4: return load_far_ptr(tf, d, VS_FS, f);
 	case 0xB5: return load_far_ptr(tf, d, VS_GS, f);
-	case 0x34:	/* sysenter */
-		if ((vcpu.sysenter_cs & 0xFFFC) == 0)
-			return RAISE_GP(f, 0);
-		break;
-	case 0x35:	/* sysexit */
-		if ((vcpu.sysenter_cs & 0xFFFC) == 0)
-			return RAISE_GP(f, 0);
-		break;
+	case 0x34: return emul_sysenter(tf, f, next);
+	case 0x35: return emul_sysexit(tf, f, next);
 	}
 	/* VMX and SMX instructions: hv hides VMX and SMX, so #UD, as on a
 	   CPU without them (SDM vol. 3C 30.3; GETSEC vol. 2). */

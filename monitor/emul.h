@@ -69,6 +69,8 @@ int seg_read_desc(uint16_t sel, uint64_t *desc);
 void seg_set_real(int sreg, uint16_t sel, uint64_t desc);
 int emul_far(struct trapframe *tf, const struct dt_insn *d, uint32_t eip, struct fault *f,
 	     uint32_t *next);
+int emul_sysenter(struct trapframe *tf, struct fault *f, uint32_t *next);
+int emul_sysexit(struct trapframe *tf, struct fault *f, uint32_t *next);
 int emul_iret(struct trapframe *tf, const struct dt_insn *d, struct fault *f, uint32_t *next);
 int emul_desc_query(struct trapframe *tf, const struct dt_insn *d, struct fault *f);
 int emul_lldt_ltr(struct trapframe *tf, const struct dt_insn *d, int is_ltr, struct fault *f);

@@ -543,6 +543,50 @@ int emul_iret(struct trapframe *tf, const struct dt_insn *d, struct fault *f, ui
 }
 
 /*
+ * SYSENTER and SYSEXIT (SDM vol. 2): flat CS and SS made from
+ * IA32_SYSENTER_CS alone (the descriptor tables are not read), ESP and EIP
+ * from the other two MSRs (SYSENTER) or ECX and EDX (SYSEXIT).  hv keeps
+ * the MSRs virtual; the real SYSENTER_CS is 0, so a ring-3 SYSENTER
+ * faults (#GP) to hv, which runs it here.
+ */
+#define FLAT_ACCESS(dpl, code) (DESC_P | DESC_DPL(dpl) | DESC_S | DESC_RW | DESC_ACC | \
+				((code) ? DESC_CODE : 0))
+#define FLAT(dpl, code)	SEG_DESC(0, 0xFFFFF, FLAT_ACCESS(dpl, code), DESC_G | DESC_DB)
+
+int emul_sysenter(struct trapframe *tf, struct fault *f, uint32_t *next)
+{
+	uint16_t cs = (uint16_t)(vcpu.sysenter_cs & 0xFFFC);
+
+	if (!cs)
+		return RAISE_GP(f, 0);
+	vcpu.cpl = 0;
+	seg_set_real(VS_CS, cs, FLAT(0, 1));
+	seg_set_real(VS_SS, (uint16_t)(cs + 8), FLAT(0, 0));
+	tf->ss = (uint32_t)(cs + 8) | 1;
+	tf->esp = vcpu.sysenter_esp;
+	vcpu.vflags &= ~(FL_IF | FL_RF | FL_VM);
+	tf->eflags &= ~(FL_IF | FL_RF | FL_VM);
+	*next = vcpu.sysenter_eip;
+	return 0;
+}
+
+int emul_sysexit(struct trapframe *tf, struct fault *f, uint32_t *next)
+{
+	uint16_t cs = (uint16_t)((vcpu.sysenter_cs + 16) | 3);
+	uint16_t ss = (uint16_t)((vcpu.sysenter_cs + 24) | 3);
+
+	if (!(vcpu.sysenter_cs & 0xFFFC) || vcpu.cpl != 0)
+		return RAISE_GP(f, 0);
+	vcpu.cpl = 3;
+	seg_set_real(VS_CS, cs, FLAT(3, 1));
+	seg_set_real(VS_SS, ss, FLAT(3, 0));
+	tf->ss = ss;
+	tf->esp = tf->ecx;
+	*next = tf->edx;
+	return 0;
+}
+
+/*
  * LAR, LSL, VERR, VERW: ZF=1 and a result if the descriptor passes the
  * instruction's type and privilege checks at the guest's CPL, ZF=0
  * otherwise (SDM vol. 2, each instruction).

@@ -55,6 +55,10 @@ void gdt_init(void)
 				    DESC_P | DESC_DPL(1) | DESC_S | DESC_RW | DESC_ACC,
 				    DESC_DB));
 
+	/* hv owns the SYSENTER MSRs: with CS 0 a ring-3 SYSENTER is a #GP,
+	   which hv turns into the guest's SYSENTER (emul_seg.c). */
+	__asm__ volatile("wrmsr" : : "c"(0x174), "a"(0), "d"(0));
+
 	/* The I/O bitmap follows the TSS; its last byte must be all ones. */
 	memset(&hv_tss_io, 0, sizeof(hv_tss_io));
 	hv_tss.ss0 = SEL_HV_DS;

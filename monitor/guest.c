@@ -540,7 +540,20 @@ static int user_gp(struct trapframe *tf, uint32_t eip)
 	struct fault f;
 	int why, n = gmem_fetch(cs_base() + eip, buf, DT_MAX_LEN, &why), r;
 
-	if (n <= 0 || dt_decode(buf, (size_t)n, &d) != DT_OK || d.map != DT_MAP_1B)
+	if (n <= 0 || dt_decode(buf, (size_t)n, &d) != DT_OK)
+		return 0;
+	if (d.map == DT_MAP_0F && d.opcode == 0x34) {
+		/* SYSENTER: the real IA32_SYSENTER_CS is 0 (emul_seg.c). */
+		uint32_t next;
+
+		vcpu.eip = eip;
+		if (emul_sysenter(tf, &f, &next))
+			reflect(tf, eip, &f);
+		else
+			resume(tf, next, 0);
+		return 1;
+	}
+	if (d.map != DT_MAP_1B)
 		return 0;
 	switch (d.opcode) {
 	case 0xCD: case 0xCC: case 0xCE:
