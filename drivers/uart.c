@@ -33,6 +33,13 @@ void uart_putc(uint16_t port, char c)
 	outb(port + UART_THR, (uint8_t)c);
 }
 
+void uart_drain(uint16_t port)
+{
+	for (int spin = 0; spin < 1000000; spin++)
+		if (inb(port + UART_LSR) & UART_LSR_TEMT)
+			break;
+}
+
 int uart_getc(uint16_t port)
 {
 	if (!(inb(port + UART_LSR) & UART_LSR_DR))

@@ -92,5 +92,10 @@ int uart_init(uint16_t port, uint32_t baud);
 void uart_putc(uint16_t port, char c);
 /* Returns a received byte, or -1 when none is waiting. */
 int uart_getc(uint16_t port);
+/*
+ * Waits (bounded) until the transmitter is empty: the last byte has left.
+ * Before the machine is switched off: Bochs drops a byte still sending.
+ */
+void uart_drain(uint16_t port);
 
 #endif

@@ -11,6 +11,7 @@
 #include "boot/boot.h"
 #include "drivers/ioport.h"
 #include "drivers/devices.h"
+#include "drivers/uart.h"
 #include "dt/dt.h"
 #include "monitor/debug.h"
 #include "monitor/emul.h"
@@ -73,6 +74,8 @@ static void debug_exit_write(void *ctx, uint16_t port, int size, uint32_t v)
 	emul_print_stats();
 	guest_print_stats();
 	integrity_check();
+	uart_drain(PORT_COM1);	/* Bochs drops bytes still being sent */
+	uart_drain(PORT_COM2);
 	io_native_write(port, size, v);
 	bochs_shutdown();	/* Bochs has no exit device: it just ends */
 	halt_forever();

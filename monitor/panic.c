@@ -6,6 +6,7 @@
 #include <stdarg.h>
 
 #include "drivers/devices.h"
+#include "drivers/uart.h"
 #include "monitor/debug.h"
 #include "monitor/integrity.h"
 #include "monitor/log.h"
@@ -18,6 +19,8 @@ void hv_exit(enum hv_exit_code code)
 	dev_flush();	/* a guest line held back for hv's log */
 	integrity_check();
 	log_info("exit", "stopping with status %d", code);
+	uart_drain(PORT_COM1);	/* Bochs drops bytes still being sent */
+	uart_drain(PORT_COM2);
 	emu_exit((uint8_t)code);
 	/* Not under QEMU or Bochs (or no exit device): stay stopped. */
 	halt_forever();
@@ -78,8 +81,11 @@ void panic_at(const char *file, int line, const struct trapframe *tf,
 	kprintf("  cr0=%08x cr3=%08x cr4=%08x\n", read_cr0(), read_cr3(), read_cr4());
 	dbg_panic_dump();	/* the guest's state, if one runs; the debugger's prompt */
 stop:
-	if (exit_on_panic)
+	if (exit_on_panic) {
+		uart_drain(PORT_COM1);
+		uart_drain(PORT_COM2);
 		emu_exit(HV_EXIT_PANIC);
+	}
 	halt_forever();
 	__builtin_unreachable();
 }

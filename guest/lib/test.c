@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 
+#include "drivers/uart.h"
 #include "guest/lib/console.h"
 #include "monitor/fmt.h"
 #include "monitor/x86.h"
@@ -102,6 +103,7 @@ void guest_exit(void)
 	if (case_name)
 		t_end();
 	gprintf("END %s pass=%u fail=%u\n", guest_name, npass, nfail);
+	uart_drain(PORT_COM1);
 	emu_exit(nfail ? DEBUG_EXIT_FAIL : DEBUG_EXIT_PASS);
 	/* Neither QEMU's isa-debug-exit nor Bochs: stop here. */
 	halt_forever();
@@ -114,6 +116,7 @@ void guest_abort(const char *fmt, ...)
 
 	if (exiting) {
 		/* Failing again while exiting: get out without printing. */
+		uart_drain(PORT_COM1);
 		emu_exit(DEBUG_EXIT_FAIL);
 		halt_forever();
 	}

@@ -21,6 +21,9 @@
 #                     "console=com1 loglevel=2")
 #   --efi-cfg FILE    use FILE as hvboot.cfg instead of the generated one
 #   --add FILE=PATH   also put FILE on both file systems at /PATH
+#   --entries FILE    read the hand-written entries from FILE instead of
+#                     scripts/media/entries.txt (scripts/test-bochs.sh)
+#   --no-manifest     leave out the guests of guest/tests/MANIFEST
 #   --quiet           no notes
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,6 +36,8 @@ timeout=5
 hv_opts="console=com1 loglevel=2"
 efi_cfg=
 adds=()
+entries=$here/entries.txt
+manifest=1
 quiet=0
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -42,6 +47,8 @@ while [ $# -gt 0 ]; do
 	--hv-opts) hv_opts=$2; shift 2 ;;
 	--efi-cfg) efi_cfg=$2; shift 2 ;;
 	--add) adds+=("$2"); shift 2 ;;
+	--entries) entries=$2; shift 2 ;;
+	--no-manifest) manifest=0; shift ;;
 	--quiet) quiet=1; shift ;;
 	*) echo "mkimage: unknown option $1 (see the head of $0)" >&2; exit 2 ;;
 	esac
@@ -92,11 +99,11 @@ while IFS='|' read -r id title eopts emods; do
 		continue
 	fi
 	add_entry hv "$id" "$title" "$eopts" "$emods"
-done <"$here/entries.txt"
+done <"$entries"
 
 guests=()
 first_guest=${#ids[@]}
-while read -r name tags args; do
+while [ "$manifest" = 1 ] && read -r name tags args; do
 	case "$name" in ''|'#'*) continue ;; esac
 	if [ ! -f "$build/guest/$name.elf" ]; then
 		note "leaving out guest '$name': build/guest/$name.elf is not built"
