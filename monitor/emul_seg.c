@@ -111,6 +111,8 @@ static uint64_t shadow_desc(uint64_t d)
 	return SEG_DESC(base, limit, access, flags);
 }
 
+static void shadow_stale(uint16_t sel);
+
 void seg_set_real(int sreg, uint16_t sel, uint64_t desc)
 {
 	struct vseg *s = &vcpu.seg[sreg];
@@ -133,6 +135,7 @@ void seg_set_real(int sreg, uint16_t sel, uint64_t desc)
 		hv_ldt[SEL_INDEX(sel)] = shadow_desc(desc);
 	else if (SEL_INDEX(sel) < HV_GDT_FIRST)
 		gdt[SEL_INDEX(sel)] = shadow_desc(desc);
+	shadow_stale(sel);
 }
 
 /*
@@ -310,6 +313,23 @@ static int return_outer(struct trapframe *tf, uint16_t cs, uint32_t sp_off, int 
  */
 static uint32_t acc_pending[2][256 / 32];	/* [0] GDT, [1] LDT */
 
+/*
+ * What each shadow was last made from (seg_refresh_shadows): entry i of
+ * the real table is current while its bit in made_ok is set and the guest's
+ * descriptor still reads as made_from[i].  Entries whose shadow depends on
+ * more than the descriptor (accessed bit clear) are always made again.
+ */
+static uint64_t made_from[2][256];
+static uint32_t made_ok[2][256 / 32];
+
+static void shadow_stale(uint16_t sel)
+{
+	uint32_t i = SEL_INDEX(sel);
+
+	if (i < 256)
+		made_ok[(sel & SEL_TI) != 0][i / 32] &= ~(1u << (i % 32));
+}
+
 static uint64_t user_shadow(uint16_t sel, uint64_t d)
 {
 	uint64_t sd = shadow_desc(d);
@@ -317,8 +337,11 @@ static uint64_t user_shadow(uint16_t sel, uint64_t d)
 	uint32_t i = SEL_INDEX(sel);
 
 	acc_pending[t][i / 32] &= ~(1u << (i % 32));
+	made_from[t][i] = d;
+	made_ok[t][i / 32] |= 1u << (i % 32);
 	if (!sd || !(d & ((uint64_t)DESC_P << 40)) || (d & ((uint64_t)DESC_ACC << 40)))
 		return sd;
+	made_ok[t][i / 32] &= ~(1u << (i % 32));
 	for (int r = 0; r < VS_COUNT; r++)
 		if ((vcpu.seg[r].sel & 0xFFFC) == (sel & 0xFFFC))
 			return sd;
@@ -326,28 +349,33 @@ static uint64_t user_shadow(uint16_t sel, uint64_t d)
 	return sd & ~((uint64_t)DESC_P << 40);
 }
 
+/* Shadows table t (0 GDT, 1 LDT) of n entries at guest linear base. */
+static void refresh_table(int t, uint32_t base, uint32_t n, uint64_t *real)
+{
+	static uint64_t buf[256];
+	int whole = gmem_read(base, buf, n * 8) == 0;
+
+	for (uint32_t i = t ? 0 : 1; i < n; i++) {
+		uint64_t d = 0;
+
+		if (whole)
+			d = buf[i];
+		else
+			gmem_read(base + i * 8, &d, 8);	/* what can be read */
+		if ((made_ok[t][i / 32] & (1u << (i % 32))) && made_from[t][i] == d)
+			continue;
+		real[i] = user_shadow((uint16_t)(i << 3 | (t ? SEL_TI : 0)), d);
+	}
+}
+
 void seg_refresh_shadows(void)
 {
 	uint32_t n = ((uint32_t)vcpu.gdtr.limit + 1) / 8;
 
-	if (n > 256)
-		n = 256;
-	for (uint32_t i = 1; i < n; i++) {
-		uint64_t d = 0;
-
-		gmem_read(vcpu.gdtr.base + i * 8, &d, 8);
-		gdt[i] = user_shadow((uint16_t)(i << 3), d);
-	}
+	refresh_table(0, vcpu.gdtr.base, n > 256 ? 256 : n, gdt);
 	if (vcpu.ldtr.valid) {
 		n = (vcpu.ldtr.limit + 1) / 8;
-		if (n > 256)
-			n = 256;
-		for (uint32_t i = 0; i < n; i++) {
-			uint64_t d = 0;
-
-			gmem_read(vcpu.ldtr.base + i * 8, &d, 8);
-			hv_ldt[i] = user_shadow((uint16_t)(i << 3 | SEL_TI), d);
-		}
+		refresh_table(1, vcpu.ldtr.base, n > 256 ? 256 : n, hv_ldt);
 	}
 }
 
