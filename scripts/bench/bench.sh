@@ -16,7 +16,10 @@
 #   --linux-reps N Linux runs per side (default 3)
 #   --no-linux     nanobenchmarks only
 #   --counters     also run each benchmark alone under hv once and keep hv's
-#                  counters per benchmark (build/bench/MODE/counters-NAME.log)
+#                  counters per benchmark (build/bench/MODE/counters-NAME.log);
+#                  and boot Linux under hv once per workload (hvbench=NAME,
+#                  none for the boot alone) with hvexit=port, so that hv
+#                  prints its counters (build/bench/MODE/linux-counters-NAME/)
 #
 # Per-run outputs and hv's logs stay in build/bench/MODE/.  Each QEMU run is
 # bounded by timeout(1): NANO_TIMEOUT (default 300 s), LINUX_TIMEOUT
@@ -116,6 +119,21 @@ if [ $linux = 1 ]; then
 			echo "bench: Linux hv run $r failed ($out/linux-hv-$r)" >&2
 		echo "bench: Linux run $r of $lreps done" >&2
 	done
+	if [ $counters = 1 ]; then
+		# hvexit=port: the guest ends QEMU through port 0xf4, which makes
+		# hv print its counters (an ACPI power-off does not).
+		app="${LINUX_APPEND:-console=ttyS0 quiet nokaslr} hvexit=port"
+		for w in none forkexec shloop md5sum; do
+			QEMU_EXTRA="$extra" RUN_TIMEOUT=$lt LINUX_MODE=hv \
+				LINUX_APPEND="$app hvbench=$w" \
+				HV_LOG="$out/linux-counters-$w/hv.log" \
+				scripts/linux/run-native.sh bench "$out/linux-counters-$w" \
+				>/dev/null 2>&1
+			grep -q "exit port" "$out/linux-counters-$w/hv.log" ||
+				echo "bench: Linux counters run $w failed ($out/linux-counters-$w)" >&2
+		done
+		echo "bench: Linux counter runs done" >&2
+	fi
 fi
 
 python3 scripts/bench/report.py --mode "$mode" --dir "$out" --reps "$reps" \

@@ -9,7 +9,9 @@ CYCLES_PER_OP" lines), hv-R.log (hv's log; its counters are kept from the
 last good run), counters-NAME.txt/.log (one benchmark alone under hv),
 linux-SIDE-R/bench.out ("bench NAME START END", seconds of guest uptime)
 and linux-SIDE-R/bench.times ("mark init S": host seconds from QEMU's
-start to the test's start).
+start to the test's start), linux-counters-W/hv.log (Linux under hv with
+only workload W, "none" for the boot alone, ended through port 0xf4 so
+that hv printed its counters).
 """
 import argparse
 import json
@@ -64,22 +66,42 @@ def hv_counters(log):
 
 # The counters shown per operation (hv's log names, monitor/ and dt/).
 PER_OP_KEYS = ["exits", "emulated", "iret", "faults", "fills", "invlpg",
-               "switches", "zaps", "translations", "indirect misses",
-               "smc writes", "steps", "interrupts", "reflected vector 14"]
+               "switches", "flushes", "entries checked", "zaps",
+               "translations", "indirect misses", "smc writes", "steps",
+               "interrupts", "reflected vector 14"]
+# Entries into hv that the counters see: exits from translated code,
+# shadow page faults (reflected ones included), interrupts, single-steps.
+# A ring-3 INT 0x80 is a trap too but has no counter of its own.
+TRAP_KEYS = ["exits", "faults", "interrupts", "steps"]
+# Operations of each Linux workload (guest/linux/tests/bench.sh); md5sum
+# per MiB (its run also writes the 16 MiB file first).
+LINUX_OPS = {"forkexec": 500, "shloop": 100000, "md5sum": 16}
+
+
+def per_op(c, base, ops):
+    names = set(c) | set(base)
+    return {n: (c.get(n, 0) - base.get(n, 0)) / ops for n in sorted(names)
+            if isinstance(c.get(n, 0), int) and not n.startswith("ops ")}
 
 
 def counters_per_op(counters):
-    """{bench: {counter: per operation}} from the counters-NAME runs."""
+    """{bench: {counter: per operation}} from the counters-NAME runs, and
+    the Linux workloads from the linux-counters-W runs (less the boot)."""
     base = counters.get("none", {})
     res = {}
     for k, c in counters.items():
-        if k in ("all", "none", "linux") or "ops timed" not in c:
+        if k.startswith("linux") or k in ("all", "none") or \
+                "ops timed" not in c:
             continue
         ops = c["ops timed"] + c["ops warmup"]
-        if not ops:
-            continue
-        res[k] = {n: (c.get(n, 0) - base.get(n, 0)) / ops
-                  for n in PER_OP_KEYS}
+        if ops:
+            res[k] = per_op(c, base, ops)
+    lbase = counters.get("linux-none")
+    if lbase:
+        res["linux-boot"] = per_op(lbase, {}, 1)
+        for w, ops in LINUX_OPS.items():
+            if "linux-" + w in counters:
+                res["linux-" + w] = per_op(counters["linux-" + w], lbase, ops)
     return res
 
 
@@ -201,20 +223,44 @@ def main():
             except OSError:
                 pass
             counters[m.group(1)] = c
-    per_op = counters_per_op(counters)
-    if per_op:
-        print("\nhv's counters per operation (each benchmark alone under hv,"
-              " less an only=none run, over timed + warm-up operations)")
-        print("| benchmark | " + " | ".join(PER_OP_KEYS) + " |")
-        print("| --- |" + " ---: |" * len(PER_OP_KEYS))
-        for k, v in per_op.items():
-            print("| %s | %s |" % (k, " | ".join(
-                "%.2f" % v.get(c, 0) for c in PER_OP_KEYS)))
+    for w in ["none"] + list(LINUX_OPS):
+        c = hv_counters(os.path.join(a.dir, "linux-counters-" + w, "hv.log"))
+        if c:
+            counters["linux-" + w] = c
     for r in range(a.linux_reps, 0, -1):
         c = hv_counters(os.path.join(a.dir, "linux-hv-%d" % r, "hv.log"))
         if c:
             counters["linux"] = c
             break
+    per_op_all = counters_per_op(counters)
+    if per_op_all:
+        print("\nhv's counters per operation (each benchmark alone under hv,"
+              " less an only=none run, over timed + warm-up operations; "
+              "Linux: one boot per workload with hvbench=W, less the boot "
+              "alone, per fork+exec, loop iteration, MiB)")
+        print("| benchmark | " + " | ".join(PER_OP_KEYS) + " |")
+        print("| --- |" + " ---: |" * len(PER_OP_KEYS))
+        for k, v in per_op_all.items():
+            print("| %s | %s |" % (k, " | ".join(
+                "%.2f" % v.get(c, 0) for c in PER_OP_KEYS)))
+        # What hv adds per trap: (hv - native) per op over traps per op.
+        # In icount mode the figures are instructions.
+        print("\n%s hv adds per trap ((hv - native median) / traps per op;"
+              " traps = %s)" % ("instructions" if a.mode == "icount"
+                                 else "cycles", " + ".join(TRAP_KEYS)))
+        print("| benchmark | traps/op | added/op | added/trap |")
+        print("| --- | ---: | ---: | ---: |")
+        for r in rows:
+            v = per_op_all.get(r["name"])
+            if r["unit"] != "cycles/op" or not v or r["native"] is None or r["hv"] is None:
+                continue
+            t = sum(v.get(k, 0) for k in TRAP_KEYS)
+            added = r["hv"] - r["native"]
+            r["traps_per_op"] = t
+            r["added_per_trap"] = added / t if t >= 0.01 else None
+            print("| %s | %.2f | %.0f | %s |" % (
+                r["name"], t, added,
+                "-" if t < 0.01 else "%.0f" % (added / t)))
 
     try:
         doc = json.load(open(a.json))
@@ -230,7 +276,7 @@ def main():
                  "linux_native": len(lnat), "linux_hv": len(lhv)},
         "results": rows,
         "hv_counters": counters,
-        "hv_counters_per_op": per_op,
+        "hv_counters_per_op": per_op_all,
     }
     with open(a.json, "w") as fp:
         json.dump(doc, fp, indent=1)
