@@ -42,7 +42,7 @@ hostile garbage "case=garbage" "$stopped" 'stopped: '
 hostile jumphv "case=jumphv" "$stopped" "stopped: guest jumped into hv's linear region \(ff000000\)"
 hostile writehv "case=writehv" "$stopped" "stopped: guest touched hv's memory at ff000000"
 hostile unsupported "case=unsupported" "$stopped" \
-	'stopped: hv cannot emulate "sysexit" \(0f 35 [0-9a-f ]+\.\.\.\) \(guest eip [0-9a-f]{8}\)'
+	'stopped: far transfer through a task gate or TSS \(0030\): not supported yet \(guest eip [0-9a-f]{8}\)'
 hostile hltcli "case=hltcli" "$stopped" 'stopped: guest halted with interrupts disabled'
 
 # The acceptance cases of issue "Shadow paging".  hv's frames are the
@@ -102,9 +102,11 @@ else
 fi
 
 # Random bytes can also overwrite the guest's own IDT and spin in a fault
-# loop for as long as natively; these seeds end within seconds.
+# loop for as long as natively; these seeds end within seconds.  Which seeds
+# do depends on the guest's layout and on the timer (seed 11 ended or spun
+# with IF clear from run to run after hostile.c grew, as it would natively).
 RUN_TIMEOUT=60
-for seed in 3 5 7 11 13 15 17 21; do
+for seed in 3 5 7 13 15 17 21 23; do
 	hostile "random-$seed" "case=random seed=$seed count=40" any ''
 done
 exit 0

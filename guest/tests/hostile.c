@@ -8,7 +8,7 @@
  *              and the timer leading to the next try; count=N tries
  *   jumphv     jumps into hv's linear region (0xff000000)
  *   writehv    writes to hv's linear region
- *   unsupported SYSEXIT with SYSENTER_CS set, which hv cannot emulate yet
+ *   unsupported a far jump to a TSS (a task switch), which hv cannot do yet
  *   hltcli     halts with interrupts disabled
  * and those of the hostile-guest acceptance test (issue "Shadow paging"),
  * which read hv's frames from the guest's own Multiboot memory map (the
@@ -386,8 +386,9 @@ void gmain(uint32_t magic, const struct multiboot_info *mbi)
 		*(volatile uint32_t *)0xFF000000 = 0xDEADBEEF;
 		gprintf("hostile: the write to 0xff000000 went through\n");
 	} else if (!strcmp(c, "unsupported")) {
-		/* wrmsr IA32_SYSENTER_CS (0x174) = 0x08, then sysexit */
-		__asm__ volatile("wrmsr; sysexit" : : "c"(0x174), "a"(0x08), "d"(0));
+		gdt_set(GDT_FREE, SEG_DESC((uint32_t)&tss, sizeof(struct tss32) - 1,
+					   DESC_P | SYS_TSS32_AVAIL, 0));
+		__asm__ volatile("ljmp %0, $0" : : "i"(SEL(GDT_FREE, 0)));
 	} else if (!strcmp(c, "hltcli")) {
 		__asm__ volatile("cli; hlt");
 	} else if (!strcmp(c, "frames")) {
