@@ -77,12 +77,15 @@ while read -r name tags args; do
 	fi
 
 	# Again with a tiny code cache: flushed and refilled many times, which
-	# the guest must not notice.
-	hv_run "$work/$name.hv8k" "$work/$name.hv8klog" "console=com2 exit_on_panic dtcache=8K" "$elf $args"
+	# the guest must not notice; and with the smallest frame pool, so that
+	# a guest with many address spaces makes hv reclaim shadows.
+	hv_run "$work/$name.hv8k" "$work/$name.hv8klog" "console=com2 exit_on_panic dtcache=8K hvmem=1M" "$elf $args"
 	flushes=$(sed -n 's/^hv: dt: flushes \([0-9]*\),.*/\1/p' "$work/$name.hv8klog")
+	reclaims=$(sed -n 's/^hv: shadow: .*reclaims \([0-9]*\).*/\1/p' "$work/$name.hv8klog")
+	[ "${reclaims:-0}" = 0 ] && reclaims=
 	if cmp -s "$work/$name.native" "$work/$name.hv8k" && [ "$RUN_STATUS" = "$st" ] &&
 		[ "${flushes:-0}" -gt 0 ]; then
-		pass "differential, cache flushed $flushes times: $name"
+		pass "differential, cache flushed $flushes times${reclaims:+, shadows reclaimed $reclaims times}: $name"
 	else
 		fail "differential, small cache: $name" "status $RUN_STATUS, ${flushes:-no} flushes; diff $work/$name.native $work/$name.hv8k; hv log $work/$name.hv8klog"
 	fi
