@@ -109,7 +109,8 @@ EOF
 	: >"$d.com1"
 	: >"$d.com2"
 	t0=$(date +%s.%N)
-	TERM=dumb timeout "$BOCHS_TIMEOUT" "$BOCHS" -q -f "$d.bochsrc" -rc "$d.cmds" \
+	# Bochs's term display catches SIGTERM and goes on: KILL follows.
+	TERM=dumb timeout -k 5 "$BOCHS_TIMEOUT" "$BOCHS" -q -f "$d.bochsrc" -rc "$d.cmds" \
 		</dev/null >"$d.stdout" 2>&1
 	st=$?
 	awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f\n", b - a }' >"$d.secs"
@@ -155,7 +156,7 @@ ran() {
 	why=
 	if [ "$st" = mkimage ]; then
 		why="mkimage.sh failed: $d.mkimage"
-	elif [ "$st" = 124 ]; then
+	elif [ "$st" = 124 ] || [ "$st" = 137 ]; then
 		why="Bochs still running after $BOCHS_TIMEOUT s (COM1 $d.com1, COM2 $d.com2, log $d.bochs)"
 	elif ! grep -q 'Shutdown port: shutdown requested' "$d.bochs" 2>/dev/null; then
 		why="Bochs ended (status $st) without the shutdown port (log $d.bochs)"
