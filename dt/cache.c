@@ -47,6 +47,9 @@ static uint32_t nblocks, nexits, npcs;
    seen when they were checked last (dt_check_mappings). */
 static uint16_t region_blocks[1024];
 static uint32_t region_pde[1024];
+/* The regions with blocks, in the order they got their first one. */
+static uint16_t region_list[1024];
+static uint32_t nregions;
 /* One bit per linear page below 4 GiB: some block starts there. */
 static uint32_t lin_pages[(1u << 20) / 32];
 
@@ -168,6 +171,7 @@ void dt_flush(void)
 	nblocks = nexits = npcs = 0;
 	memset(hash, 0, sizeof(hash));
 	memset(region_blocks, 0, sizeof(region_blocks));
+	nregions = 0;
 	memset(lin_pages, 0, sizeof(lin_pages));
 	ibtc_clear();
 	log_debug("dt", "cache flushed");
@@ -258,8 +262,10 @@ struct dt_block *dt_get(uint32_t eip, uint32_t cs_base, struct dt_fail *fail)
 	cache_end_block(b);
 	b->hash_next = hash[hash_eip(eip)];
 	hash[hash_eip(eip)] = b;
-	if (region_blocks[eip >> 22]++ == 0)
+	if (region_blocks[eip >> 22]++ == 0) {
 		region_pde[eip >> 22] = gmem_guest_pde(eip);
+		region_list[nregions++] = (uint16_t)(eip >> 22);
+	}
 	lin_pages[eip >> 17] |= 1u << ((eip >> 12) & 31);
 	return b;
 }
@@ -365,11 +371,9 @@ static void check_block(struct dt_block *b)
 void dt_check_mappings(void)
 {
 	memo_gen++;	/* a new pass: the mappings may have changed */
-	for (uint32_t r = 0; r < 1024; r++) {
-		uint32_t pde;
+	for (uint32_t k = 0; k < nregions; k++) {
+		uint32_t r = region_list[k], pde;
 
-		if (!region_blocks[r])
-			continue;
 		pde = gmem_guest_pde(r << 22);
 		if (pde == region_pde[r])
 			continue;

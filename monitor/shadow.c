@@ -51,6 +51,7 @@ static struct space {
 	uint32_t pd_pa;		/* the shadow page directory */
 	uint32_t lru;
 	uint32_t code_gen;	/* code_gen when last checked */
+	uint32_t tables[1024 / 32];	/* PDEs below hv's that hold a table */
 	int used;
 } spaces[NSPACES], *cur;
 static uint32_t lru_clock;
@@ -75,22 +76,29 @@ static struct pt_meta *meta_of(uint32_t pt_pa)
 	return &meta[(pt_pa - boot.pool_phys) >> PAGE_SHIFT];
 }
 
-static void free_pt(uint32_t *pd, uint32_t pdi)
+static void free_pt(struct space *s, uint32_t pdi)
 {
+	uint32_t *pd = pd_of(s);
+
 	frame_free(pd[pdi] & PTE_ADDR);
 	pd[pdi] = 0;
+	s->tables[pdi / 32] &= ~(1u << (pdi % 32));
 }
+
+/* Calls fn for every shadow table of s (fn may free it). */
+#define EACH_TABLE(s, pdi)                                                    \
+	for (uint32_t w_ = 0, bits_; w_ < 1024 / 32; w_++)                     \
+		for (bits_ = (s)->tables[w_]; bits_; bits_ &= bits_ - 1)       \
+			for (uint32_t pdi = w_ * 32 + (uint32_t)__builtin_ctz(bits_), \
+			     once_ = 1; once_; once_ = 0)
 
 /* Empties a shadow: frees its page tables, keeps hv's PDEs. */
 static void zap(struct space *s)
 {
 	uint32_t *pd = pd_of(s);
 
-	for (uint32_t i = 0; i < HV_PDE_FIRST; i++) {
-		if (pd[i] & PTE_P)
-			frame_free(pd[i] & PTE_ADDR);
-		pd[i] = 0;
-	}
+	EACH_TABLE(s, pdi)
+		free_pt(s, pdi);
 	for (uint32_t i = HV_PDE_FIRST; i < 1024; i++)
 		pd[i] = hv_pd[i];
 	shadow_stats.zaps++;
@@ -129,8 +137,8 @@ static int reclaim(void)
 	}
 	if (!cur)
 		return -1;
-	for (uint32_t i = 0; i < HV_PDE_FIRST; i++)
-		if (pd_of(cur)[i] & PTE_P) {
+	for (uint32_t w = 0; w < 1024 / 32; w++)
+		if (cur->tables[w]) {
 			zap(cur);
 			load();
 			return 0;
@@ -197,18 +205,16 @@ static void validate(struct space *s)
 	uint32_t *pd = pd_of(s);
 	int new_code = s->code_gen != code_gen;
 
-	for (uint32_t pdi = 0; pdi < HV_PDE_FIRST; pdi++) {
+	EACH_TABLE(s, pdi) {
 		struct pt_meta *m;
 		uint32_t gpde, *pt;
 
-		if (!(pd[pdi] & PTE_P))
-			continue;
 		m = meta_of(pd[pdi] & PTE_ADDR);
 		gpde = gphys_read32(s->gcr3 + pdi * 4);
 		if ((m->gpde & PTE_PS) && (vcpu.cr4 & CR4_PSE)) {
 			/* From a guest 4 MiB page: the PDE is the whole story. */
 			if (gpde != m->gpde) {
-				free_pt(pd, pdi);
+				free_pt(s, pdi);
 				shadow_stats.dropped_pts++;
 			} else if (new_code) {
 				unwrite_code(frame_va(pd[pdi] & PTE_ADDR), m, pdi, 0);
@@ -216,7 +222,7 @@ static void validate(struct space *s)
 			continue;
 		}
 		if ((gpde & PDE_KEEP) != (m->gpde & PDE_KEEP) || !(gpde & PTE_A)) {
-			free_pt(pd, pdi);
+			free_pt(s, pdi);
 			shadow_stats.dropped_pts++;
 			continue;
 		}
@@ -271,6 +277,7 @@ void shadow_set_cr3(uint32_t gcr3)
 		s->used = 1;
 		s->gcr3 = gcr3;
 		memset(pd_of(s), 0, PAGE_SIZE);
+		memset(s->tables, 0, sizeof(s->tables));
 		zap(s);
 		shadow_stats.spaces++;
 	}
@@ -325,7 +332,7 @@ void shadow_invlpg(uint32_t la)
 		if (((gpde & PTE_P) && (gpde & PTE_PS) && (vcpu.cr4 & CR4_PSE)) ||
 		    ((m->gpde & PTE_PS) && (vcpu.cr4 & CR4_PSE))) {
 			/* A guest 4 MiB page: its shadow is a whole page table. */
-			free_pt(pd, pdi);
+			free_pt(cur, pdi);
 			load();
 		} else {
 			pt = frame_va(pd[pdi] & PTE_ADDR);
@@ -351,10 +358,8 @@ void shadow_protect_frame(uint32_t pa)
 	if (!cur)
 		return;
 	pd = pd_of(cur);
-	for (uint32_t pdi = 0; pdi < HV_PDE_FIRST; pdi++)
-		if (pd[pdi] & PTE_P)
-			unwrite_code(frame_va(pd[pdi] & PTE_ADDR), meta_of(pd[pdi] & PTE_ADDR),
-				     pdi, 1);
+	EACH_TABLE(cur, pdi)
+		unwrite_code(frame_va(pd[pdi] & PTE_ADDR), meta_of(pd[pdi] & PTE_ADDR), pdi, 1);
 	cur->code_gen = code_gen;
 }
 
@@ -391,7 +396,7 @@ int shadow_fault(uint32_t la, uint32_t err, int user, int (*rmw)(void *ctx), voi
 	if ((pd[la >> PGDIR_SHIFT] & PTE_P) &&
 	    ((meta_of(pd[la >> PGDIR_SHIFT] & PTE_ADDR)->gpde ^ gpde) & PDE_KEEP)) {
 		/* The guest changed the PDE: entries made from the old one go. */
-		free_pt(pd, la >> PGDIR_SHIFT);
+		free_pt(cur, la >> PGDIR_SHIFT);
 		load();
 		shadow_stats.dropped_pts++;
 	}
@@ -402,6 +407,7 @@ int shadow_fault(uint32_t la, uint32_t err, int user, int (*rmw)(void *ctx), voi
 			panic("no frame left for a shadow page table");
 		memset(meta_of(pt_pa)->filled, 0, sizeof(meta[0].filled));
 		pd[la >> PGDIR_SHIFT] = pt_pa | PTE_P | PTE_W | PTE_U;
+		cur->tables[la >> PGDIR_SHIFT >> 5] |= 1u << ((la >> PGDIR_SHIFT) % 32);
 	}
 	pt = frame_va(pd[la >> PGDIR_SHIFT] & PTE_ADDR);
 	m = meta_of(pd[la >> PGDIR_SHIFT] & PTE_ADDR);
