@@ -464,16 +464,43 @@ static int emul_0f(struct trapframe *tf, const struct dt_insn *d, uint32_t eip,
 	return 1;	/* not handled */
 }
 
-int emul_insn(struct trapframe *tf, uint32_t eip, struct fault *f, uint32_t *next)
+/*
+ * The decoded instructions of recent exits.  An exit record belongs to one
+ * live block until the cache is flushed (records are not reused before),
+ * and a block dies when its bytes change, so (exit, flush generation)
+ * names the same bytes for as long as the entry can match.
+ */
+#define DCACHE_SIZE 512
+static struct {
+	const void *key;
+	uint32_t gen;
+	struct dt_insn d;
+	uint8_t bytes[4];
+} dcache[DCACHE_SIZE];
+
+int emul_insn(struct trapframe *tf, uint32_t eip, const void *key, struct fault *f,
+	      uint32_t *next)
 {
 	uint8_t buf[DT_MAX_LEN];
 	struct dt_insn d;
-	int why, n = gmem_fetch(vcpu.seg[VS_CS].base + eip, buf, DT_MAX_LEN, &why);
-	uint32_t v;
+	uint32_t v, slot = ((uint32_t)key >> 3) % DCACHE_SIZE;
 	int r;
 
-	if (n == 0 || dt_decode(buf, (size_t)n, &d) != DT_OK)
-		panic("emul: instruction at %08x no longer decodes", eip);
+	if (key && dcache[slot].key == key && dcache[slot].gen == dt_flush_gen) {
+		d = dcache[slot].d;
+		memcpy(buf, dcache[slot].bytes, 4);
+	} else {
+		int why, n = gmem_fetch(vcpu.seg[VS_CS].base + eip, buf, DT_MAX_LEN, &why);
+
+		if (n == 0 || dt_decode(buf, (size_t)n, &d) != DT_OK)
+			panic("emul: instruction at %08x no longer decodes", eip);
+		if (key) {
+			dcache[slot].key = key;
+			dcache[slot].gen = dt_flush_gen;
+			dcache[slot].d = d;
+			memcpy(dcache[slot].bytes, buf, 4);
+		}
+	}
 	*next = eip + d.len;
 	nemul[d.opcode]++;
 	dt_stats.emulated++;

@@ -38,7 +38,8 @@ static inline int raise(struct fault *f, int vec, int has_err, uint32_t err)
  * exception is a trap delivered after the instruction (*next set: INT n,
  * INT3, INTO).
  */
-int emul_insn(struct trapframe *tf, uint32_t eip, struct fault *f, uint32_t *next);
+int emul_insn(struct trapframe *tf, uint32_t eip, const void *key, struct fault *f,
+	      uint32_t *next);
 /*
  * Emulates an I/O instruction that faulted: at ring 1 on an intercepted
  * port (returns 1 if the port is not intercepted), or in user code whose

@@ -302,7 +302,7 @@ static void do_exit(struct trapframe *tf)
 		return;
 	case DTX_EMUL:
 		vcpu.eip = x->eip - cs_base();
-		r = emul_insn(tf, vcpu.eip, &f, &next);
+		r = emul_insn(tf, vcpu.eip, x, &f, &next);
 		if (r < 0) {
 			reflect(tf, x->eip - cs_base(), &f);
 			return;
