@@ -53,6 +53,7 @@ static uint32_t cs_base(void)
 }
 
 static void reflect(struct trapframe *tf, uint32_t eip, const struct fault *f);
+static void watchdog_stop(struct trapframe *tf);
 static void enter_user(struct trapframe *tf, uint32_t eip, int blocked);
 
 /* Returns only when the failure became a guest exception (delivered). */
@@ -114,6 +115,7 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 			break;
 		vcpu.eip = eip;
 		intr_deliver(tf, vec, INTR_EXT, 0, 0, eip, &f);
+		watchdog_progress = 1;	/* an idle guest is woken up */
 		eip = vcpu.eip;
 		addr = 0;
 	}
@@ -222,9 +224,11 @@ static void wait_for_interrupt(struct trapframe *tf)
 {
 	if (!(vcpu.vflags & FL_IF))
 		guest_stop(tf, "guest halted with interrupts disabled");
-	watchdog_progress = 1;
-	while (!intc_pending())
+	while (!intc_pending()) {
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		if (watchdog_fired)
+			watchdog_stop(tf);	/* nothing will ever wake it */
+	}
 }
 
 static void do_exit(struct trapframe *tf)
@@ -416,8 +420,8 @@ static void watchdog_stop(struct trapframe *tf)
 	else
 		eip = tf->eip;
 	vcpu.eip = eip;
-	guest_stop(tf, "no guest progress for %u s: it did not halt, run user code or "
-		   "reach new code",
+	guest_stop(tf, "no guest progress for %u s: no interrupt taken, no user code run, "
+		   "no new code reached",
 		   watchdog_seconds);
 }
 

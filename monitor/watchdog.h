@@ -3,11 +3,12 @@
  * makes no progress for that long, with hv's diagnosis (guest EIP and
  * symbol, registers, the last guest addresses hv dispatched to).
  *
- * Progress is what a guest that is not stuck keeps doing: it halts to wait
- * for an interrupt (an idle system), it runs user code (hv enters ring 3),
- * or it reaches code it has not run before (hv translates a block: a
- * booting kernel).  A kernel that spins for SECONDS without any of these,
- * round the same translated code, is declared stuck.  hv looks at the clock on its own wake-up timer (the local APIC
+ * Progress is what a guest that is not stuck keeps doing: it takes an
+ * interrupt (an idle system wakes up for its timer), it runs user code
+ * (hv enters ring 3), or it reaches code it has not run before (hv
+ * translates a block: a booting kernel).  A kernel that spins for SECONDS
+ * without any of these, round the same translated code, or halts with no
+ * interrupt ever coming, is declared stuck.  hv looks at the clock on its own wake-up timer (the local APIC
  * timer, or the PIT when hv owns it) and on every interrupt; a guest
  * spinning at ring 1 with interrupts disabled holds every interrupt off
  * (its IF is the real one, docs/ARCHITECTURE.md "Interrupt flag"), so it is

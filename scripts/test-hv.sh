@@ -75,8 +75,11 @@ else
 	loop2=$(printf '%08x' $((0x$loop + 3)))
 	expect_run hv-watchdog-kernel "$(exit_status 3)" "console=com2 watchdog=2" "$spin case=kernel" \
 		'^hv: watchdog: a guest without progress for 2 s is stopped' \
-		"^hv: guest: stopped: no guest progress for 2 s: it did not halt, run user code or reach new code \(guest eip ($loop|$loop2)\)" \
+		"^hv: guest: stopped: no guest progress for 2 s: no interrupt taken, no user code run, no new code reached \(guest eip ($loop|$loop2)\)" \
 		'^  eax=[0-9a-f]{8} ebx=' '^hv: diag:   last guest addresses'
+	# A guest halted for good (every line masked) is stuck too.
+	expect_run hv-watchdog-halt "$(exit_status 3)" "console=com2 watchdog=2" "$spin case=halt" \
+		"^hv: guest: stopped: no guest progress for 2 s: .* \(guest eip [0-9a-f]{8}\)"
 	# With interrupts disabled too, when the PIC is emulated (watchdog.h).
 	expect_run hv-watchdog-cli "$(exit_status 3)" "console=com2 watchdog=2 pic=emulate" \
 		"$spin case=cli" "^hv: guest: stopped: no guest progress for 2 s: .* \(guest eip ($loop|$loop2)\)"

@@ -4,6 +4,8 @@
  *   kernel   spins in guest-kernel code with interrupts enabled and no
  *            timer running: no progress, forever
  *   cli      the same with interrupts disabled
+ *   halt     halts with interrupts enabled and every PIC line masked:
+ *            nothing will ever wake it
  *   idle     halts for `ms=` milliseconds of 1 kHz PIT ticks, then exits:
  *            an idle guest, which is progress
  *   user     spins in ring 3 for `ms=` milliseconds of ticks, then exits:
@@ -54,6 +56,10 @@ void gmain(uint32_t magic, const struct multiboot_info *mbi)
 		pic_init();	/* every line masked */
 		sti();
 		spin_forever();
+	} else if (!strcmp(c, "halt")) {
+		pic_init();
+		for (;;)
+			__asm__ volatile("sti; hlt" : : : "memory");
 	} else if (!strcmp(c, "cli")) {
 		cli();
 		spin_forever();
@@ -66,7 +72,7 @@ void gmain(uint32_t magic, const struct multiboot_info *mbi)
 		user_run(user_spin, (uint32_t)(user_stack + USER_STACK_SIZE), FL_FIXED | FL_IF);
 		cli();
 	} else {
-		gprintf("spin: case= takes kernel, cli, idle or user\n");
+		gprintf("spin: case= takes kernel, cli, halt, idle or user\n");
 	}
 	gprintf("spin: %s done after %u ticks\n", c, ticks);
 	guest_exit();
