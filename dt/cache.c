@@ -42,6 +42,8 @@ static struct dt_pc *const pcs = (struct dt_pc *)(HV_META_BASE + MAX_BLOCKS *
 _Static_assert(MAX_BLOCKS * sizeof(struct dt_block) + MAX_EXITS * sizeof(struct dt_exit) +
 	       MAX_PCS * sizeof(struct dt_pc) <= HV_META_SIZE, "translator records fit");
 static uint32_t nblocks, nexits, npcs;
+/* Checked blocks: the hash of their guest bytes, by block index. */
+static uint32_t checked_hash[MAX_BLOCKS];
 
 /* Per 4 MiB region of linear space: blocks there, and the guest PDE
    seen when they were checked last (dt_check_mappings). */
@@ -174,6 +176,7 @@ void dt_flush(void)
 	nregions = 0;
 	memset(lin_pages, 0, sizeof(lin_pages));
 	ibtc_clear();
+	gmem_clear_checked();
 	log_debug("dt", "cache flushed");
 }
 
@@ -237,11 +240,35 @@ struct dt_pc *cache_pc(uint32_t i)
 	return &pcs[i];
 }
 
+/* FNV-1a of the guest's bytes of block b as they are now; 0 if unreadable. */
+static uint32_t guest_hash(const struct dt_block *b)
+{
+	uint8_t buf[DT_BLOCK_INSNS * 15];	/* 15: the longest instruction */
+	uint32_t len = b->end - b->eip, h = 2166136261u;
+	int why;
+
+	if (len > sizeof(buf) || gmem_fetch(b->eip, buf, len, &why) != (int)len)
+		return 0;
+	for (uint32_t i = 0; i < len; i++)
+		h = (h ^ buf[i]) * 16777619u;
+	return h;
+}
+
+static void kill_block(struct dt_block *b);
+
 static struct dt_block *lookup(uint32_t eip, uint32_t cs_base)
 {
-	for (struct dt_block *b = hash[hash_eip(eip)]; b; b = b->hash_next)
-		if (b->eip == eip && b->cs_base == cs_base && !b->dead)
-			return b;
+	for (struct dt_block *b = hash[hash_eip(eip)]; b; b = b->hash_next) {
+		if (b->eip != eip || b->cs_base != cs_base || b->dead)
+			continue;
+		if (b->checked && guest_hash(b) != checked_hash[b - blocks]) {
+			/* A checked page was written under it: translate again. */
+			dt_stats.checked_stale++;
+			kill_block(b);
+			return 0;
+		}
+		return b;
+	}
 	return 0;
 }
 
@@ -260,6 +287,8 @@ struct dt_block *dt_get(uint32_t eip, uint32_t cs_base, struct dt_fail *fail)
 		return 0;
 	}
 	cache_end_block(b);
+	if (b->checked)
+		checked_hash[b - blocks] = guest_hash(b);
 	b->hash_next = hash[hash_eip(eip)];
 	hash[hash_eip(eip)] = b;
 	if (region_blocks[eip >> 22]++ == 0) {
@@ -285,7 +314,7 @@ struct dt_block *dt_get_single(uint32_t eip, uint32_t cs_base, struct dt_fail *f
 
 void dt_chain(struct dt_exit *x, struct dt_block *to)
 {
-	if (!x->patch || x->linked || to->dead || to->transient)
+	if (!x->patch || x->linked || to->dead || to->transient || to->checked)
 		return;
 	set_rel32((uint8_t *)x->patch, to->code);
 	x->linked = to;
@@ -298,7 +327,7 @@ void dt_ibtc_set(uint32_t eip, struct dt_block *b)
 {
 	/* The table is keyed by linear address only: a block made for another
 	   CS base must not be found through it. */
-	if (b->transient || b->eip != eip)
+	if (b->transient || b->checked || b->eip != eip)
 		return;
 	vcpu_fast.ibtc[eip & 0xFFFF].guest = eip;
 	vcpu_fast.ibtc[eip & 0xFFFF].cache = (uint32_t)b->code;
@@ -458,6 +487,9 @@ void dt_print_stats(void)
 		 s->lookups, s->lookup_misses, s->ib_misses, s->chained, s->unlinked);
 	log_info("dt", "flushes %u, page invalidations %u, dead blocks %u",
 		 s->flushes, s->invalidations, s->dead_blocks);
+	if (gmem_checked_count)
+		log_info("dt", "pages turned checked %u, checked blocks found stale %u",
+			 gmem_checked_count, s->checked_stale);
 	log_info("dt", "exits: branch %u, indirect %u, emulate %u, raise %u, step %u",
 		 s->exits[DTX_BRANCH], s->exits[DTX_IND], s->exits[DTX_EMUL],
 		 s->exits[DTX_RAISE], s->exits[DTX_STEP_END]);

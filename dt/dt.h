@@ -67,8 +67,11 @@ struct dt_block {
 	uint16_t code_len;	/* body and stubs */
 	uint32_t pc_first;	/* pcmap entries [pc_first, pc_first + npc) */
 	uint16_t npc;
-	uint8_t dead;
-	uint8_t transient;	/* one-instruction block, never looked up */
+	uint8_t dead:1;
+	uint8_t transient:1;	/* one-instruction block, never looked up */
+	uint8_t checked:1;	/* from a checked page (gmem_is_checked): never
+				   chained into; its bytes verified at each lookup
+				   against an FNV-1a hash kept in dt/cache.c */
 	struct dt_exit *incoming; /* exits chained into this block */
 	struct dt_block *hash_next;
 };
@@ -85,6 +88,7 @@ struct dt_stats {
 	uint32_t chained, unlinked, flushes, invalidations, dead_blocks;
 	uint32_t exits[6];
 	uint32_t emulated;
+	uint32_t checked_stale;	/* checked blocks found changed at lookup */
 };
 extern struct dt_stats dt_stats;
 
@@ -140,6 +144,10 @@ int gmem_code_pa(uint32_t la, uint32_t *pa);
 /* The same without setting accessed bits; and the guest PDE for la. */
 int gmem_peek_pa(uint32_t la, uint32_t *pa);
 uint32_t gmem_guest_pde(uint32_t la);
+/* Pages written and executed often (monitor/gmem.c): checked translations. */
+int gmem_is_checked(uint32_t page);
+void gmem_clear_checked(void);
+extern uint32_t gmem_checked_count;
 
 /*
  * The guest's mappings changed (CR3 write; INVLPG of la): translations of

@@ -329,6 +329,7 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 	}
 	if (!single)
 		gmem_protect_code(b->page[0]);
+	b->checked = !single && gmem_is_checked(b->page[0]);
 	while (!end) {
 		uint8_t buf[DT_MAX_LEN];
 		struct dt_insn d;
@@ -379,6 +380,8 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 		    gmem_code_pa(next - 1, &b->page[1]) == 0 && !single) {
 			/* The instruction reaches into the next page. */
 			gmem_protect_code(b->page[1]);
+			if (gmem_is_checked(b->page[1]))
+				b->checked = 1;
 		}
 
 		switch (d.cf) {
@@ -389,7 +392,7 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 				struct dt_exit *x = emit_inline_exit(&t, DTX_EMUL, eip);
 
 				x->len = d.len;
-				if (emul_continues(&d) && !single)
+				if (emul_continues(&d) && !single && !b->checked)
 					x->flags |= DTX_F_CONT;
 				else
 					end = 1;
@@ -411,6 +414,12 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 				}
 				memcpy(t.e.p, buf, d.len);
 				t.e.p += d.len;
+			}
+			if (b->checked && !end && (d.flags & DT_F_MWRITE)) {
+				/* It may have written the instructions after it:
+				   the next block is looked up (and checked) anew. */
+				emit_branch(&t, 0xE9, -1, next);
+				end = 1;
 			}
 			break;
 		case DT_CF_JCC:

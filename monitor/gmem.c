@@ -34,6 +34,49 @@
 
 /* One bit per 4 KiB page below HV_BASE: it holds translated code. */
 static uint32_t code_pages[(HV_BASE >> PAGE_SHIFT) / 32];
+
+/*
+ * Pages both written and executed often (docs/ARCHITECTURE.md,
+ * "Self-modifying code"): after HOT_WRITES writes that killed its
+ * translations (counted in a small direct-mapped table), a page is
+ * "checked": no longer write-protected, its translations are verified
+ * against the guest's bytes whenever hv enters one (dt/cache.c) and end
+ * after every instruction that writes memory.  Until the next cache flush.
+ */
+#define HOT_SLOTS	256
+#define HOT_WRITES	64
+static struct {
+	uint32_t page, writes;
+} hot[HOT_SLOTS];
+static uint32_t checked_pages[(HV_BASE >> PAGE_SHIFT) / 32];
+uint32_t gmem_checked_count;
+
+int gmem_is_checked(uint32_t page)
+{
+	uint32_t i = page >> PAGE_SHIFT;
+
+	return page < HV_BASE && ((checked_pages[i / 32] >> (i % 32)) & 1);
+}
+
+void gmem_clear_checked(void)
+{
+	memset(checked_pages, 0, sizeof(checked_pages));
+	memset(hot, 0, sizeof(hot));
+}
+
+static void count_code_write(uint32_t page)
+{
+	uint32_t i = page >> PAGE_SHIFT, slot = i % HOT_SLOTS;
+
+	if (hot[slot].page != page) {
+		hot[slot].page = page;
+		hot[slot].writes = 0;
+	}
+	if (++hot[slot].writes == HOT_WRITES) {
+		checked_pages[i / 32] |= 1u << (i % 32);
+		gmem_checked_count++;
+	}
+}
 static int sealed;
 
 /* The PTE of a linear address below HV_BASE, splitting a 4 MiB page. */
@@ -87,7 +130,8 @@ void gmem_protect_code(uint32_t page)
 {
 	uint32_t i = page >> PAGE_SHIFT;
 
-	if (page >= HV_BASE || is_code(page) || gmem_is_hv(page, PAGE_SIZE))
+	if (page >= HV_BASE || is_code(page) || gmem_is_hv(page, PAGE_SIZE) ||
+	    gmem_is_checked(page))
 		return;
 	code_pages[i / 32] |= 1u << (i % 32);
 	*pte_of(page) &= ~PTE_W;
@@ -111,6 +155,7 @@ int gmem_code_write(uint32_t page)
 		return 0;
 	i = page >> PAGE_SHIFT;
 	code_pages[i / 32] &= ~(1u << (i % 32));
+	count_code_write(page);
 	dt_invalidate_page(page);
 	*pte_of(page) |= PTE_W;
 	if (!(vcpu.cr0 & CR0_PG))

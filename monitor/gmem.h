@@ -46,5 +46,6 @@ int gmem_is_hv(uint32_t pa, uint32_t len);
  * code page.
  */
 int gmem_code_write(uint32_t page);
+/* gmem_is_checked, gmem_clear_checked: declared in dt/dt.h. */
 
 #endif
