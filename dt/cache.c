@@ -15,6 +15,7 @@
  */
 #include "dt/cache.h"
 
+#include "monitor/gphys.h"
 #include "monitor/layout.h"
 #include "monitor/log.h"
 #include "monitor/panic.h"
@@ -52,6 +53,34 @@ static uint32_t region_pde[1024];
 /* The regions with blocks, in the order they got their first one. */
 static uint16_t region_list[1024];
 static uint32_t nregions;
+/* Regions holding a block whose page is not global (since the flush). */
+static uint32_t region_local[1024 / 32];
+/*
+ * The frame each linear page with blocks of non-global pages was
+ * translated from (open addressing, a few probes; a page that finds no
+ * slot is checked block by block instead).
+ */
+#define PSEEN_SIZE	16384
+#define PSEEN_PROBES	4
+static struct { uint32_t tag, pa; } pseen[PSEEN_SIZE];	/* tag: page | 1 */
+static int pseen_full;	/* some page found no slot since the flush */
+
+static uint32_t *pseen_slot(uint32_t page, int add)
+{
+	uint32_t h = (page >> PAGE_SHIFT) * 2654435761u;
+
+	for (int k = 0; k < PSEEN_PROBES; k++) {
+		uint32_t i = (h + (uint32_t)k) % PSEEN_SIZE;
+
+		if (pseen[i].tag == (page | 1))
+			return &pseen[i].pa;
+		if (add && !pseen[i].tag) {
+			pseen[i].tag = page | 1;
+			return &pseen[i].pa;
+		}
+	}
+	return 0;
+}
 /* One bit per linear page below 4 GiB: some block starts there. */
 static uint32_t lin_pages[(1u << 20) / 32];
 
@@ -173,6 +202,9 @@ void dt_flush(void)
 	nblocks = nexits = npcs = 0;
 	memset(hash, 0, sizeof(hash));
 	memset(region_blocks, 0, sizeof(region_blocks));
+	memset(region_local, 0, sizeof(region_local));
+	memset(pseen, 0, sizeof(pseen));
+	pseen_full = 0;
 	nregions = 0;
 	memset(lin_pages, 0, sizeof(lin_pages));
 	ibtc_clear();
@@ -295,6 +327,15 @@ struct dt_block *dt_get(uint32_t eip, uint32_t cs_base, struct dt_fail *fail)
 		region_pde[eip >> 22] = gmem_guest_pde(eip);
 		region_list[nregions++] = (uint16_t)(eip >> 22);
 	}
+	if (!b->global) {
+		uint32_t *pa = pseen_slot(eip & PTE_ADDR, 1);
+
+		region_local[eip >> 27] |= 1u << ((eip >> 22) & 31);
+		if (pa)
+			*pa = b->page[0];
+		else
+			pseen_full = 1;
+	}
 	lin_pages[eip >> 17] |= 1u << ((eip >> 12) & 31);
 	return b;
 }
@@ -404,13 +445,58 @@ void dt_check_mappings(void)
 		uint32_t r = region_list[k], pde;
 
 		pde = gmem_guest_pde(r << 22);
-		if (pde == region_pde[r])
+		if (pde != region_pde[r]) {
+			dt_stats.map_region_scans++;
+			for (uint32_t i = 0; i < nblocks; i++)
+				if (blocks[i].eip >> 22 == r)
+					check_block(&blocks[i]);
+			region_pde[r] = pde;
 			continue;
-		for (uint32_t i = 0; i < nblocks; i++)
-			if (blocks[i].eip >> 22 == r)
-				check_block(&blocks[i]);
-		region_pde[r] = pde;
+		}
+		/*
+		 * Same PDE.  A 4 MiB page (or no table) has its mapping in the
+		 * PDE alone; under a page table any PTE may have changed, but a
+		 * global one may stay cached across a CR3 write (SDM vol. 3A
+		 * 4.10.4.1): pages of non-global blocks are checked.
+		 */
+		if (!(pde & PTE_P) || ((pde & PTE_PS) && (vcpu.cr4 & CR4_PSE)) ||
+		    !(region_local[r / 32] & (1u << (r % 32))))
+			continue;
+		for (uint32_t w = 0; w < 32; w++) {
+			uint32_t bits = lin_pages[r * 32 + w];
+
+			for (; bits; bits &= bits - 1) {
+				uint32_t idx = w * 32 + (uint32_t)__builtin_ctz(bits);
+				uint32_t la = r << 22 | idx << PAGE_SHIFT, *seen = pseen_slot(la, 0);
+				uint32_t pte;
+				int live = 0;
+
+				if (!seen && !pseen_full)
+					continue;	/* only global blocks there */
+				dt_stats.map_pages_checked++;
+				pte = gphys_read32((pde & PTE_ADDR) + idx * 4);
+				if (seen && (pte & PTE_P) && (pte & PTE_ADDR) == *seen)
+					continue;
+				dt_stats.map_page_scans++;
+				for (uint32_t i = 0; i < nblocks; i++)
+					if (((blocks[i].eip ^ la) & PTE_ADDR) == 0 && !blocks[i].global) {
+						check_block(&blocks[i]);
+						live |= !blocks[i].dead;
+					}
+				if (live && seen)
+					*seen = pte & PTE_ADDR;
+			}
+		}
 	}
+}
+
+void dt_check_all_mappings(void)
+{
+	memo_gen++;
+	for (uint32_t i = 0; i < nblocks; i++)
+		check_block(&blocks[i]);
+	for (uint32_t k = 0; k < nregions; k++)
+		region_pde[region_list[k]] = gmem_guest_pde(region_list[k] << 22);
 }
 
 void dt_check_page(uint32_t la)
@@ -487,6 +573,8 @@ void dt_print_stats(void)
 		 s->lookups, s->lookup_misses, s->ib_misses, s->chained, s->unlinked);
 	log_info("dt", "flushes %u, page invalidations %u, dead blocks %u",
 		 s->flushes, s->invalidations, s->dead_blocks);
+	log_info("dt", "mapping checks: region scans %u, pages checked %u, page scans %u",
+		 s->map_region_scans, s->map_pages_checked, s->map_page_scans);
 	if (gmem_checked_count)
 		log_info("dt", "pages turned checked %u, checked blocks found stale %u",
 			 gmem_checked_count, s->checked_stale);

@@ -69,6 +69,8 @@ struct dt_block {
 	uint16_t npc;
 	uint8_t dead:1;
 	uint8_t transient:1;	/* one-instruction block, never looked up */
+	uint8_t global:1;	/* its page was mapped global (CR4.PGE): a CR3
+				   write need not re-check it */
 	uint8_t checked:1;	/* from a checked page (gmem_is_checked): never
 				   chained into; its bytes verified at each lookup
 				   against an FNV-1a hash kept in dt/cache.c */
@@ -89,6 +91,7 @@ struct dt_stats {
 	uint32_t exits[6];
 	uint32_t emulated;
 	uint32_t checked_stale;	/* checked blocks found changed at lookup */
+	uint32_t map_region_scans, map_page_scans, map_pages_checked;
 };
 extern struct dt_stats dt_stats;
 
@@ -141,6 +144,8 @@ int gmem_fetch(uint32_t linear, uint8_t *buf, uint32_t len, int *why);
 void gmem_protect_code(uint32_t page);
 /* Physical page of the guest code at linear la; -1 if not mapped. */
 int gmem_code_pa(uint32_t la, uint32_t *pa);
+/* Is la mapped by a global page (CR4.PGE set)? */
+int gmem_code_global(uint32_t la);
 /* The same without setting accessed bits; and the guest PDE for la. */
 int gmem_peek_pa(uint32_t la, uint32_t *pa);
 uint32_t gmem_guest_pde(uint32_t la);
@@ -155,6 +160,8 @@ extern uint32_t gmem_checked_count;
  * are killed.
  */
 void dt_check_mappings(void);
+/* A global TLB flush (CR4.PGE changed): every translation re-checked. */
+void dt_check_all_mappings(void);
 void dt_check_page(uint32_t la);
 
 #endif

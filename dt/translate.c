@@ -330,6 +330,7 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 	if (!single)
 		gmem_protect_code(b->page[0]);
 	b->checked = !single && gmem_is_checked(b->page[0]);
+	b->global = !single && gmem_code_global(eip);
 	while (!end) {
 		uint8_t buf[DT_MAX_LEN];
 		struct dt_insn d;

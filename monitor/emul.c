@@ -218,8 +218,10 @@ static int write_cr(struct trapframe *tf, int n, uint32_t v, struct fault *f)
 		vcpu.cr4 = v;
 		if ((old ^ v) & CR4_PSE)
 			shadow_paging_changed();
-		else if (((old ^ v) & CR4_PGE) && (vcpu.cr0 & CR0_PG))
+		else if (((old ^ v) & CR4_PGE) && (vcpu.cr0 & CR0_PG)) {
 			shadow_flush();	/* a global TLB flush */
+			dt_check_all_mappings();
+		}
 		break;
 	default:
 		return RAISE_UD(f);

@@ -331,6 +331,15 @@ int gmem_code_pa(uint32_t la, uint32_t *pa)
 	return 0;
 }
 
+int gmem_code_global(uint32_t la)
+{
+	uint32_t pa, eff;
+
+	if (!(vcpu.cr0 & CR0_PG) || !(vcpu.cr4 & CR4_PGE) || gmem_walk(la, GACC_PEEK, &pa, &eff))
+		return 0;
+	return (eff & PTE_G) != 0;
+}
+
 int gmem_peek_pa(uint32_t la, uint32_t *pa)
 {
 	if (gmem_walk(la, GACC_PEEK, pa, 0))

@@ -25,6 +25,10 @@
  *             value: the new frame
  *   global    a global PTE changed, MOV CR3 (may still show the old frame:
  *             not checked), then CR4.PGE off and on: the new frame
+ *   code      a page of code (a function returning a constant) run, its
+ *             PTE pointed at another frame with other code, MOV CR3 with
+ *             the same value: the new code runs; the same with a global
+ *             page and CR4.PGE off and on
  * and then 200 rounds of switches alternating writes in both spaces, whose
  * sums are checked.
  */
@@ -34,6 +38,7 @@ GUEST_NAME("keepspace");
 
 #define VA_T		0x40000000u	/* test pages, one page table */
 #define VA_T2		0x40001000u
+#define VA_CODE		0x40002000u	/* a page of code */
 #define VA_BIG		0x40400000u	/* a 4 MiB test region (A only) */
 #define BIG_FRAME1	0x00800000u	/* 4 MiB frames inside the 16 MiB map */
 #define BIG_FRAME2	0x00C00000u
@@ -253,6 +258,45 @@ static void c_global(void)
 	t_end();
 }
 
+/* A function `mov $v,%eax; ret` at the start of page p. */
+static void put_fn(uint8_t *p, uint32_t v)
+{
+	p[0] = 0xB8;
+	memcpy(p + 1, &v, 4);
+	p[5] = 0xC3;
+}
+
+static void c_code(void)
+{
+	uint8_t *c1 = pg_alloc(), *c2 = pg_alloc();
+	uint32_t (*fn)(void) = (uint32_t (*)(void))VA_CODE;
+	uint32_t *pte;
+
+	t_begin("code");
+	put_fn(c1, 0x111);
+	put_fn(c2, 0x222);
+	pg_map4k(pd_a, VA_CODE, (uint32_t)c1, PTE_W);
+	pte = pg_entry(pd_a, VA_CODE);
+	pg_switch(pd_a);
+	t_eq("first frame", fn(), 0x111);
+	t_eq("first frame again", fn(), 0x111);
+	*pte = (uint32_t)c2 | PTE_P | PTE_W;
+	pg_switch(pd_a);
+	t_eq("after MOV CR3", fn(), 0x222);
+	/* Global: a CR3 load may keep the old one; CR4.PGE off and on not. */
+	write_cr4(read_cr4() | CR4_PGE);
+	*pte = (uint32_t)c1 | PTE_P | PTE_W | PTE_G;
+	pg_switch(pd_a);
+	t_eq("global page", fn(), 0x111);
+	*pte = (uint32_t)c2 | PTE_P | PTE_W | PTE_G;
+	write_cr4(read_cr4() & ~CR4_PGE);
+	t_eq("after CR4.PGE off", fn(), 0x222);
+	*pte = (uint32_t)c1 | PTE_P | PTE_W;
+	pg_switch(pd_a);
+	t_eq("back", fn(), 0x111);
+	t_end();
+}
+
 static void c_rounds(void)
 {
 	uint32_t sum = 0;
@@ -284,6 +328,7 @@ void gmain(uint32_t magic, const struct multiboot_info *mbi)
 	c_big();
 	c_reload();
 	c_global();
+	c_code();
 	c_rounds();
 	guest_exit();
 }
