@@ -139,3 +139,41 @@ if grep -q '^@detached' "$work/session.out" && [ "$status" = "$(exit_status 0)" 
 else
 	fail gdb-detach-guest-finishes "QEMU status $status, guest: $(tail -1 "$work/guest.out")"
 fi
+
+# Ctrl-C: the guest spins waiting for a byte on its (emulated) COM1
+# (debuggee's "wait"); a raw protocol client (scripts/rsp-ctrlc.py)
+# continues it, sends the interrupt byte 0x03 and must get a stop reply
+# with SIGINT (S02 or T02...) and an EIP inside that wait loop: uart_getc
+# or gmain, from the ELF's symbol table.
+range_of() { nm -S "$elf" | awk -v s="$1" '$4 == s { print "0x" $1, "0x" $2 }'; }
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+: >"$work/ctrlc-hv.log"
+timeout "$RUN_TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" -serial "file:$work/ctrlc-guest.out" \
+	-serial "file:$work/ctrlc-hv.log" -serial "tcp:127.0.0.1:$port,server=on,wait=off" \
+	-kernel "$BUILD/hv.elf" -append "console=com2 gdb=com3 com1=emulate" -initrd "$elf wait" \
+	</dev/null >"$work/ctrlc-qemu.out" 2>&1 &
+qemu=$!
+for i in $(seq 1 300); do
+	grep -q 'the guest waits for gdb' "$work/ctrlc-hv.log" 2>/dev/null && break
+	sleep 0.1
+done
+timeout 60 python3 "$HV_ROOT/scripts/rsp-ctrlc.py" "$port" >"$work/ctrlc.out" 2>&1
+wait "$qemu"
+stop=$(sed -n 's/^after ctrl-c: //p' "$work/ctrlc.out")
+eip=$(sed -n 's/^eip: //p' "$work/ctrlc.out")
+inside=0
+for f in uart_getc gmain; do
+	set -- $(range_of $f)
+	[ $# = 2 ] && [ -n "$eip" ] && [ "$eip" != none ] &&
+		[ $((eip)) -ge $(($1)) ] && [ $((eip)) -lt $(($1 + $2)) ] && inside=1
+done
+case "$stop" in
+S02|T02*)
+	if [ $inside = 1 ]; then
+		pass "gdb-ctrl-c: stopped with SIGINT at $eip in the guest's wait loop"
+	else
+		fail gdb-ctrl-c "stopped at '$eip', not in uart_getc or gmain ($work/ctrlc.out)"
+	fi ;;
+*)	fail gdb-ctrl-c "stop reply '$stop', want S02/T02 ($work/ctrlc.out, $work/ctrlc-hv.log)" ;;
+esac
+exit 0
