@@ -438,6 +438,31 @@ static void check_block(struct dt_block *b)
 		kill_block(b);
 }
 
+/*
+ * Linear page la, holding blocks from non-global pages, under a PDE that
+ * did not change: its PTE (at pte_pa) against the frame they came from.
+ */
+static void check_local_page(uint32_t la, uint32_t pte_pa)
+{
+	uint32_t *seen = pseen_slot(la, 0), pte;
+	int live = 0;
+
+	if (!seen && !pseen_full)
+		return;	/* only global blocks there */
+	dt_stats.map_pages_checked++;
+	pte = gphys_read32(pte_pa);
+	if (seen && (pte & PTE_P) && (pte & PTE_ADDR) == *seen)
+		return;
+	dt_stats.map_page_scans++;
+	for (uint32_t i = 0; i < nblocks; i++)
+		if (((blocks[i].eip ^ la) & PTE_ADDR) == 0 && !blocks[i].global) {
+			check_block(&blocks[i]);
+			live |= !blocks[i].dead;
+		}
+	if (live && seen)
+		*seen = pte & PTE_ADDR;
+}
+
 void dt_check_mappings(void)
 {
 	memo_gen++;	/* a new pass: the mappings may have changed */
@@ -462,31 +487,13 @@ void dt_check_mappings(void)
 		if (!(pde & PTE_P) || ((pde & PTE_PS) && (vcpu.cr4 & CR4_PSE)) ||
 		    !(region_local[r / 32] & (1u << (r % 32))))
 			continue;
-		for (uint32_t w = 0; w < 32; w++) {
-			uint32_t bits = lin_pages[r * 32 + w];
-
-			for (; bits; bits &= bits - 1) {
+		for (uint32_t w = 0; w < 32; w++)
+			for (uint32_t bits = lin_pages[r * 32 + w]; bits; bits &= bits - 1) {
 				uint32_t idx = w * 32 + (uint32_t)__builtin_ctz(bits);
-				uint32_t la = r << 22 | idx << PAGE_SHIFT, *seen = pseen_slot(la, 0);
-				uint32_t pte;
-				int live = 0;
 
-				if (!seen && !pseen_full)
-					continue;	/* only global blocks there */
-				dt_stats.map_pages_checked++;
-				pte = gphys_read32((pde & PTE_ADDR) + idx * 4);
-				if (seen && (pte & PTE_P) && (pte & PTE_ADDR) == *seen)
-					continue;
-				dt_stats.map_page_scans++;
-				for (uint32_t i = 0; i < nblocks; i++)
-					if (((blocks[i].eip ^ la) & PTE_ADDR) == 0 && !blocks[i].global) {
-						check_block(&blocks[i]);
-						live |= !blocks[i].dead;
-					}
-				if (live && seen)
-					*seen = pte & PTE_ADDR;
+				check_local_page(r << 22 | idx << PAGE_SHIFT,
+						 (pde & PTE_ADDR) + idx * 4);
 			}
-		}
 	}
 }
 

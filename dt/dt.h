@@ -142,10 +142,11 @@ void dt_print_stats(void);
  */
 int gmem_fetch(uint32_t linear, uint8_t *buf, uint32_t len, int *why);
 void gmem_protect_code(uint32_t page);
-/* Physical page of the guest code at linear la; -1 if not mapped. */
-int gmem_code_pa(uint32_t la, uint32_t *pa);
-/* Is la mapped by a global page (CR4.PGE set)? */
-int gmem_code_global(uint32_t la);
+/*
+ * Physical page of the guest code at linear la; -1 if not mapped.  With
+ * global, whether a global page maps it (CR4.PGE set).
+ */
+int gmem_code_pa(uint32_t la, uint32_t *pa, int *global);
 /* The same without setting accessed bits; and the guest PDE for la. */
 int gmem_peek_pa(uint32_t la, uint32_t *pa);
 uint32_t gmem_guest_pde(uint32_t la);

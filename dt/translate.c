@@ -316,13 +316,13 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 {
 	struct tstate t = { .b = b, .e = { b->code } };
 	uint32_t eip = b->eip;
-	int ninsn = 0, end = 0;
+	int ninsn = 0, end = 0, global = 0;
 
 	/* Blocks remember the physical pages they were read from: a write
 	   through any alias finds them.  A one-instruction block runs once,
 	   right after its page was unprotected for a write: it must not
 	   protect it again. */
-	if (gmem_code_pa(eip, &b->page[0]) < 0) {
+	if (gmem_code_pa(eip, &b->page[0], &global) < 0) {
 		fail->kind = DTF_FETCH_PF;
 		fail->eip = eip;
 		return -1;
@@ -330,7 +330,7 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 	if (!single)
 		gmem_protect_code(b->page[0]);
 	b->checked = !single && gmem_is_checked(b->page[0]);
-	b->global = !single && gmem_code_global(eip);
+	b->global = !single && global;
 	while (!end) {
 		uint8_t buf[DT_MAX_LEN];
 		struct dt_insn d;
@@ -378,7 +378,7 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 			break;
 		}
 		if ((next - 1) >> PAGE_SHIFT != eip >> PAGE_SHIFT &&
-		    gmem_code_pa(next - 1, &b->page[1]) == 0 && !single) {
+		    gmem_code_pa(next - 1, &b->page[1], 0) == 0 && !single) {
 			/* The instruction reaches into the next page. */
 			gmem_protect_code(b->page[1]);
 			if (gmem_is_checked(b->page[1]))

@@ -592,8 +592,7 @@ int emul_sysenter(struct trapframe *tf, struct fault *f, uint32_t *next)
 	seg_set_real(VS_SS, (uint16_t)(cs + 8), FLAT(0, 0));
 	tf->ss = (uint32_t)(cs + 8) | 1;
 	tf->esp = vcpu.sysenter_esp;
-	vcpu.vflags &= ~(FL_IF | FL_RF | FL_VM);
-	tf->eflags &= ~(FL_IF | FL_RF | FL_VM);
+	vcpu.vflags &= ~(FL_IF | FL_RF | FL_VM);	/* resume() makes the real ones */
 	*next = vcpu.sysenter_eip;
 	return 0;
 }

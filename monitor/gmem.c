@@ -323,21 +323,16 @@ int gmem_fetch(uint32_t la, uint8_t *buf, uint32_t len, int *why)
 	return (int)n;
 }
 
-int gmem_code_pa(uint32_t la, uint32_t *pa)
+int gmem_code_pa(uint32_t la, uint32_t *pa, int *global)
 {
-	if (gmem_walk(la, 0, pa, 0))
+	uint32_t eff;
+
+	if (gmem_walk(la, 0, pa, &eff))
 		return -1;
 	*pa &= PTE_ADDR;
+	if (global)
+		*global = (vcpu.cr0 & CR0_PG) && (vcpu.cr4 & CR4_PGE) && (eff & PTE_G);
 	return 0;
-}
-
-int gmem_code_global(uint32_t la)
-{
-	uint32_t pa, eff;
-
-	if (!(vcpu.cr0 & CR0_PG) || !(vcpu.cr4 & CR4_PGE) || gmem_walk(la, GACC_PEEK, &pa, &eff))
-		return 0;
-	return (eff & PTE_G) != 0;
 }
 
 int gmem_peek_pa(uint32_t la, uint32_t *pa)

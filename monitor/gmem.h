@@ -29,7 +29,7 @@ extern struct gmem_pf gmem_pf;
  */
 int gmem_walk(uint32_t la, int acc, uint32_t *pa, uint32_t *eff);
 /* Physical page of the guest code at la (for the translator). */
-int gmem_code_pa(uint32_t la, uint32_t *pa);
+int gmem_code_pa(uint32_t la, uint32_t *pa, int *global);
 int gmem_is_code(uint32_t page);
 /* Accesses with the rights of CPL 3 (user) or supervisor. */
 int gmem_read_as(uint32_t la, void *buf, uint32_t len, int user);
