@@ -4,7 +4,7 @@
  * stepping the guest, and the two front ends that drive them, the monitor
  * console (monitor/monitor.c) and the GDB stub (monitor/gdbstub.c).
  *
- * The guest is only ever stopped inside resume() (monitor/guest.c), at a
+ * The guest is only ever stopped inside guest_resume() (monitor/guest.c), at a
  * clean guest-instruction boundary with its registers in the trap frame
  * and its EIP known: dbg_resume() is called there and runs the front end's
  * command loop synchronously until it says go on.
@@ -79,13 +79,13 @@ int dbg_bp_clear(uint32_t lin);
 int dbg_watch_set(uint32_t lin, uint32_t len);
 int dbg_watch_clear(uint32_t lin, uint32_t len);
 
-/* What resume() must do after dbg_resume (bits). */
+/* What guest_resume() must do after dbg_resume (bits). */
 #define DBG_R_RESTART	1	/* the guest stopped: addr is stale, start at eip */
 #define DBG_R_SINGLE	2	/* run the instruction at eip alone */
 #define DBG_R_NOIRQ	4	/* and deliver no interrupt before it */
 
 /*
- * Called by resume() at every guest resumption while dbg.on: the guest
+ * Called by guest_resume() at every guest resumption while dbg.on: the guest
  * goes on at *eip (cache address addr if not 0).
  */
 int dbg_resume(struct trapframe *tf, uint32_t *eip, uint32_t addr);

@@ -67,6 +67,12 @@ int seg_load(struct trapframe *tf, int sreg, uint16_t sel, struct fault *f);
 int seg_load_cs(struct trapframe *tf, uint16_t sel, uint32_t offset, int is_iret_or_ret,
 		struct fault *f);
 int seg_read_desc(uint16_t sel, uint64_t *desc);
+/* The linear address of sel's descriptor; -1 beyond the table's limit. */
+int seg_desc_addr(uint16_t sel, uint32_t *la);
+/* The real (shadow) descriptor for a guest code or data descriptor. */
+uint64_t seg_shadow_desc(uint64_t d);
+/* hv wrote the real entry of sel itself: seg_user.c makes it again. */
+void seg_user_stale(uint16_t sel);
 void seg_set_real(int sreg, uint16_t sel, uint64_t desc);
 int emul_far(struct trapframe *tf, const struct dt_insn *d, uint32_t eip, struct fault *f,
 	     uint32_t *next);

@@ -35,7 +35,7 @@
 static uint64_t pending_cs;
 
 /* Address of the guest descriptor for sel; -1 if beyond the table limit. */
-static int desc_addr(uint16_t sel, uint32_t *la)
+int seg_desc_addr(uint16_t sel, uint32_t *la)
 {
 	uint32_t base, limit;
 
@@ -59,7 +59,7 @@ int seg_read_desc(uint16_t sel, uint64_t *desc)
 	uint32_t la;
 	int r;
 
-	if (desc_addr(sel, &la))
+	if (seg_desc_addr(sel, &la))
 		return -1;
 	r = gmem_read(la, desc, 8);
 	if (r == GMEM_HV)
@@ -78,12 +78,12 @@ static void set_accessed(uint16_t sel, uint64_t *desc)
 		return;
 	*desc |= (uint64_t)DESC_ACC << 40;
 	access = (uint8_t)(*desc >> 40);
-	if (!desc_addr(sel, &la))
+	if (!seg_desc_addr(sel, &la))
 		gmem_write(la + 5, &access, 1);
 }
 
 /* The real descriptor for a guest code/data descriptor (see the top). */
-static uint64_t shadow_desc(uint64_t d)
+uint64_t seg_shadow_desc(uint64_t d)
 {
 	uint32_t attr = SEG_ATTR(d), base = desc_base(d), limit = desc_limit(d);
 	uint32_t access = attr & 0xFF, flags = (attr >> 12) & 0xF;
@@ -111,8 +111,6 @@ static uint64_t shadow_desc(uint64_t d)
 	return SEG_DESC(base, limit, access, flags);
 }
 
-static void shadow_stale(uint16_t sel);
-
 void seg_set_real(int sreg, uint16_t sel, uint64_t desc)
 {
 	struct vseg *s = &vcpu.seg[sreg];
@@ -132,10 +130,10 @@ void seg_set_real(int sreg, uint16_t sel, uint64_t desc)
 	s->limit = desc_limit(desc);
 	s->attr = SEG_ATTR(desc);
 	if (sel & SEL_TI)
-		hv_ldt[SEL_INDEX(sel)] = shadow_desc(desc);
+		hv_ldt[SEL_INDEX(sel)] = seg_shadow_desc(desc);
 	else if (SEL_INDEX(sel) < HV_GDT_FIRST)
-		gdt[SEL_INDEX(sel)] = shadow_desc(desc);
-	shadow_stale(sel);
+		gdt[SEL_INDEX(sel)] = seg_shadow_desc(desc);
+	seg_user_stale(sel);
 }
 
 /*
@@ -295,138 +293,6 @@ static int return_outer(struct trapframe *tf, uint16_t cs, uint32_t sp_off, int 
 		}
 	}
 	return 0;
-}
-
-/*
- * Ring-3 code loads segment registers natively from the real GDT/LDT, so
- * before the guest enters ring 3 every guest descriptor hv can see gets
- * its shadow (system descriptors never: a gate or TSS in the real tables
- * would let ring 3 reach hv).
- */
-/*
- * A descriptor whose accessed bit is clear in the guest's table is
- * shadowed not present, so that a native ring-3 load of it faults (#NP, or
- * #SS for SS) and hv makes the CPU's implicit write of the bit itself
- * (seg_user_accessed): a supervisor write, which may #PF.  Selectors in
- * the segment registers right now stay present (hv's own IRET path
- * reloads them).
- */
-static uint32_t acc_pending[2][256 / 32];	/* [0] GDT, [1] LDT */
-
-/*
- * What each shadow was last made from (seg_refresh_shadows): entry i of
- * the real table is current while its bit in made_ok is set and the guest's
- * descriptor still reads as made_from[i].  Entries whose shadow depends on
- * more than the descriptor (accessed bit clear) are always made again.
- */
-static uint64_t made_from[2][256];
-static uint32_t made_ok[2][256 / 32];
-
-static void shadow_stale(uint16_t sel)
-{
-	uint32_t i = SEL_INDEX(sel);
-
-	if (i < 256)
-		made_ok[(sel & SEL_TI) != 0][i / 32] &= ~(1u << (i % 32));
-}
-
-static uint64_t user_shadow(uint16_t sel, uint64_t d)
-{
-	uint64_t sd = shadow_desc(d);
-	int t = (sel & SEL_TI) != 0;
-	uint32_t i = SEL_INDEX(sel);
-
-	acc_pending[t][i / 32] &= ~(1u << (i % 32));
-	made_from[t][i] = d;
-	made_ok[t][i / 32] |= 1u << (i % 32);
-	if (!sd || !(d & ((uint64_t)DESC_P << 40)) || (d & ((uint64_t)DESC_ACC << 40)))
-		return sd;
-	made_ok[t][i / 32] &= ~(1u << (i % 32));
-	for (int r = 0; r < VS_COUNT; r++)
-		if ((vcpu.seg[r].sel & 0xFFFC) == (sel & 0xFFFC))
-			return sd;
-	acc_pending[t][i / 32] |= 1u << (i % 32);
-	return sd & ~((uint64_t)DESC_P << 40);
-}
-
-/* Shadows table t (0 GDT, 1 LDT) of n entries at guest linear base. */
-static void refresh_table(int t, uint32_t base, uint32_t n, uint64_t *real)
-{
-	static uint64_t buf[256];
-	int whole = gmem_read(base, buf, n * 8) == 0;
-
-	for (uint32_t i = t ? 0 : 1; i < n; i++) {
-		uint64_t d = 0;
-
-		if (whole)
-			d = buf[i];
-		else
-			gmem_read(base + i * 8, &d, 8);	/* what can be read */
-		if ((made_ok[t][i / 32] & (1u << (i % 32))) && made_from[t][i] == d)
-			continue;
-		real[i] = user_shadow((uint16_t)(i << 3 | (t ? SEL_TI : 0)), d);
-	}
-}
-
-void seg_refresh_shadows(void)
-{
-	uint32_t n = ((uint32_t)vcpu.gdtr.limit + 1) / 8;
-
-	refresh_table(0, vcpu.gdtr.base, n > 256 ? 256 : n, gdt);
-	if (vcpu.ldtr.valid) {
-		n = (vcpu.ldtr.limit + 1) / 8;
-		refresh_table(1, vcpu.ldtr.base, n > 256 ? 256 : n, hv_ldt);
-	}
-}
-
-int seg_user_accessed(struct trapframe *tf, struct fault *f)
-{
-	uint16_t sel = (uint16_t)tf->errcode;
-	uint32_t i = SEL_INDEX(sel), la;
-	int t = (sel & SEL_TI) != 0;
-	uint64_t d;
-	uint8_t access;
-	int r;
-
-	if ((tf->errcode & 3) || i >= 256 || !(acc_pending[t][i / 32] & (1u << (i % 32))))
-		return 0;
-	if (seg_read_desc(sel, &d) || desc_addr(sel, &la))
-		return 0;
-	if (!(d & ((uint64_t)DESC_P << 40)))
-		return 0;	/* not present in the guest's table too */
-	if (!(d & ((uint64_t)DESC_ACC << 40))) {
-		access = (uint8_t)(d >> 40) | DESC_ACC;
-		r = gmem_write(la + 5, &access, 1);	/* supervisor, as the CPU's */
-		if (r == GMEM_PF) {
-			*f = (struct fault){ EXC_PF, 1, gmem_pf.err, gmem_pf.cr2 };
-			return -1;
-		}
-		d |= (uint64_t)DESC_ACC << 40;
-	}
-	if (t)
-		hv_ldt[i] = user_shadow(sel, d);
-	else
-		gdt[i] = user_shadow(sel, d);
-	return 1;
-}
-
-/* Ring-3 code may have loaded data segments natively: catch up. */
-void seg_sync_user(struct trapframe *tf)
-{
-	uint32_t real[VS_COUNT] = { [VS_ES] = tf->es, [VS_DS] = tf->ds, [VS_FS] = tf->fs,
-				    [VS_GS] = tf->gs };
-	static const int regs[] = { VS_ES, VS_DS, VS_FS, VS_GS };
-
-	for (int i = 0; i < 4; i++) {
-		int r = regs[i];
-		uint64_t d = 0;
-
-		if ((real[r] & 0xFFFF) == vcpu.seg[r].sel)
-			continue;
-		if ((real[r] & 0xFFFC) && seg_read_desc((uint16_t)real[r], &d))
-			d = 0;
-		seg_set_real(r, (uint16_t)real[r], d);
-	}
 }
 
 /*
@@ -592,7 +458,7 @@ int emul_sysenter(struct trapframe *tf, struct fault *f, uint32_t *next)
 	seg_set_real(VS_SS, (uint16_t)(cs + 8), FLAT(0, 0));
 	tf->ss = (uint32_t)(cs + 8) | 1;
 	tf->esp = vcpu.sysenter_esp;
-	vcpu.vflags &= ~(FL_IF | FL_RF | FL_VM);	/* resume() makes the real ones */
+	vcpu.vflags &= ~(FL_IF | FL_RF | FL_VM);	/* guest_resume() makes the real ones */
 	*next = vcpu.sysenter_eip;
 	return 0;
 }
@@ -703,7 +569,7 @@ int emul_lldt_ltr(struct trapframe *tf, const struct dt_insn *d, int is_ltr, str
 		uint32_t la;
 		uint8_t access = (uint8_t)(desc >> 40) | 0x2;
 
-		if (!desc_addr((uint16_t)sel, &la))
+		if (!seg_desc_addr((uint16_t)sel, &la))
 			gmem_write(la + 5, &access, 1);
 		desc |= (uint64_t)0x2 << 40;
 	}

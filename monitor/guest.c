@@ -12,7 +12,7 @@
  *    (with the scratch registers restored), then handled by hv (a write to
  *    a code page, an intercepted port) or reflected to the guest.
  *
- * Every path ends in resume(): the guest goes on at a guest EIP, through
+ * Every path ends in guest_resume(): the guest goes on at a guest EIP, through
  * its translation, after any interrupt it can take now.
  */
 #include "monitor/guest.h"
@@ -26,6 +26,7 @@
 #include "monitor/emul.h"
 #include "monitor/gdt.h"
 #include "monitor/gmem.h"
+#include "monitor/guest_int.h"
 #include "monitor/intr.h"
 #include "monitor/layout.h"
 #include "monitor/log.h"
@@ -52,9 +53,7 @@ static uint32_t cs_base(void)
 	return vcpu.seg[VS_CS].base;
 }
 
-static void reflect(struct trapframe *tf, uint32_t eip, const struct fault *f);
 static void watchdog_stop(struct trapframe *tf);
-static void enter_user(struct trapframe *tf, uint32_t eip, int blocked);
 
 /* Returns only when the failure became a guest exception (delivered). */
 static void translate_failed(struct trapframe *tf, const struct dt_fail *fail)
@@ -69,7 +68,7 @@ static void translate_failed(struct trapframe *tf, const struct dt_fail *fail)
 		   fetch, so no W bit) at the instruction. */
 		struct fault f = { EXC_PF, 1, gmem_pf.err, gmem_pf.cr2 };
 
-		reflect(tf, vcpu.eip, &f);
+		guest_reflect(tf, vcpu.eip, &f);
 		return;
 	}
 	default:
@@ -83,7 +82,7 @@ static void translate_failed(struct trapframe *tf, const struct dt_fail *fail)
  * guest can take are delivered first; if only an interrupt shadow holds
  * them back, hv steps the guest past it.
  */
-static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
+void guest_resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 {
 	int blocked = 0, dbgr = 0;
 	struct fault f;
@@ -123,7 +122,7 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 	vcpu.stepping = blocked;
 	vcpu.eip = eip;
 	if (vcpu.cpl == 3) {
-		enter_user(tf, eip, blocked);
+		guest_enter_user(tf, eip, blocked);
 		return;
 	}
 	tf->gs = SEL_R1_GS;
@@ -177,36 +176,8 @@ static void resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 		tf->eflags |= FL_TF;
 }
 
-/*
- * Guest user code runs as it is, at ring 3, on the guest's own segments
- * (shadowed into the real tables) and the shadow page tables.  Every I/O
- * instruction faults there (no I/O bitmap), so the guest's own IOPL and
- * I/O bitmap decide (user_io).
- */
-static void enter_user(struct trapframe *tf, uint32_t eip, int blocked)
-{
-	watchdog_progress = 1;
-	seg_refresh_shadows();
-	tf->eip = eip;
-	tf->cs = vcpu.seg[VS_CS].sel;
-	tf->ss = vcpu.seg[VS_SS].sel;
-	tf->gs = vcpu.seg[VS_GS].sel;
-	hv_tss.iomap_base = sizeof(hv_tss_io);	/* beyond the limit: no bitmap */
-	tf->eflags = (tf->eflags | FL_FIXED) & ~(FL_TF | FL_IF | FL_IOPL_MASK | FL_VM | FL_RF);
-	/* The guest's IOPL, so that PUSHF in user code shows it (with IOPL 3,
-	   user I/O runs natively, also on ports hv intercepts). */
-	tf->eflags |= vcpu.vflags & FL_IOPL_MASK;
-	/* User code sees the real IF (PUSHF), so it is always the guest's;
-	   with an emulated PIC the models catch up from the clock when the
-	   guest enables interrupts again. */
-	if (!blocked)
-		tf->eflags |= vcpu.vflags & FL_IF;
-	if ((vcpu.vflags & FL_TF) || blocked)
-		tf->eflags |= FL_TF;
-}
-
 /* Reflects exception f, raised by the instruction at eip, to the guest. */
-static void reflect(struct trapframe *tf, uint32_t eip, const struct fault *f)
+void guest_reflect(struct trapframe *tf, uint32_t eip, const struct fault *f)
 {
 	struct fault nf;
 
@@ -217,7 +188,7 @@ static void reflect(struct trapframe *tf, uint32_t eip, const struct fault *f)
 	if (f->vec == EXC_PF)
 		vcpu.cr2 = f->cr2;
 	intr_deliver(tf, f->vec, INTR_EXC, f->has_err, f->err, eip, &nf);
-	resume(tf, vcpu.eip, 0);
+	guest_resume(tf, vcpu.eip, 0);
 }
 
 static void wait_for_interrupt(struct trapframe *tf)
@@ -260,11 +231,11 @@ static void do_exit(struct trapframe *tf)
 					msg[i] = ' ';
 			diag_dump(tf, "the guest called panic()");
 			kprintf("hv: diag:   panic format: \"%s\"\n", msg);
-			resume(tf, vcpu.eip, 0);	/* not chained: seen every time */
+			guest_resume(tf, vcpu.eip, 0);	/* not chained: seen every time */
 			return;
 		}
 		if (vcpu.tf_pending || vcpu.stepping) {
-			resume(tf, vcpu.eip, 0);
+			guest_resume(tf, vcpu.eip, 0);
 			return;
 		}
 		if (!(b = dt_get(x->target, cs_base(), &fail))) {
@@ -273,14 +244,14 @@ static void do_exit(struct trapframe *tf)
 		}
 		if (gen == dt_flush_gen && x->block && !x->block->dead && !x->block->transient)
 			dt_chain(x, b);
-		resume(tf, x->target - cs_base(), (uint32_t)b->code);
+		guest_resume(tf, x->target - cs_base(), (uint32_t)b->code);
 		return;
 	case DTX_IND:
 		dt_stats.ib_misses++;
 		vcpu.eip = vcpu_fast.s_guest - cs_base();
 		diag_note_eip(vcpu.eip);
 		if (vcpu.tf_pending || vcpu.stepping) {
-			resume(tf, vcpu.eip, 0);
+			guest_resume(tf, vcpu.eip, 0);
 			return;
 		}
 		if (!(b = dt_get(vcpu_fast.s_guest, cs_base(), &fail))) {
@@ -288,40 +259,40 @@ static void do_exit(struct trapframe *tf)
 			return;
 		}
 		dt_ibtc_set(vcpu_fast.s_guest, b);
-		resume(tf, vcpu.eip, (uint32_t)b->code);
+		guest_resume(tf, vcpu.eip, (uint32_t)b->code);
 		return;
 	case DTX_STEP_END:
-		resume(tf, x->target - cs_base(), 0);
+		guest_resume(tf, x->target - cs_base(), 0);
 		return;
 	case DTX_DEBUG:
 		vcpu.eip = x->eip - cs_base();
 		dbg_break_hit(vcpu.eip);
-		resume(tf, vcpu.eip, 0);
+		guest_resume(tf, vcpu.eip, 0);
 		return;
 	case DTX_RAISE:
 		f.vec = x->vector;
 		f.has_err = EXC_HAS_ERRCODE(x->vector);
 		f.err = 0;
-		reflect(tf, x->eip - cs_base(), &f);
+		guest_reflect(tf, x->eip - cs_base(), &f);
 		return;
 	case DTX_EMUL:
 		vcpu.eip = x->eip - cs_base();
 		r = emul_insn(tf, vcpu.eip, x, &f, &next);
 		if (r < 0) {
-			reflect(tf, x->eip - cs_base(), &f);
+			guest_reflect(tf, x->eip - cs_base(), &f);
 			return;
 		}
 		if (r > 0) {	/* INT n & co: delivered, vcpu.eip is the handler */
-			resume(tf, vcpu.eip, 0);
+			guest_resume(tf, vcpu.eip, 0);
 			return;
 		}
 		if (x->flags & DTX_F_HLT)
 			wait_for_interrupt(tf);
 		if ((x->flags & DTX_F_CONT) && next == x->eip - cs_base() + x->len &&
 		    gen == dt_flush_gen && !x->block->dead && !vcpu.tf_pending)
-			resume(tf, next, (uint32_t)x->stub + DT_STUB_SIZE);
+			guest_resume(tf, next, (uint32_t)x->stub + DT_STUB_SIZE);
 		else
-			resume(tf, next, 0);
+			guest_resume(tf, next, 0);
 		return;
 	}
 	panic_tf(tf, "exit of unknown kind %d", x->kind);
@@ -375,7 +346,7 @@ static void at_async(struct trapframe *tf)
 		vcpu.if_held = 0;
 		if (vcpu.shadow == 2)
 			vcpu.shadow = tf->eip == vcpu.shadow_eip ? 1 : 0;
-		resume(tf, tf->eip, 0);
+		guest_resume(tf, tf->eip, 0);
 		return;
 	}
 
@@ -391,10 +362,10 @@ static void at_async(struct trapframe *tf)
 			tf->ds = vcpu_fast.sv_ds;
 			tf->es = vcpu_fast.sv_es;
 			tf->fs = vcpu_fast.sv_fs;
-			resume(tf, eip, vcpu_fast.sv_target);
+			guest_resume(tf, eip, vcpu_fast.sv_target);
 		}
 		else
-			resume(tf, eip, vcpu.tf_pending ? 0 : tf->eip);
+			guest_resume(tf, eip, vcpu.tf_pending ? 0 : tf->eip);
 		return;
 	}
 	/* Inside an expansion: step on to a clean boundary first. */
@@ -496,7 +467,7 @@ static void paging_fault(struct trapframe *tf)
 		f.err = gmem_pf.err;
 		f.cr2 = gmem_pf.cr2;
 		eip = fault_eip(tf, 1);
-		reflect(tf, eip, &f);
+		guest_reflect(tf, eip, &f);
 		return;
 	case SHADOW_CODE_WRITE:
 		stats.smc_writes++;
@@ -513,91 +484,6 @@ static void paging_fault(struct trapframe *tf)
 	default:
 		vcpu.eip = fault_eip(tf, 0);
 		guest_stop(tf, "guest uses hv's linear region (%08x)", cr2);
-	}
-}
-
-/* The guest's I/O permission at CPL 3: IOPL, else its TSS bitmap. */
-static int user_io_allowed(uint16_t port, int size)
-{
-	uint16_t base = 0;
-	uint32_t bits = 0;
-
-	if (((vcpu.vflags & FL_IOPL_MASK) >> FL_IOPL_SHIFT) >= 3)
-		return 1;
-	if (!vcpu.tr.valid || vcpu.tr.limit < 0x67 ||
-	    gmem_read(vcpu.tr.base + 0x66, &base, 2))
-		return 0;
-	if ((uint32_t)base + port / 8 + 1 > vcpu.tr.limit ||
-	    gmem_read(vcpu.tr.base + base + port / 8, &bits, 2))
-		return 0;
-	return ((bits >> (port % 8)) & ((1u << size) - 1)) == 0;
-}
-
-/*
- * A #GP from guest user code that hv may have to finish: INT n through a
- * gate hv keeps at DPL 0, I/O, CLI/STI.  Returns 1 if handled.
- */
-static int user_gp(struct trapframe *tf, uint32_t eip)
-{
-	uint8_t buf[DT_MAX_LEN];
-	struct dt_insn d;
-	struct fault f;
-	int why, n = gmem_fetch(cs_base() + eip, buf, DT_MAX_LEN, &why), r;
-
-	if (n <= 0 || dt_decode(buf, (size_t)n, &d) != DT_OK)
-		return 0;
-	if (d.map == DT_MAP_0F && d.opcode == 0x34) {
-		/* SYSENTER: the real IA32_SYSENTER_CS is 0 (emul_seg.c). */
-		uint32_t next;
-
-		vcpu.eip = eip;
-		if (emul_sysenter(tf, &f, &next))
-			reflect(tf, eip, &f);
-		else
-			resume(tf, next, 0);
-		return 1;
-	}
-	if (d.map != DT_MAP_1B)
-		return 0;
-	switch (d.opcode) {
-	case 0xCD: case 0xCC: case 0xCE:
-		if (d.opcode == 0xCE && !(tf->eflags & FL_OF)) {
-			resume(tf, eip + d.len, 0);
-			return 1;
-		}
-		vcpu.eip = eip;
-		if (intr_soft(tf, d.opcode == 0xCD ? (int)(d.imm & 0xFF) :
-			      d.opcode == 0xCC ? EXC_BP : EXC_OF, eip + d.len, &f))
-			reflect(tf, eip, &f);
-		else
-			resume(tf, vcpu.eip, 0);
-		return 1;
-	case 0xFA: case 0xFB:
-		if (((vcpu.vflags & FL_IOPL_MASK) >> FL_IOPL_SHIFT) < 3)
-			return 0;
-		if (d.opcode == 0xFA)
-			vcpu.vflags &= ~FL_IF;
-		else
-			vcpu.vflags |= FL_IF;
-		resume(tf, eip + d.len, 0);
-		return 1;
-	}
-	if (!(d.flags & DT_F_IO))
-		return 0;
-	{
-		int size = (d.opcode & 1) ? d.opsize : 1;
-		uint16_t port = (d.opcode >= 0xE4 && d.opcode <= 0xE7) ? (uint16_t)(d.imm & 0xFF)
-								      : (uint16_t)tf->edx;
-
-		if (!user_io_allowed(port, size))
-			return 0;
-		r = emul_io(tf, &d, &f, 1);
-		if (r < 0)
-			reflect(tf, eip, &f);
-		else
-			resume(tf, eip + d.len, 0);
-		stats.io_emulated++;
-		return 1;
 	}
 }
 
@@ -630,7 +516,7 @@ static void do_fault(struct trapframe *tf)
 		guest_stop(tf, "unexpected page fault at %08x (error %x) with guest paging off",
 			   cr2, tf->errcode);
 	}
-	if ((tf->cs & 3) == 3 && tf->vector == EXC_GP && user_gp(tf, eip))
+	if ((tf->cs & 3) == 3 && tf->vector == EXC_GP && guest_user_gp(tf, eip))
 		return;
 	if ((tf->cs & 3) == 3 && (tf->vector == EXC_NP || tf->vector == EXC_SS)) {
 		/* A native segment load met a descriptor whose accessed bit
@@ -640,7 +526,7 @@ static void do_fault(struct trapframe *tf)
 		if (r > 0)
 			return;
 		if (r < 0) {
-			reflect(tf, eip, &f);
+			guest_reflect(tf, eip, &f);
 			return;
 		}
 	}
@@ -648,7 +534,7 @@ static void do_fault(struct trapframe *tf)
 		/* Guest TF in user code: a trap, after the instruction. */
 		vcpu.dr[6] |= DR6_BS;
 		f.has_err = 0;
-		reflect(tf, eip, &f);
+		guest_reflect(tf, eip, &f);
 		return;
 	}
 	if (tf->vector == EXC_GP && (tf->cs & 3) != 3) {
@@ -661,16 +547,16 @@ static void do_fault(struct trapframe *tf)
 
 			if (r == 0) {
 				stats.io_emulated++;
-				resume(tf, eip + d.len, 0);
+				guest_resume(tf, eip + d.len, 0);
 				return;
 			}
 			if (r < 0) {
-				reflect(tf, eip, &f);
+				guest_reflect(tf, eip, &f);
 				return;
 			}
 		}
 	}
-	reflect(tf, eip, &f);
+	guest_reflect(tf, eip, &f);
 }
 
 void guest_trap(struct trapframe *tf)
@@ -691,9 +577,9 @@ void guest_trap(struct trapframe *tf)
 
 			vcpu.eip = tf->eip;
 			if (intr_soft(tf, VEC_USER_SYSCALL, tf->eip, &f))
-				reflect(tf, tf->eip - 2, &f);
+				guest_reflect(tf, tf->eip - 2, &f);
 			else
-				resume(tf, vcpu.eip, 0);
+				guest_resume(tf, vcpu.eip, 0);
 			return;
 		}
 	}
@@ -723,7 +609,7 @@ void guest_print_stats(void)
 {
 	log_info("guest", "traps: exits %u, interrupts %u, steps %u, smc writes %u, "
 		 "emulated i/o %u", stats.exits, stats.irqs, stats.steps, stats.smc_writes,
-		 stats.io_emulated);
+		 stats.io_emulated + guest_user_io);
 	shadow_print_stats();
 	for (int v = 0; v < 32; v++)
 		if (stats.faults[v])
@@ -745,7 +631,7 @@ void guest_start(uint32_t entry, uint32_t eax, uint32_t ebx, uint32_t esi)
 	tf->ss = vcpu.seg[VS_SS].sel | 1;
 	tf->gs = SEL_R1_GS;
 	tf->eflags = FL_FIXED;
-	resume(tf, entry, 0);
+	guest_resume(tf, entry, 0);
 	log_info("guest", "starting the guest at %08x", entry);
 	trap_return_to(tf);
 }

@@ -1,0 +1,131 @@
+/*
+ * Guest user code (docs/ARCHITECTURE.md, "Guest user mode"): entering
+ * ring 3, and the #GP faults of user code that hv finishes itself (INT n
+ * through gates hv keeps at DPL 0, SYSENTER, CLI/STI and I/O under the
+ * guest's IOPL and I/O bitmap).
+ */
+#include "monitor/guest_int.h"
+
+#include "dt/dt.h"
+#include "monitor/emul.h"
+#include "monitor/gdt.h"
+#include "monitor/gmem.h"
+#include "monitor/intr.h"
+#include "monitor/vcpu.h"
+#include "monitor/watchdog.h"
+#include "monitor/x86.h"
+
+uint32_t guest_user_io;
+
+/*
+ * Guest user code runs as it is, at ring 3, on the guest's own segments
+ * (shadowed into the real tables) and the shadow page tables.  Every I/O
+ * instruction faults there (no I/O bitmap), so the guest's own IOPL and
+ * I/O bitmap decide (user_io).
+ */
+void guest_enter_user(struct trapframe *tf, uint32_t eip, int blocked)
+{
+	watchdog_progress = 1;
+	seg_refresh_shadows();
+	tf->eip = eip;
+	tf->cs = vcpu.seg[VS_CS].sel;
+	tf->ss = vcpu.seg[VS_SS].sel;
+	tf->gs = vcpu.seg[VS_GS].sel;
+	hv_tss.iomap_base = sizeof(hv_tss_io);	/* beyond the limit: no bitmap */
+	tf->eflags = (tf->eflags | FL_FIXED) & ~(FL_TF | FL_IF | FL_IOPL_MASK | FL_VM | FL_RF);
+	/* The guest's IOPL, so that PUSHF in user code shows it (with IOPL 3,
+	   user I/O runs natively, also on ports hv intercepts). */
+	tf->eflags |= vcpu.vflags & FL_IOPL_MASK;
+	/* User code sees the real IF (PUSHF), so it is always the guest's;
+	   with an emulated PIC the models catch up from the clock when the
+	   guest enables interrupts again. */
+	if (!blocked)
+		tf->eflags |= vcpu.vflags & FL_IF;
+	if ((vcpu.vflags & FL_TF) || blocked)
+		tf->eflags |= FL_TF;
+}
+
+/* The guest's I/O permission at CPL 3: IOPL, else its TSS bitmap. */
+static int user_io_allowed(uint16_t port, int size)
+{
+	uint16_t base = 0;
+	uint32_t bits = 0;
+
+	if (((vcpu.vflags & FL_IOPL_MASK) >> FL_IOPL_SHIFT) >= 3)
+		return 1;
+	if (!vcpu.tr.valid || vcpu.tr.limit < 0x67 ||
+	    gmem_read(vcpu.tr.base + 0x66, &base, 2))
+		return 0;
+	if ((uint32_t)base + port / 8 + 1 > vcpu.tr.limit ||
+	    gmem_read(vcpu.tr.base + base + port / 8, &bits, 2))
+		return 0;
+	return ((bits >> (port % 8)) & ((1u << size) - 1)) == 0;
+}
+
+/*
+ * A #GP from guest user code that hv may have to finish: INT n through a
+ * gate hv keeps at DPL 0, I/O, CLI/STI.  Returns 1 if handled.
+ */
+int guest_user_gp(struct trapframe *tf, uint32_t eip)
+{
+	uint8_t buf[DT_MAX_LEN];
+	struct dt_insn d;
+	struct fault f;
+	int why, n = gmem_fetch(vcpu.seg[VS_CS].base + eip, buf, DT_MAX_LEN, &why), r;
+
+	if (n <= 0 || dt_decode(buf, (size_t)n, &d) != DT_OK)
+		return 0;
+	if (d.map == DT_MAP_0F && d.opcode == 0x34) {
+		/* SYSENTER: the real IA32_SYSENTER_CS is 0 (emul_seg.c). */
+		uint32_t next;
+
+		vcpu.eip = eip;
+		if (emul_sysenter(tf, &f, &next))
+			guest_reflect(tf, eip, &f);
+		else
+			guest_resume(tf, next, 0);
+		return 1;
+	}
+	if (d.map != DT_MAP_1B)
+		return 0;
+	switch (d.opcode) {
+	case 0xCD: case 0xCC: case 0xCE:
+		if (d.opcode == 0xCE && !(tf->eflags & FL_OF)) {
+			guest_resume(tf, eip + d.len, 0);
+			return 1;
+		}
+		vcpu.eip = eip;
+		if (intr_soft(tf, d.opcode == 0xCD ? (int)(d.imm & 0xFF) :
+			      d.opcode == 0xCC ? EXC_BP : EXC_OF, eip + d.len, &f))
+			guest_reflect(tf, eip, &f);
+		else
+			guest_resume(tf, vcpu.eip, 0);
+		return 1;
+	case 0xFA: case 0xFB:
+		if (((vcpu.vflags & FL_IOPL_MASK) >> FL_IOPL_SHIFT) < 3)
+			return 0;
+		if (d.opcode == 0xFA)
+			vcpu.vflags &= ~FL_IF;
+		else
+			vcpu.vflags |= FL_IF;
+		guest_resume(tf, eip + d.len, 0);
+		return 1;
+	}
+	if (!(d.flags & DT_F_IO))
+		return 0;
+	{
+		int size = (d.opcode & 1) ? d.opsize : 1;
+		uint16_t port = (d.opcode >= 0xE4 && d.opcode <= 0xE7) ? (uint16_t)(d.imm & 0xFF)
+								      : (uint16_t)tf->edx;
+
+		if (!user_io_allowed(port, size))
+			return 0;
+		r = emul_io(tf, &d, &f, 1);
+		if (r < 0)
+			guest_reflect(tf, eip, &f);
+		else
+			guest_resume(tf, eip + d.len, 0);
+		guest_user_io++;
+		return 1;
+	}
+}
