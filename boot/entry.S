@@ -13,8 +13,8 @@
  */
 #include <multiboot.h>
 
-#include "monitor/layout.h"
-#include "monitor/x86.h"
+#include "lib/layout.h"
+#include "lib/x86.h"
 
 #define MB_FLAGS (MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO)
 

@@ -7,8 +7,8 @@
 
 #include <multiboot.h>
 
-#include "monitor/log.h"
-#include "monitor/string.h"
+#include "lib/log.h"
+#include "lib/string.h"
 
 struct boot_info boot;
 

@@ -20,10 +20,10 @@
 
 #include <multiboot.h>
 
-#include "monitor/layout.h"
-#include "monitor/log.h"
-#include "monitor/string.h"
-#include "monitor/x86.h"
+#include "lib/layout.h"
+#include "lib/log.h"
+#include "lib/string.h"
+#include "lib/x86.h"
 
 uint32_t hv_pd[1024] __attribute__((aligned(PAGE_SIZE)));
 /* hv's page tables for its region: HV_PDE_COUNT tables back to back. */

@@ -20,10 +20,10 @@
 #include "drivers/i8259.h"
 #include "drivers/ioport.h"
 #include "drivers/lapic.h"
-#include "monitor/layout.h"
-#include "monitor/log.h"
-#include "monitor/paging.h"
-#include "monitor/x86.h"
+#include "lib/layout.h"
+#include "lib/log.h"
+#include "monitor/mm/mm.h"
+#include "lib/x86.h"
 
 #define CAL_TICKS	11932		/* 10 ms of PIT input clock */
 #define MIN_DELAY_NS	20000		/* wake-ups at most every 20 us */

@@ -13,9 +13,9 @@
 #include "drivers/clock.h"
 #include "drivers/intc.h"
 #include "drivers/vdev.h"
-#include "monitor/log.h"
-#include "monitor/options.h"
-#include "monitor/panic.h"
+#include "lib/log.h"
+#include "boot/options.h"
+#include "lib/panic.h"
 
 #define MAX_PORTS	16
 #define MAX_TIMED	8

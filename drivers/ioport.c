@@ -4,9 +4,9 @@
  */
 #include "drivers/ioport.h"
 
-#include "monitor/log.h"
-#include "monitor/panic.h"
-#include "monitor/x86.h"
+#include "lib/log.h"
+#include "lib/panic.h"
+#include "lib/x86.h"
 
 #define MAX_RANGES 32
 

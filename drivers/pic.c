@@ -16,9 +16,9 @@
 #include "drivers/pic.h"
 
 #include "drivers/ioport.h"
-#include "monitor/layout.h"
-#include "monitor/log.h"
-#include "monitor/x86.h"
+#include "lib/layout.h"
+#include "lib/log.h"
+#include "lib/x86.h"
 
 #define QUEUE 32
 

@@ -21,7 +21,7 @@
 #include "drivers/devices.h"
 #include "drivers/i8042.h"
 #include "drivers/intc.h"
-#include "monitor/log.h"
+#include "lib/log.h"
 
 #define QUEUE	16
 

@@ -16,7 +16,7 @@
 
 #include "drivers/devices.h"
 #include "drivers/pci.h"
-#include "monitor/log.h"
+#include "lib/log.h"
 
 #define MAX_HIDDEN 8
 

@@ -22,8 +22,8 @@
 
 #include "drivers/devices.h"
 #include "drivers/i8259.h"
-#include "monitor/layout.h"
-#include "monitor/log.h"
+#include "lib/layout.h"
+#include "lib/log.h"
 
 struct chip {
 	uint8_t irr, isr, imr;

@@ -20,7 +20,7 @@
 #include "drivers/devices.h"
 #include "drivers/i8254.h"
 #include "drivers/intc.h"
-#include "monitor/log.h"
+#include "lib/log.h"
 
 #define REFRESH_TICKS	18	/* 15.085 us */
 

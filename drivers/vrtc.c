@@ -25,7 +25,7 @@
 #include "drivers/devices.h"
 #include "drivers/intc.h"
 #include "drivers/mc146818.h"
-#include "monitor/log.h"
+#include "lib/log.h"
 
 static uint8_t cmos[CMOS_SIZE];
 static uint8_t index_reg;		/* port 0x70 as written, NMI bit included */

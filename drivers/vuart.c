@@ -22,9 +22,9 @@
 #include "drivers/clock.h"
 #include "drivers/devices.h"
 #include "drivers/intc.h"
-#include "drivers/uart.h"
-#include "monitor/log.h"
-#include "monitor/x86.h"
+#include "lib/uart.h"
+#include "lib/log.h"
+#include "lib/x86.h"
 
 #define LINE_MAX	128
 #define LINE_HOLD_NS	50000000u	/* a held line goes out after 50 ms */

@@ -15,13 +15,13 @@
  */
 #include "dt/cache.h"
 
-#include "monitor/gphys.h"
-#include "monitor/layout.h"
-#include "monitor/log.h"
-#include "monitor/panic.h"
-#include "monitor/string.h"
+#include "monitor/mm/mm.h"
+#include "lib/layout.h"
+#include "lib/log.h"
+#include "lib/panic.h"
+#include "lib/string.h"
 #include "monitor/vcpu.h"
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 struct dt_stats dt_stats;
 uint32_t dt_flush_gen;

@@ -11,7 +11,7 @@
 #include <stdarg.h>
 
 #include "dt/decode_tab.h"
-#include "monitor/fmt.h"
+#include "lib/fmt.h"
 
 struct out {
 	char *buf;

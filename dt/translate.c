@@ -30,11 +30,11 @@
 #include "dt/decode.h"
 
 #include "drivers/ioport.h"
-#include "monitor/debug.h"
-#include "monitor/layout.h"
-#include "monitor/string.h"
+#include "monitor/debug/debug.h"
+#include "lib/layout.h"
+#include "lib/string.h"
 #include "monitor/vcpu.h"
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 /* Read by translated code through %cs to get hv's %gs back. */
 static const uint16_t hv_gs_selector = SEL_R1_GS;

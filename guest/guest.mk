@@ -2,14 +2,14 @@
 #
 # Each guest/tests/NAME.c (plus an optional guest/tests/NAME.S) becomes
 # build/guest/NAME.elf, a Multiboot v1 kernel linked at 1 MiB with the guest
-# runtime library (guest/lib/ and the shared monitor/fmt.c, monitor/string.c,
-# drivers/uart.c, compiled here from their own paths into build/guest/lib/).
+# runtime library (guest/lib/ and the shared lib/fmt.c, lib/string.c,
+# lib/uart.c, compiled here from their own paths into build/guest/lib/).
 
 GUEST_BUILD   := $(BUILD)/guest
 GUEST_CFLAGS  := $(BARE_CFLAGS) -I.
 GUEST_ASFLAGS := $(BARE_ASFLAGS) -I.
 
-GUEST_SHARED_SRCS := monitor/fmt.c monitor/string.c drivers/uart.c
+GUEST_SHARED_SRCS := lib/fmt.c lib/string.c lib/uart.c
 GUEST_LIB_SRCS    := $(sort $(wildcard guest/lib/*.c guest/lib/*.S))
 GUEST_LIB_OBJS    := \
 	$(patsubst guest/lib/%,$(GUEST_BUILD)/lib/%.o,$(GUEST_LIB_SRCS)) \

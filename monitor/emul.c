@@ -12,14 +12,13 @@
 #include "monitor/emul.h"
 
 #include "dt/dt.h"
-#include "monitor/gmem.h"
+#include "monitor/mm/mm.h"
 #include "monitor/intr.h"
-#include "monitor/log.h"
-#include "monitor/shadow.h"
-#include "monitor/panic.h"
-#include "monitor/string.h"
+#include "lib/log.h"
+#include "lib/panic.h"
+#include "lib/string.h"
 #include "monitor/vcpu.h"
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 static uint32_t nemul[256];	/* by opcode (0F map: +0x100 folded) */
 

@@ -7,9 +7,9 @@
 #include "monitor/emul.h"
 
 #include "drivers/ioport.h"
-#include "monitor/gmem.h"
+#include "monitor/mm/mm.h"
 #include "monitor/vcpu.h"
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 int emul_io(struct trapframe *tf, const struct dt_insn *d, struct fault *f, int user)
 {

@@ -16,12 +16,12 @@
 #include "monitor/emul.h"
 
 #include "monitor/gdt.h"
-#include "monitor/gmem.h"
-#include "monitor/layout.h"
-#include "monitor/log.h"
-#include "monitor/panic.h"
+#include "monitor/mm/mm.h"
+#include "lib/layout.h"
+#include "lib/log.h"
+#include "lib/panic.h"
 #include "monitor/vcpu.h"
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 #define TYPE_CODE	0x8
 #define TYPE_CONFORM	0x4

@@ -6,10 +6,10 @@
 #include "monitor/gdt.h"
 
 #include "boot/boot.h"
-#include "monitor/layout.h"
-#include "monitor/log.h"
-#include "monitor/panic.h"
-#include "monitor/string.h"
+#include "lib/layout.h"
+#include "lib/log.h"
+#include "lib/panic.h"
+#include "lib/string.h"
 #include "monitor/vcpu.h"
 #include "drivers/ioport.h"
 

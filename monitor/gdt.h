@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 extern uint64_t gdt[];
 extern uint64_t hv_ldt[];

@@ -9,11 +9,11 @@
 #include "dt/dt.h"
 #include "monitor/emul.h"
 #include "monitor/gdt.h"
-#include "monitor/gmem.h"
+#include "monitor/mm/mm.h"
 #include "monitor/intr.h"
 #include "monitor/vcpu.h"
-#include "monitor/watchdog.h"
-#include "monitor/x86.h"
+#include "monitor/debug/debug.h"
+#include "lib/x86.h"
 
 uint32_t guest_user_io;
 

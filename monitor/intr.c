@@ -12,10 +12,10 @@
 #include "monitor/intr.h"
 
 #include "monitor/emul.h"
-#include "monitor/gmem.h"
-#include "monitor/log.h"
+#include "monitor/mm/mm.h"
+#include "lib/log.h"
 #include "monitor/vcpu.h"
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 static int contributory(int v)
 {

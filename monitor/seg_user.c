@@ -17,9 +17,9 @@
 #include "monitor/emul.h"
 
 #include "monitor/gdt.h"
-#include "monitor/gmem.h"
+#include "monitor/mm/mm.h"
 #include "monitor/vcpu.h"
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 static uint32_t acc_pending[2][256 / 32];	/* [0] GDT, [1] LDT */
 

@@ -7,10 +7,10 @@
  */
 #include "monitor/trap.h"
 
-#include "monitor/layout.h"
-#include "monitor/panic.h"
+#include "lib/layout.h"
+#include "lib/panic.h"
 #include "monitor/user3.h"
-#include "monitor/x86.h"
+#include "lib/x86.h"
 #include "monitor/guest.h"
 
 static uint64_t idt[256] __attribute__((aligned(8)));

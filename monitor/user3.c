@@ -3,13 +3,12 @@
 
 #include "boot/boot.h"
 #include "monitor/gdt.h"
-#include "monitor/layout.h"
-#include "monitor/panic.h"
-#include "monitor/paging.h"
-#include "monitor/shadow.h"
-#include "monitor/string.h"
+#include "lib/layout.h"
+#include "lib/panic.h"
+#include "monitor/mm/mm.h"
+#include "lib/string.h"
 #include "monitor/vcpu.h"
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 #define U3_SLOT		14		/* paging_scratch_va slot: the user alias */
 #define U3_DATA		0x80		/* offset of struct u3_data in the page */

@@ -8,13 +8,12 @@
 #include <stdarg.h>
 
 #include "dt/dt.h"
-#include "monitor/debug.h"
-#include "monitor/diag.h"
+#include "monitor/debug/debug.h"
 #include "monitor/emul.h"
-#include "monitor/gmem.h"
-#include "monitor/log.h"
-#include "monitor/panic.h"
-#include "monitor/x86.h"
+#include "monitor/mm/mm.h"
+#include "lib/log.h"
+#include "lib/panic.h"
+#include "lib/x86.h"
 
 struct vcpu vcpu;
 struct vcpu_fast vcpu_fast __attribute__((aligned(PAGE_SIZE)));

@@ -3,7 +3,7 @@
 # does, hv must end with one clear line in its log and a clean exit (QEMU
 # status 7: guest stopped; or the guest's own exit), never a panic, a hang
 # or a reset, and its text and critical data must be as at boot (the line
-# "hv: integrity: text and data intact", monitor/integrity.c).
+# "hv: integrity: text and data intact", boot/integrity.c).
 set -u
 . "$(dirname "$0")/lib.sh"
 work=$BUILD/test-hostile
@@ -85,7 +85,7 @@ hv_run "$work/$name.out" "$work/$name.log" "console=com2 exit_on_panic" \
 	"$BUILD/guest/hostile.elf case=hvlinear ring=1 paging=1 write=1 at=$(sym idt)"
 if grep -q 'from ring 1: vector 13' "$work/$name.out"; then
 	pass "hostile: $name (the write faulted: segment limits enforced)"
-elif [ "$RUN_STATUS" = 255 ] && grep -Eq "^hv: PANIC at monitor/integrity.c:[0-9]+: integrity: hv's IDT changed" "$work/$name.log"; then
+elif [ "$RUN_STATUS" = 255 ] && grep -Eq "^hv: PANIC at boot/integrity.c:[0-9]+: integrity: hv's IDT changed" "$work/$name.log"; then
 	pass "hostile: $name"
 else
 	fail "hostile: $name" "status $RUN_STATUS, no integrity panic for hv's IDT (log $work/$name.log)"

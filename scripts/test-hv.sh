@@ -47,7 +47,7 @@ fi
 
 # The panic path: file and line, reason, registers; exit 0x7f with exit_on_panic.
 expect_run hv-panic "$(exit_status 127)" "console=com2 selftest=panic exit_on_panic" "" \
-	'^hv: PANIC at monitor/main\.c:[0-9]+: deliberate panic' \
+	'^hv: PANIC at boot/main\.c:[0-9]+: deliberate panic' \
 	'eax=[0-9a-f]{8} ebx=' 'eip=[0-9a-f]{8} eflags=' 'cr0=[0-9a-f]{8} cr3='
 
 # Options.

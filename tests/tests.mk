@@ -7,15 +7,15 @@
 #   tests/run-decoder.sh     what the test runner calls (PASS/FAIL lines)
 #
 # The decoder files (dt/decode*.c, dt/print.c) are compiled for the host as
-# they are, with monitor/fmt.c for dt_print's formatting; libc provides the
-# monitor/string.h functions.  Capstone comes from libcapstone-dev.
+# they are, with lib/fmt.c for dt_print's formatting; libc provides the
+# lib/string.h functions.  Capstone comes from libcapstone-dev.
 
 HOST_CC      ?= cc
 HOST_CFLAGS  := -O2 -g -std=gnu11 -Wall -Wextra -Wno-format-truncation -I. \
 	$(shell pkg-config --cflags capstone 2>/dev/null)
 HOST_LIBS    := $(shell pkg-config --libs capstone 2>/dev/null || echo -lcapstone)
-DT_HOST_SRCS := $(sort $(wildcard dt/decode*.c)) dt/print.c monitor/fmt.c
-DT_HOST_HDRS := $(wildcard dt/decode*.h) monitor/fmt.h
+DT_HOST_SRCS := $(sort $(wildcard dt/decode*.c)) dt/print.c lib/fmt.c
+DT_HOST_HDRS := $(wildcard dt/decode*.h) lib/fmt.h
 TEST_COMMON  := tests/cmp_capstone.c tests/cs_exceptions.c tests/edge_cases.c
 TEST_HDRS    := tests/decoder_cmp.h
 

@@ -7,7 +7,7 @@ EFI_BUILD  := $(BUILD)/efi
 EFI_LIBDIR := /usr/lib
 EFI_SRCS   := $(sort $(wildcard boot/efi/*.c boot/efi/*.S))
 EFI_OBJS   := $(patsubst boot/efi/%,$(EFI_BUILD)/%.o,$(EFI_SRCS)) \
-	$(EFI_BUILD)/shared/string.c.o	# monitor/string.c, for x86_64
+	$(EFI_BUILD)/shared/string.c.o	# lib/string.c, for x86_64
 EFI_APP    := $(EFI_BUILD)/BOOTX64.EFI
 
 EFI_CFLAGS := -m64 -std=gnu11 -ffreestanding -fpic -fshort-wchar -mno-red-zone \
@@ -25,7 +25,7 @@ $(EFI_BUILD)/%.c.o: boot/efi/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -c $< -o $@
 
-$(EFI_BUILD)/shared/string.c.o: monitor/string.c
+$(EFI_BUILD)/shared/string.c.o: lib/string.c
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -c $< -o $@
 

@@ -61,7 +61,7 @@ const char *efi_strerror(EFI_STATUS st);
 
 /* --- small string helpers (string.c) ------------------------------------ */
 
-#include "monitor/string.h"	/* memcpy ... strncmp: hv's own, built for x86_64 */
+#include "lib/string.h"	/* memcpy ... strncmp: hv's own, built for x86_64 */
 char *strcpy_cap(char *dst, const char *src, UINTN cap);
 int vfmt(char *buf, UINTN cap, const char *fmt, __builtin_va_list ap);
 int fmt(char *buf, UINTN cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -22,7 +22,7 @@
  * exit, with paging off.
  */
 #include "hvboot.h"
-#include "monitor/elf.h"
+#include "lib/elf.h"
 
 #define MAX_ALLOCS	96
 #define CMDLINE_MAX	(2 * CFG_LINE + 2)

@@ -16,7 +16,7 @@
  * Everything here addresses memory with %ss: because DS may hold any of
  * the sequence's selectors (all flat, but SS is the one we know).
  */
-#include "monitor/x86.h"
+#include "lib/x86.h"
 #include "guest/lib/desc.h"
 #include "guest/fuzz/fuzz.h"
 

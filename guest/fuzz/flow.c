@@ -11,7 +11,7 @@
 
 #include "guest/lib/cpu.h"
 #include "guest/lib/desc.h"
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 void u_flagop(struct gen *g)
 {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "guest/lib/desc.h"
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 const char *const fz_class_names[C_NCLASSES] = {
 	[C_ALU] = "alu", [C_TEST] = "test", [C_INCDEC] = "incdec",

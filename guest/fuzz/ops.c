@@ -7,7 +7,7 @@
  */
 #include "guest/fuzz/gen.h"
 
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 /* A ModR/M instruction: opcode bytes, reg field, r/m operand. */
 static void modrm_insn(struct insn *in, int regfield, struct opnd rm)

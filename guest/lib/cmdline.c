@@ -3,7 +3,7 @@
  */
 #include "guest/lib/cmdline.h"
 
-#include "monitor/string.h"
+#include "lib/string.h"
 
 static char args_text[CMDLINE_MAX];	/* arguments after the path */
 static char args_split[CMDLINE_MAX];	/* same, with NULs after words and '=' */

@@ -3,9 +3,9 @@
  */
 #include "guest/lib/console.h"
 
-#include "drivers/uart.h"
-#include "monitor/fmt.h"
-#include "monitor/x86.h"
+#include "lib/uart.h"
+#include "lib/fmt.h"
+#include "lib/x86.h"
 
 #define CONSOLE_BAUD	115200
 

@@ -8,7 +8,7 @@
 #define GUEST_CPU_H
 
 #include <stdint.h>
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 #define DEFINE_SEG_ACCESS(r)                                                  \
 	static inline uint16_t read_##r(void)                                 \

@@ -10,7 +10,7 @@
 
 #include "guest/lib/cpu.h"
 #include "guest/lib/trap.h"
-#include "monitor/string.h"
+#include "lib/string.h"
 
 #define KSTACK_SIZE	8192
 

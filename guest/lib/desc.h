@@ -36,7 +36,7 @@
 
 #ifndef ASM_FILE
 #include <stdint.h>
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 /* Flat 4 GiB segment access bytes, with the accessed bit preset. */
 #define ACC_CODE(dpl)	(DESC_P | DESC_DPL(dpl) | DESC_S | DESC_CODE | DESC_RW | DESC_ACC)

@@ -5,9 +5,9 @@
 #include "guest/lib/fault.h"
 
 #include "guest/lib/test.h"
-#include "monitor/fmt.h"
-#include "monitor/string.h"
-#include "monitor/x86.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+#include "lib/x86.h"
 
 enum { CATCH_OFF, CATCH_UNWIND, CATCH_RESUME };
 

@@ -9,9 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "monitor/fmt.h"
-#include "monitor/string.h"
-#include "monitor/x86.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+#include "lib/x86.h"
 
 #include "guest/lib/cmdline.h"
 #include "guest/lib/console.h"

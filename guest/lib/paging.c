@@ -5,7 +5,7 @@
 #include "guest/lib/paging.h"
 
 #include "guest/lib/test.h"
-#include "monitor/string.h"
+#include "lib/string.h"
 
 static uint8_t pool[PG_POOL_PAGES][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static int pool_used;

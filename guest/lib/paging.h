@@ -11,7 +11,7 @@
 #define GUEST_PAGING_H
 
 #include <stdint.h>
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 #define PG_POOL_PAGES	64
 #define PG_IDENT_END	0x01000000	/* identity maps cover the low 16 MiB */

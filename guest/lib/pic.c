@@ -4,7 +4,7 @@
  */
 #include "guest/lib/pic.h"
 
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 #define IRQ_SPURIOUS_MASTER	7
 #define IRQ_SPURIOUS_SLAVE	15

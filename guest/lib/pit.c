@@ -3,7 +3,7 @@
  */
 #include "guest/lib/pit.h"
 
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 void pit_start(int ch, int mode, uint16_t divisor)
 {

@@ -5,10 +5,10 @@
 
 #include <stdarg.h>
 
-#include "drivers/uart.h"
+#include "lib/uart.h"
 #include "guest/lib/console.h"
-#include "monitor/fmt.h"
-#include "monitor/x86.h"
+#include "lib/fmt.h"
+#include "lib/x86.h"
 
 #define MSG_MAX	200
 

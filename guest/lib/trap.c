@@ -8,7 +8,7 @@
 
 #include "guest/lib/fault.h"
 #include "guest/lib/test.h"
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 _Static_assert(offsetof(struct trapframe, gs) == TF_GS, "trapframe gs");
 _Static_assert(offsetof(struct trapframe, fs) == TF_FS, "trapframe fs");

@@ -5,7 +5,7 @@
 
 #include "guest/lib/console.h"
 #include "guest/lib/gjmp.h"
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 #define PUTS_MAX	256
 

@@ -6,7 +6,7 @@
  * Vectors without a CPU error code push a dummy 0 so that every frame has
  * the layout of struct trapframe (trap.h).
  */
-#include "monitor/x86.h"
+#include "lib/x86.h"
 #include "guest/lib/desc.h"
 #include "guest/lib/trap.h"
 

@@ -14,7 +14,7 @@
  */
 #include "guest/lib/guest.h"
 
-#include "drivers/uart.h"
+#include "lib/uart.h"
 
 GUEST_NAME("debuggee");
 

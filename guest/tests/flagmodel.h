@@ -9,7 +9,7 @@
 #define GUEST_TESTS_FLAGMODEL_H
 
 #include <stdint.h>
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 static inline uint32_t wmask(int w)
 {

@@ -14,7 +14,7 @@
 
 #include "drivers/i8042.h"
 #include "drivers/mc146818.h"
-#include "drivers/uart.h"
+#include "lib/uart.h"
 
 GUEST_NAME("picprio");
 

@@ -18,7 +18,7 @@
  */
 #include "guest/lib/guest.h"
 
-#include "drivers/uart.h"
+#include "lib/uart.h"
 
 GUEST_NAME("uart");
 

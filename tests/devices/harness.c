@@ -11,10 +11,10 @@
 #include "drivers/clock.h"
 #include "drivers/devices.h"
 #include "drivers/intc.h"
-#include "drivers/uart.h"
+#include "lib/uart.h"
 #include "drivers/vdev.h"
-#include "monitor/log.h"
-#include "monitor/x86.h"
+#include "lib/log.h"
+#include "lib/x86.h"
 
 uint8_t real_port[65536];
 uint64_t fake_now;

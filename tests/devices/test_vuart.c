@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "drivers/clock.h"
-#include "drivers/uart.h"
+#include "lib/uart.h"
 #include "drivers/vdev.h"
-#include "monitor/x86.h"
+#include "lib/x86.h"
 
 #define U(r)	(PORT_COM1 + (r))
 

@@ -1,0 +1,79 @@
+/*
+ * hv's command line (documented in README.md, "Hypervisor options").
+ *   console=com1|com2|e9|none  where hv's log goes (default com1)
+ *   loglevel=0..3              0 errors, 1 warnings, 2 info (default), 3 debug
+ *   exit_on_panic              on a panic, exit QEMU through port 0xf4
+ *   selftest                   test hv's own pieces at boot
+ *   selftest=panic             ... and then panic on purpose (tests the panic path)
+ *   hvmem=N[K|M]               size of hv's frame pool (default 4M, 1M to 4M)
+ *   dtcache=N[K|M]             size of the code cache (default 4M, 8K to 4M)
+ *   pic= pit= com1= com2= rtc= kbd= pci=
+ *                              each device passed through (pass) or emulated
+ *                              by hv (emulate); com1, com2, kbd and pci also
+ *                              take hide (docs/DEVICES.md)
+ *   watchdog=SECONDS           stop a guest that neither halts nor runs user
+ *                              code for that long (default 0: off; 1 to 3600)
+ *   pcihide=BB:DD.F[,...]      with pci=emulate, PCI functions the guest
+ *                              does not see (at most OPT_PCI_HIDE_MAX)
+ *   monitor=com1..com4|off     hv's monitor console (monitor/monitor.c); on
+ *                              the guest's COM1/COM2 it shares the line
+ *                              (that UART defaults to emulate)
+ *   gdb=com1..com4|off         the GDB stub (monitor/gdbstub.c); the guest
+ *                              waits for gdb; COM1/COM2 default to hide
+ * The first word is skipped when it is the image's path (it holds '/' or
+ * '.'), as GRUB and QEMU put it there.
+ */
+#ifndef MON_OPTIONS_H
+#define MON_OPTIONS_H
+
+#include <stdint.h>
+
+#include "lib/log.h"
+
+/* How the guest gets a device (docs/DEVICES.md). */
+enum dev_mode {
+	DEV_DEFAULT = 0,	/* not given: pass, except pic (see below) */
+	DEV_PASS,
+	DEV_EMULATE,
+	DEV_HIDE,
+};
+
+/* The devices the options choose for; the index into options.dev[]. */
+enum dev_kind { DEVK_PIC, DEVK_PIT, DEVK_COM1, DEVK_COM2, DEVK_RTC, DEVK_KBD, DEVK_PCI,
+		DEVK_COUNT };
+
+#define OPT_PCI_HIDE_MAX 8
+
+struct options {
+	enum console_kind console;
+	int loglevel;
+	int exit_on_panic;
+	int selftest;		/* 1: selftest, 2: selftest=panic */
+	uint32_t pool_size;
+	uint32_t cache_size;
+	uint32_t watchdog;	/* seconds; 0: off */
+	/*
+	 * enum dev_mode per enum dev_kind.  After options_report, no entry is
+	 * DEV_DEFAULT: pic is emulate when a device that raises interrupts
+	 * (pit, com1, com2, rtc, kbd) is emulated, else pass.
+	 */
+	uint8_t dev[DEVK_COUNT];
+	/* pcihide=: bus << 8 | device << 3 | function */
+	uint16_t pci_hide[OPT_PCI_HIDE_MAX];
+	int npci_hide;
+	int monitor, gdb;	/* enum dbg_port (monitor/debug.h): 0 off, 1-4 COMn */
+};
+
+
+extern struct options opt;
+
+/* Parses the command line; problems are kept until options_report. */
+void options_parse(const char *cmdline);
+/*
+ * Logs the problems found (call once the console is up): unknown options
+ * are warnings; a bad value of a known option is an error.  Returns the
+ * number of errors.
+ */
+int options_report(void);
+
+#endif

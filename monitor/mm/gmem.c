@@ -1,0 +1,348 @@
+/*
+ * Guest memory (docs/ARCHITECTURE.md, "Memory").
+ *
+ * Guest-physical is host-physical.  While the guest has paging off, its
+ * linear addresses are physical too, and hv's own page directory maps them
+ * 1:1 (with PTE_U, so guest ring-3 code can run there), except:
+ *  - hv's physical range, which is not mapped at all once the guest is
+ *    loaded (gmem_seal): a guest touch faults and the guest is stopped;
+ *  - pages holding translated code, which are mapped read-only so that a
+ *    guest write faults and invalidates their translations first (SMC).
+ * 4 MiB mappings are split into 4 KiB page tables only where one of these
+ * needs page granularity.
+ *
+ * hv's own accesses on the guest's behalf (interrupt frames, descriptor
+ * tables, emulated instructions) go through gmem_read/gmem_write, which
+ * refuse hv's range and keep the translations of written code pages
+ * honest.
+ */
+#include "monitor/mm/mm.h"
+
+#include "boot/boot.h"
+#include "dt/dt.h"
+#include "monitor/vcpu.h"
+
+#define PDE_4M_RSVD 0x00200000
+#include "lib/layout.h"
+#include "lib/log.h"
+#include "lib/panic.h"
+#include "lib/string.h"
+#include "lib/x86.h"
+
+/* One bit per 4 KiB page below HV_BASE: it holds translated code. */
+static uint32_t code_pages[(HV_BASE >> PAGE_SHIFT) / 32];
+
+/*
+ * Pages both written and executed often (docs/ARCHITECTURE.md,
+ * "Self-modifying code"): after HOT_WRITES writes that killed its
+ * translations (counted in a small direct-mapped table), a page is
+ * "checked": no longer write-protected, its translations are verified
+ * against the guest's bytes whenever hv enters one (dt/cache.c) and end
+ * after every instruction that writes memory.  Until the next cache flush.
+ */
+#define HOT_SLOTS	256
+#define HOT_WRITES	64
+static struct {
+	uint32_t page, writes;
+} hot[HOT_SLOTS];
+static uint32_t checked_pages[(HV_BASE >> PAGE_SHIFT) / 32];
+uint32_t gmem_checked_count;
+
+int gmem_is_checked(uint32_t page)
+{
+	uint32_t i = page >> PAGE_SHIFT;
+
+	return page < HV_BASE && ((checked_pages[i / 32] >> (i % 32)) & 1);
+}
+
+void gmem_clear_checked(void)
+{
+	memset(checked_pages, 0, sizeof(checked_pages));
+	memset(hot, 0, sizeof(hot));
+}
+
+static void count_code_write(uint32_t page)
+{
+	uint32_t i = page >> PAGE_SHIFT, slot = i % HOT_SLOTS;
+
+	if (hot[slot].page != page) {
+		hot[slot].page = page;
+		hot[slot].writes = 0;
+	}
+	if (++hot[slot].writes == HOT_WRITES) {
+		checked_pages[i / 32] |= 1u << (i % 32);
+		gmem_checked_count++;
+	}
+}
+static int sealed;
+
+/* The PTE of a linear address below HV_BASE, splitting a 4 MiB page. */
+static uint32_t *pte_of(uint32_t va)
+{
+	uint32_t *pde = &hv_pd[va >> PGDIR_SHIFT];
+	uint32_t *pt;
+
+	if (*pde & PTE_PS) {
+		uint32_t pa = frame_alloc(), base = *pde & PDE_ADDR_4M;
+		uint32_t flags = *pde & (PTE_W | PTE_U | PTE_PWT | PTE_PCD);
+
+		if (!pa)
+			panic("out of frames splitting the 4 MiB page at %08x", base);
+		pt = frame_va(pa);
+		for (int i = 0; i < 1024; i++)
+			pt[i] = (base + i * PAGE_SIZE) | flags | PTE_P;
+		*pde = pa | PTE_P | PTE_W | PTE_U;
+		/* The old 4 MiB translation may be cached: drop it everywhere. */
+		write_cr3(read_cr3());
+	}
+	assert(*pde & PTE_P);
+	pt = frame_va(*pde & PTE_ADDR);
+	return &pt[(va >> PAGE_SHIFT) & 1023];
+}
+
+void gmem_seal(void)
+{
+	/* Guest ring-3 code runs from the same mappings: allow user access. */
+	for (uint32_t i = 0; i < HV_PDE_FIRST; i++)
+		hv_pd[i] |= PTE_U;
+	for (uint32_t pa = boot.hv_phys_lo; pa < boot.hv_phys_hi; pa += PAGE_SIZE)
+		*pte_of(pa) = 0;
+	write_cr3(read_cr3());
+	sealed = 1;
+}
+
+int gmem_is_hv(uint32_t pa, uint32_t len)
+{
+	return frame_hv_owns(pa, len);
+}
+
+static int is_code(uint32_t page)
+{
+	uint32_t i = page >> PAGE_SHIFT;
+
+	return (code_pages[i / 32] >> (i % 32)) & 1;
+}
+
+void gmem_protect_code(uint32_t page)
+{
+	uint32_t i = page >> PAGE_SHIFT;
+
+	if (page >= HV_BASE || is_code(page) || gmem_is_hv(page, PAGE_SIZE) ||
+	    gmem_is_checked(page))
+		return;
+	code_pages[i / 32] |= 1u << (i % 32);
+	*pte_of(page) &= ~PTE_W;
+	if (vcpu.cr0 & CR0_PG)
+		shadow_protect_frame(page);
+	else
+		invlpg(page);
+}
+
+int gmem_is_code(uint32_t page)
+{
+	return page < HV_BASE && is_code(page & PTE_ADDR);
+}
+
+int gmem_code_write(uint32_t page)
+{
+	uint32_t i;
+
+	page &= PTE_ADDR;
+	if (page >= HV_BASE || !is_code(page))
+		return 0;
+	i = page >> PAGE_SHIFT;
+	code_pages[i / 32] &= ~(1u << (i % 32));
+	count_code_write(page);
+	dt_invalidate_page(page);
+	*pte_of(page) |= PTE_W;
+	if (!(vcpu.cr0 & CR0_PG))
+		invlpg(page);
+	return 1;
+}
+
+struct gmem_pf gmem_pf;
+
+/*
+ * The guest's own page walk (SDM vol. 3A 4.3 32-bit paging, 4.6 access
+ * rights, 4.8 accessed and dirty flags): linear la to physical, with the
+ * rights of a user or supervisor access, setting A (and D for a write) in
+ * the guest's tables as the CPU does.  Returns 0, or -1 with gmem_pf set
+ * to the #PF the guest must get.
+ */
+int gmem_walk(uint32_t la, int acc, uint32_t *pa, uint32_t *eff)
+{
+	uint32_t pde_pa, pde, pte_pa, pte, flags, err = 0;
+	int write = acc & GACC_WRITE, user = acc & GACC_USER, big;
+
+	if (acc & GACC_USER)
+		err |= PFEC_U;
+	if (write)
+		err |= PFEC_W;
+	if (!(vcpu.cr0 & CR0_PG)) {
+		*pa = la;
+		if (eff)
+			*eff = PTE_P | PTE_W | PTE_U | PTE_D | PTE_A;
+		return 0;
+	}
+	pde_pa = (vcpu.cr3 & PTE_ADDR) + (la >> PGDIR_SHIFT) * 4;
+	pde = gphys_read32(pde_pa);
+	if (!(pde & PTE_P))
+		goto fault;
+	big = (pde & PTE_PS) && (vcpu.cr4 & CR4_PSE);
+	if (big && (pde & PDE_4M_RSVD)) {
+		err |= PFEC_P | PFEC_RSVD;	/* bit 21 of a 4 MiB PDE (SDM 4.3) */
+		goto fault;
+	}
+	if (!big && !(pde & PTE_A) && !(acc & GACC_PEEK)) {
+		/* Used for the walk: accessed, even if the access faults (4.8). */
+		pde |= PTE_A;
+		gphys_write32(pde_pa, pde);
+	}
+	if (big) {
+		pte_pa = pde_pa;
+		pte = pde;
+		flags = pde;
+	} else {
+		pte_pa = (pde & PTE_ADDR) + ((la >> PAGE_SHIFT) & 1023) * 4;
+		pte = gphys_read32(pte_pa);
+		if (!(pte & PTE_P))
+			goto fault;
+		flags = pte & (pde | ~(uint32_t)(PTE_W | PTE_U));	/* both levels */
+	}
+	err |= PFEC_P;
+	if (user && !(flags & PTE_U))
+		goto fault;
+	if (write && !(flags & PTE_W) && (user || (vcpu.cr0 & CR0_WP)))
+		goto fault;
+	/* Accessed bits, and dirty for a write (only where they change). */
+	if (acc & GACC_PEEK)
+		goto done;
+	if (!(pde & PTE_A) || (big && write && !(pde & PTE_D))) {
+		pde |= PTE_A | (big && write ? PTE_D : 0);
+		gphys_write32(pde_pa, pde);
+	}
+	if (!big && (!(pte & PTE_A) || (write && !(pte & PTE_D)))) {
+		pte |= PTE_A | (write ? PTE_D : 0);
+		gphys_write32(pte_pa, pte);
+	}
+done:
+	if (big)
+		*pa = (pde & PDE_ADDR_4M) | (la & (LARGE_PAGE_SIZE - 1));
+	else
+		*pa = (pte & PTE_ADDR) | (la & (PAGE_SIZE - 1));
+	if (eff)
+		*eff = (flags & (PTE_W | PTE_U | PTE_G)) | PTE_P |
+		       ((big ? pde : pte) & PTE_D) | PTE_A;
+	return 0;
+fault:
+	gmem_pf.cr2 = la;
+	gmem_pf.err = err;
+	return -1;
+}
+
+/* Accesses [la, la+len) page by page through the guest's translation. */
+static int access(uint32_t la, void *buf, uint32_t len, int acc)
+{
+	uint8_t *p = buf;
+
+	if (len == 0)
+		return 0;
+	if (!(vcpu.cr0 & CR0_PG) && (la >= HV_BASE || len > HV_BASE - la))
+		return GMEM_OUTSIDE;
+	while (len) {
+		uint32_t n = PAGE_SIZE - (la & (PAGE_SIZE - 1)), pa;
+		int r;
+
+		if (n > len)
+			n = len;
+		if (gmem_walk(la, acc, &pa, 0))
+			return GMEM_PF;
+		if (acc & GACC_WRITE) {
+			gmem_code_write(pa & PTE_ADDR);
+			r = gphys_write(pa, p, n);
+		} else {
+			r = gphys_read(pa, p, n);
+		}
+		if (r)
+			return r;
+		p += n;
+		la += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int gmem_read(uint32_t la, void *buf, uint32_t len)
+{
+	return access(la, buf, len, 0);
+}
+
+int gmem_write(uint32_t la, const void *buf, uint32_t len)
+{
+	return access(la, (void *)buf, len, GACC_WRITE);
+}
+
+int gmem_read_as(uint32_t la, void *buf, uint32_t len, int user)
+{
+	return access(la, buf, len, user ? GACC_USER : 0);
+}
+
+int gmem_write_as(uint32_t la, const void *buf, uint32_t len, int user)
+{
+	return access(la, (void *)buf, len, GACC_WRITE | (user ? GACC_USER : 0));
+}
+
+int gmem_fetch(uint32_t la, uint8_t *buf, uint32_t len, int *why)
+{
+	uint32_t n = 0;
+
+	while (n < len) {
+		uint32_t a = la + n, pa;
+		uint32_t chunk = PAGE_SIZE - (a & (PAGE_SIZE - 1));
+
+		if (chunk > len - n)
+			chunk = len - n;
+		if (a < la || a >= HV_BASE) {
+			*why = DTF_FETCH_OUTSIDE;
+			break;
+		}
+		if (gmem_walk(a, vcpu.cpl == 3 ? GACC_USER : 0, &pa, 0)) {
+			*why = DTF_FETCH_PF;
+			break;
+		}
+		if (gmem_is_hv(pa, chunk)) {
+			*why = DTF_FETCH_HV;
+			break;
+		}
+		gphys_read(pa, buf + n, chunk);
+		n += chunk;
+	}
+	return (int)n;
+}
+
+int gmem_code_pa(uint32_t la, uint32_t *pa, int *global)
+{
+	uint32_t eff;
+
+	if (gmem_walk(la, 0, pa, &eff))
+		return -1;
+	*pa &= PTE_ADDR;
+	if (global)
+		*global = (vcpu.cr0 & CR0_PG) && (vcpu.cr4 & CR4_PGE) && (eff & PTE_G);
+	return 0;
+}
+
+int gmem_peek_pa(uint32_t la, uint32_t *pa)
+{
+	if (gmem_walk(la, GACC_PEEK, pa, 0))
+		return -1;
+	*pa &= PTE_ADDR;
+	return 0;
+}
+
+uint32_t gmem_guest_pde(uint32_t la)
+{
+	if (!(vcpu.cr0 & CR0_PG))
+		return 0;
+	return gphys_read32((vcpu.cr3 & PTE_ADDR) + (la >> PGDIR_SHIFT) * 4);
+}

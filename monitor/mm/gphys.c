@@ -1,0 +1,96 @@
+/*
+ * hv's access to guest-physical memory.  While the guest's paging is off,
+ * hv runs on its own page directory, which maps guest memory 1:1, and
+ * reads it directly.  With guest paging on, hv runs on the guest's shadow
+ * page directory, where guest-physical memory has no fixed linear address;
+ * hv then maps the frame into one of a few window slots in its own region
+ * (the same page tables in every address space), a direct-mapped cache
+ * keyed by frame.  Every access completes inside one call, so no pointer
+ * into a slot outlives it.
+ */
+#include "monitor/mm/mm.h"
+
+#include "lib/string.h"
+#include "monitor/vcpu.h"
+#include "lib/x86.h"
+
+#define SLOT_FIRST 16
+#define SLOTS 16
+
+static uint32_t slot_frame[SLOTS];	/* frame + 1; 0: empty */
+
+static uint8_t *window(uint32_t pa)
+{
+	uint32_t frame = pa & PTE_ADDR, i = (frame >> PAGE_SHIFT) % SLOTS;
+	uint32_t va = paging_scratch_va(SLOT_FIRST + (int)i);
+
+	if (slot_frame[i] != frame + 1) {
+		paging_map(va, frame, PTE_W);
+		slot_frame[i] = frame + 1;
+	}
+	return (uint8_t *)va + (pa & (PAGE_SIZE - 1));
+}
+
+static int direct(void)
+{
+	return !(vcpu.cr0 & CR0_PG);
+}
+
+int gphys_read(uint32_t pa, void *buf, uint32_t len)
+{
+	uint8_t *out = buf;
+
+	if (gmem_is_hv(pa, len))
+		return GMEM_HV;
+	if (direct() && pa < 0xFF000000 && len <= 0xFF000000 - pa) {
+		memcpy(buf, (const void *)pa, len);
+		return 0;
+	}
+	while (len) {
+		uint32_t n = PAGE_SIZE - (pa & (PAGE_SIZE - 1));
+
+		if (n > len)
+			n = len;
+		memcpy(out, window(pa), n);
+		out += n;
+		pa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int gphys_write(uint32_t pa, const void *buf, uint32_t len)
+{
+	const uint8_t *in = buf;
+
+	if (gmem_is_hv(pa, len))
+		return GMEM_HV;
+	if (direct() && pa < 0xFF000000 && len <= 0xFF000000 - pa) {
+		memcpy((void *)pa, buf, len);
+		return 0;
+	}
+	while (len) {
+		uint32_t n = PAGE_SIZE - (pa & (PAGE_SIZE - 1));
+
+		if (n > len)
+			n = len;
+		memcpy(window(pa), in, n);
+		in += n;
+		pa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+uint32_t gphys_read32(uint32_t pa)
+{
+	uint32_t v = 0;
+
+	gphys_read(pa, &v, 4);
+	return v;
+}
+
+void gphys_write32(uint32_t pa, uint32_t v)
+{
+	gphys_write(pa, &v, 4);
+}

@@ -1,0 +1,151 @@
+/*
+ * The memory subsystem (monitor/mm/): hv's frames and page tables, its
+ * access to guest-physical and guest-linear memory, the guest's memory map
+ * and the shadow page tables (docs/ARCHITECTURE.md, "Memory", "Shadow paging").
+ */
+#ifndef MM_MM_H
+#define MM_MM_H
+
+#include "boot/boot.h"
+#include <stdint.h>
+
+/*
+ * hv's physical frame allocator.  It hands out 4 KiB frames from hv's pool
+ * (the range boot_relocate reserved at the top of RAM), which the guest
+ * never sees.  A frame is given out only if the memory map marks it usable
+ * and it is not part of hv's image or a boot module.
+ */
+void frame_init(void);
+/* A zeroed frame's physical address, or 0 when the pool is exhausted. */
+uint32_t frame_alloc(void);
+void frame_free(uint32_t pa);
+uint32_t frame_free_count(void);
+/* True if [pa, pa+len) touches anything hv owns (image, modules, pool). */
+int frame_hv_owns(uint32_t pa, uint32_t len);
+/* hv's linear address of a pool frame (mapped at HV_POOL_BASE). */
+void *frame_va(uint32_t pa);
+
+/*
+ * hv's own page tables (32-bit paging, SDM vol. 3A 4.3): mapping and
+ * unmapping 4 KiB pages in hv's region, and walking a page directory.
+ * Page tables hv creates come from the frame pool.
+ */
+/* Scratch linear window inside hv's first 4 MiB, after the image. */
+#define PAGING_SCRATCH_PAGES 32	/* 0-15 self-tests and probes, 16-31 gphys.c */
+uint32_t paging_scratch_va(int slot);
+
+/*
+ * Maps the 4 KiB page at linear va to physical pa with PTE flags (PTE_W,
+ * PTE_U, ...; PTE_P is implied) in hv's page directory.  Returns 0, or -1
+ * when va lies in a 4 MiB mapping or no frame is left for a page table.
+ */
+int paging_map(uint32_t va, uint32_t pa, uint32_t flags);
+void paging_unmap(uint32_t va);
+/* The PTE (or 4 MiB PDE) mapping va in hv's directory; 0 if none. */
+uint32_t paging_lookup(uint32_t va);
+
+/*
+ * hv's access to guest-physical memory (see gphys.c).
+ */
+/* 0, or GMEM_HV when the range touches hv's own memory. */
+int gphys_read(uint32_t pa, void *buf, uint32_t len);
+int gphys_write(uint32_t pa, const void *buf, uint32_t len);
+uint32_t gphys_read32(uint32_t pa);
+void gphys_write32(uint32_t pa, uint32_t v);
+
+/*
+ * Guest memory as hv reaches it (see gmem.c).  Addresses are guest linear
+ * addresses; while the guest's paging is off they equal physical ones.
+ */
+/* Results of gmem_read/gmem_write: 0 or one of these. */
+enum { GMEM_OUTSIDE = 1,	/* not below hv's linear region */
+       GMEM_HV = 2,		/* inside hv's physical range */
+       GMEM_PF = 3 };		/* the guest's page walk faults: see gmem_pf */
+
+/* The #PF of the last failed walk. */
+struct gmem_pf {
+	uint32_t cr2, err;
+};
+extern struct gmem_pf gmem_pf;
+
+/* Access kinds for gmem_walk. */
+#define GACC_WRITE 1
+#define GACC_USER 2
+#define GACC_PEEK 4	/* look only: set no A/D bits */
+
+/*
+ * The guest's page walk: la -> *pa with the rights of the access, setting
+ * A/D bits; *eff (may be 0) gets the combined PTE flags.  -1: #PF in gmem_pf.
+ */
+int gmem_walk(uint32_t la, int acc, uint32_t *pa, uint32_t *eff);
+/* Physical page of the guest code at la (for the translator). */
+int gmem_code_pa(uint32_t la, uint32_t *pa, int *global);
+int gmem_is_code(uint32_t page);
+/* Accesses with the rights of CPL 3 (user) or supervisor. */
+int gmem_read_as(uint32_t la, void *buf, uint32_t len, int user);
+int gmem_write_as(uint32_t la, const void *buf, uint32_t len, int user);
+
+/* Unmaps hv's physical range from the guest's view (after loading it). */
+void gmem_seal(void);
+int gmem_read(uint32_t la, void *buf, uint32_t len);
+int gmem_write(uint32_t la, const void *buf, uint32_t len);
+int gmem_is_hv(uint32_t pa, uint32_t len);
+/*
+ * A write to `page` is about to happen (or faulted): if translations were
+ * made from it, kill them and make it writable.  Returns 1 if it was a
+ * code page.
+ */
+int gmem_code_write(uint32_t page);
+/* gmem_is_checked, gmem_clear_checked: declared in dt/dt.h. */
+
+/*
+ * The guest's view of physical memory (see gmap.c).
+ */
+#define GUEST_MMAP_MAX (BOOT_MAX_MMAP + 3)
+
+/* The boot memory map with hv's range cut out and marked reserved. */
+int guest_memmap(struct boot_mmap *out, int max);
+/* Is [at, at+len) usable guest RAM (inside one usable range, not hv's)? */
+int guest_ram_room(uint32_t at, uint32_t len);
+/* The end of the usable guest RAM range that contains `at`, or 0. */
+uint32_t guest_ram_end(uint32_t at);
+
+/*
+ * Shadow page tables for a guest with paging on (see shadow.c).
+ */
+/* shadow_fault results */
+enum {
+	SHADOW_FILLED,		/* retry the access */
+	SHADOW_GUEST_FAULT,	/* the guest's own tables fault: gmem_pf */
+	SHADOW_CODE_WRITE,	/* a write to a frame with translations */
+	SHADOW_HV_FRAME,	/* the guest maps one of hv's frames */
+	SHADOW_HV_LINEAR,	/* the guest uses hv's linear region */
+};
+
+/*
+ * A real #PF at la (error code err) while the guest's paging is on.  For a
+ * read of a writable page that is not dirty yet, rmw(ctx) tells whether
+ * the faulting instruction writes the same operand right after.
+ */
+int shadow_fault(uint32_t la, uint32_t err, int user, int (*rmw)(void *ctx), void *ctx,
+		 uint32_t *pa);
+/* The guest wrote CR3 (paging on): switch to that address space's shadow. */
+void shadow_set_cr3(uint32_t gcr3);
+/* CR0.PG, CR0.WP or CR4.PSE changed: every shadow starts over. */
+void shadow_paging_changed(void);
+/* A TLB flush of the current shadow (entries that no longer hold go). */
+void shadow_flush(void);
+void shadow_invlpg(uint32_t la);
+/* hv changed its own PDEs (hv_pd): every shadow takes them again. */
+void shadow_sync_hv(void);
+/* A frame now holds translated code: no shadow may map it writable. */
+void shadow_protect_frame(uint32_t pa);
+
+struct shadow_stats {
+	uint32_t faults, fills, invlpgs, switches, zaps, spaces, reclaims;
+	uint32_t validations, checked, dropped, dropped_pts;
+};
+extern struct shadow_stats shadow_stats;
+void shadow_print_stats(void);
+
+#endif
