@@ -30,7 +30,7 @@ BARE_LDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 HV_CFLAGS  := $(BARE_CFLAGS) -I.
 HV_ASFLAGS := $(BARE_ASFLAGS) -I.
 
-HV_SRCS := $(sort $(wildcard lib/*.c boot/*.S boot/*.c monitor/*.c monitor/*.S \
+HV_SRCS := $(sort $(wildcard lib/*.c lib/*.S boot/*.S boot/*.c monitor/*.c monitor/*.S \
 	monitor/mm/*.c monitor/loader/*.c monitor/debug/*.c \
 	dt/*.c dt/*.S drivers/*.c drivers/*.S))
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))

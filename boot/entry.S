@@ -123,9 +123,3 @@ boot_move_image:
 	popl %esi
 	ret
 
-	.bss
-	.align 16
-	.globl hv_stack_bottom, hv_stack_top
-hv_stack_bottom:
-	.skip HV_STACK_SIZE
-hv_stack_top:

@@ -30,13 +30,13 @@
 #include "boot/integrity.h"
 
 #include "boot/boot.h"
+#include "monitor/mm/mm.h"
 #include "monitor/gdt.h"
 #include "lib/layout.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/x86.h"
 
-extern char hv_rodata_end[];	/* linker.ld */
 
 #define HV_GDT_CHECKED	7	/* hv's slots from HV_GDT_FIRST; the 8th is user3.c's */
 #define IMAGE_PAGES	(HV_IMAGE_MAX / PAGE_SIZE)

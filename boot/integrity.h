@@ -2,8 +2,8 @@
  * hv's own integrity: a checksum of what no guest may ever change, taken
  * at boot and compared when hv ends a run (see integrity.c).
  */
-#ifndef MON_INTEGRITY_H
-#define MON_INTEGRITY_H
+#ifndef BOOT_INTEGRITY_H
+#define BOOT_INTEGRITY_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -23,8 +23,8 @@
  * The first word is skipped when it is the image's path (it holds '/' or
  * '.'), as GRUB and QEMU put it there.
  */
-#ifndef MON_OPTIONS_H
-#define MON_OPTIONS_H
+#ifndef BOOT_OPTIONS_H
+#define BOOT_OPTIONS_H
 
 #include <stdint.h>
 

@@ -8,27 +8,17 @@
  * its final page tables inside the image, and finally copies the image and
  * switches to those tables in one step (boot_move_image in entry.S).
  *
- * Final page tables, hv's own address space:
- *   PDE 0 .. HV_PDE_FIRST-1  all memory below HV_BASE, 1:1, 4 MiB pages
- *   PDE HV_PDE_FIRST         hv_pt[0]: the image (text read-only), then the
- *                            scratch window used by paging.c
- *   PDE +1                   hv_pt[1]: the code cache, HV_CACHE_BASE..
- *   PDE +2                   hv_pt[2]: the translator's records, HV_META_BASE..
- *   PDE +3                   hv_pt[3]: the frame pool, HV_POOL_BASE..
+ * hv's final page tables are built by monitor/mm/paging.c (paging_build).
  */
 #include "boot/boot.h"
 
 #include <multiboot.h>
 
 #include "lib/layout.h"
+#include "monitor/mm/mm.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "lib/x86.h"
-
-uint32_t hv_pd[1024] __attribute__((aligned(PAGE_SIZE)));
-/* hv's page tables for its region: HV_PDE_COUNT tables back to back. */
-static uint32_t hv_pt[HV_PDE_COUNT * 1024] __attribute__((aligned(PAGE_SIZE)));
-uint32_t hv_pd_phys;
 
 #define ALIGN_UP(x, a)   (((x) + (a) - 1) & ~((a) - 1))
 #define ALIGN_DOWN(x, a) ((x) & ~((a) - 1))
@@ -36,12 +26,6 @@ uint32_t hv_pd_phys;
 static int overlaps(uint32_t a_lo, uint32_t a_hi, uint32_t b_lo, uint32_t b_hi)
 {
 	return a_lo < b_hi && b_lo < a_hi;
-}
-
-/* Physical address, inside the copy at image_phys, of a variable in the image. */
-static uint32_t phys_in_copy(const void *p, uint32_t image_phys)
-{
-	return image_phys + ((uint32_t)p - HV_BASE);
 }
 
 /* The highest usable range below HV_BASE that holds `need` bytes. */
@@ -72,6 +56,7 @@ int boot_relocate(uint32_t cache_size, uint32_t pool_size, const char **why)
 {
 	uint32_t image_size = hv_image_end - hv_image_start;
 	uint32_t mods_size = 0, lo, cur, image_phys, cache_phys, meta_phys, pool_phys, total;
+	uint32_t pd_phys;
 	uint32_t old_lo = (uint32_t)hv_load_phys;
 
 	for (int i = 0; i < boot.nmods; i++)
@@ -119,31 +104,10 @@ int boot_relocate(uint32_t cache_size, uint32_t pool_size, const char **why)
 	boot.pool_size = pool_size;
 
 	/* hv's final page tables, filled in place and copied with the image. */
-	for (uint32_t i = 0; i < HV_PDE_FIRST; i++)
-		hv_pd[i] = (i << PGDIR_SHIFT) | PTE_P | PTE_W | PTE_PS;
-	for (uint32_t i = 0; i < HV_PDE_COUNT; i++)
-		hv_pd[HV_PDE_FIRST + i] =
-			phys_in_copy(&hv_pt[i * 1024], image_phys) | PTE_P | PTE_W;
-	memset(hv_pt, 0, sizeof(hv_pt));
-	for (uint32_t off = 0; off < image_size; off += PAGE_SIZE) {
-		uint32_t flags = PTE_P | PTE_G;
+	pd_phys = paging_build(image_phys, image_size, cache_phys, cache_size, meta_phys,
+				pool_phys, pool_size);
 
-		if (HV_BASE + off >= (uint32_t)hv_text_end)
-			flags |= PTE_W;
-		hv_pt[off >> PAGE_SHIFT] = (image_phys + off) | flags;
-	}
-	for (uint32_t off = 0; off < cache_size; off += PAGE_SIZE)
-		hv_pt[((HV_CACHE_BASE - HV_BASE) + off) >> PAGE_SHIFT] =
-			(cache_phys + off) | PTE_P | PTE_W | PTE_G;
-	for (uint32_t off = 0; off < HV_META_SIZE; off += PAGE_SIZE)
-		hv_pt[((HV_META_BASE - HV_BASE) + off) >> PAGE_SHIFT] =
-			(meta_phys + off) | PTE_P | PTE_W | PTE_G;
-	for (uint32_t off = 0; off < pool_size; off += PAGE_SIZE)
-		hv_pt[((HV_POOL_BASE - HV_BASE) + off) >> PAGE_SHIFT] =
-			(pool_phys + off) | PTE_P | PTE_W | PTE_G;
-	hv_pd_phys = phys_in_copy(hv_pd, image_phys);
-
-	boot_move_image(image_phys, hv_pd_phys);
+	boot_move_image(image_phys, pd_phys);
 	/* From here on hv runs from its copy at the top of RAM. */
 	return 0;
 }

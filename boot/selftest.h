@@ -4,8 +4,8 @@
  * Each prints "hv: selftest: NAME: ok" or "...: FAIL: why"; the summary
  * line is "hv: selftest: N passed, M failed".
  */
-#ifndef MON_SELFTEST_H
-#define MON_SELFTEST_H
+#ifndef BOOT_SELFTEST_H
+#define BOOT_SELFTEST_H
 
 /* Returns the number of failed tests. */
 int selftest_run(void);

@@ -16,10 +16,10 @@
  */
 #include "drivers/clock.h"
 
-#include "drivers/i8254.h"
-#include "drivers/i8259.h"
+#include "lib/hw/i8254.h"
+#include "lib/hw/i8259.h"
 #include "drivers/ioport.h"
-#include "drivers/lapic.h"
+#include "lib/hw/lapic.h"
 #include "lib/layout.h"
 #include "lib/log.h"
 #include "monitor/mm/mm.h"

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "drivers/i8259.h"
+#include "lib/hw/i8259.h"
 
 /*
  * Moves the real PICs' vector bases to hv's (VEC_IRQ_BASE) keeping their

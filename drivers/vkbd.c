@@ -19,7 +19,7 @@
 #include "drivers/vdev.h"
 
 #include "drivers/devices.h"
-#include "drivers/i8042.h"
+#include "lib/hw/i8042.h"
 #include "drivers/intc.h"
 #include "lib/log.h"
 

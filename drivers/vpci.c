@@ -15,7 +15,7 @@
 #include "drivers/vdev.h"
 
 #include "drivers/devices.h"
-#include "drivers/pci.h"
+#include "lib/hw/pci.h"
 #include "lib/log.h"
 
 #define MAX_HIDDEN 8

@@ -21,7 +21,7 @@
 #include "drivers/vdev.h"
 
 #include "drivers/devices.h"
-#include "drivers/i8259.h"
+#include "lib/hw/i8259.h"
 #include "lib/layout.h"
 #include "lib/log.h"
 

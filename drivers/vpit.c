@@ -18,7 +18,7 @@
 
 #include "drivers/clock.h"
 #include "drivers/devices.h"
-#include "drivers/i8254.h"
+#include "lib/hw/i8254.h"
 #include "drivers/intc.h"
 #include "lib/log.h"
 

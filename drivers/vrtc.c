@@ -24,7 +24,7 @@
 #include "drivers/clock.h"
 #include "drivers/devices.h"
 #include "drivers/intc.h"
-#include "drivers/mc146818.h"
+#include "lib/hw/mc146818.h"
 #include "lib/log.h"
 
 static uint8_t cmos[CMOS_SIZE];

@@ -3,13 +3,13 @@
 # Each guest/tests/NAME.c (plus an optional guest/tests/NAME.S) becomes
 # build/guest/NAME.elf, a Multiboot v1 kernel linked at 1 MiB with the guest
 # runtime library (guest/lib/ and the shared lib/fmt.c, lib/string.c,
-# lib/uart.c, compiled here from their own paths into build/guest/lib/).
+# lib/uart.c, lib/vectors.S, compiled here from their own paths into build/guest/lib/).
 
 GUEST_BUILD   := $(BUILD)/guest
 GUEST_CFLAGS  := $(BARE_CFLAGS) -I.
 GUEST_ASFLAGS := $(BARE_ASFLAGS) -I.
 
-GUEST_SHARED_SRCS := lib/fmt.c lib/string.c lib/uart.c
+GUEST_SHARED_SRCS := lib/fmt.c lib/string.c lib/uart.c lib/vectors.S
 GUEST_LIB_SRCS    := $(sort $(wildcard guest/lib/*.c guest/lib/*.S))
 GUEST_LIB_OBJS    := \
 	$(patsubst guest/lib/%,$(GUEST_BUILD)/lib/%.o,$(GUEST_LIB_SRCS)) \
@@ -31,6 +31,10 @@ $(GUEST_BUILD)/lib/%.S.o: guest/lib/%.S
 $(GUEST_BUILD)/lib/shared/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_BUILD)/lib/shared/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_ASFLAGS) -c $< -o $@
 
 $(GUEST_BUILD)/tests/%.c.o: guest/tests/%.c
 	@mkdir -p $(dir $@)

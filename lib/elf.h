@@ -2,8 +2,8 @@
  * The parts of the ELF32 format hv reads (System V ABI, "Object Files":
  * ELF header and program header; i386 supplement for EM_386).
  */
-#ifndef MON_ELF_H
-#define MON_ELF_H
+#ifndef LIB_ELF_H
+#define LIB_ELF_H
 
 #include <stdint.h>
 

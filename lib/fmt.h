@@ -6,8 +6,8 @@
  * hh h l ll z.  The output goes through a sink function one character at a
  * time, so the same code serves the UART consoles and string buffers.
  */
-#ifndef MON_FMT_H
-#define MON_FMT_H
+#ifndef LIB_FMT_H
+#define LIB_FMT_H
 
 #include <stdarg.h>
 #include <stddef.h>

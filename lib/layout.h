@@ -10,8 +10,8 @@
  * Physical: hv moves its image, its modules, its cache and its pool to the top of RAM
  * below 4 GiB; low memory is left to the guest.
  */
-#ifndef MON_LAYOUT_H
-#define MON_LAYOUT_H
+#ifndef LIB_LAYOUT_H
+#define LIB_LAYOUT_H
 
 #define HV_BASE		0xFF000000	/* also in linker.ld */
 #define HV_IMAGE_MAX	0x00400000	/* one boot page table maps it */

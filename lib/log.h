@@ -3,8 +3,8 @@
  * (console=com1|com2|e9|none); messages carry a level and are printed when
  * it is at most loglevel=N.
  */
-#ifndef MON_LOG_H
-#define MON_LOG_H
+#ifndef LIB_LOG_H
+#define LIB_LOG_H
 
 #include <stdarg.h>
 #include <stdint.h>

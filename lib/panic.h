@@ -7,8 +7,8 @@
  * Under QEMU both leave through the isa-debug-exit port, so QEMU's exit
  * status is (code << 1) | 1.
  */
-#ifndef MON_PANIC_H
-#define MON_PANIC_H
+#ifndef LIB_PANIC_H
+#define LIB_PANIC_H
 
 #include "monitor/trap.h"
 

@@ -2,8 +2,8 @@
  * Freestanding memory and string routines for hv (and the guest library,
  * which compiles monitor/string.c too).  Same contracts as ISO C.
  */
-#ifndef MON_STRING_H
-#define MON_STRING_H
+#ifndef LIB_STRING_H
+#define LIB_STRING_H
 
 #include <stddef.h>
 

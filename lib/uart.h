@@ -4,8 +4,8 @@
  * sheet: THR/RBR 0, IER 1, FCR/IIR 2, LCR 3, MCR 4, LSR 5, MSR 6, SCR 7;
  * DLL/DLM at 0/1 while LCR.DLAB is set.
  */
-#ifndef DEV_UART_H
-#define DEV_UART_H
+#ifndef LIB_UART_H
+#define LIB_UART_H
 
 #include <stdint.h>
 

@@ -5,8 +5,8 @@
  * Assembly includes this file too (with ASM_FILE defined), so the C-only
  * parts sit behind #ifndef ASM_FILE.
  */
-#ifndef MON_X86_H
-#define MON_X86_H
+#ifndef LIB_X86_H
+#define LIB_X86_H
 
 /* EFLAGS */
 #define FL_CF		0x00000001

@@ -5,7 +5,7 @@
  */
 #include "monitor/gdt.h"
 
-#include "boot/boot.h"
+#include "lib/bootinfo.h"
 #include "lib/layout.h"
 #include "lib/log.h"
 #include "lib/panic.h"

@@ -17,7 +17,7 @@
  */
 #include "monitor/guest.h"
 
-#include "boot/boot.h"
+#include "lib/bootinfo.h"
 #include "drivers/intc.h"
 #include "drivers/ioport.h"
 #include "dt/dt.h"

@@ -1,7 +1,7 @@
 /* The ring-3 segment reload trampoline (see user3.h). */
 #include "monitor/user3.h"
 
-#include "boot/boot.h"
+#include "lib/bootinfo.h"
 #include "monitor/gdt.h"
 #include "lib/layout.h"
 #include "lib/panic.h"

@@ -184,9 +184,9 @@ static volatile uint32_t pf_count;
 
 static void pf_handler(struct trapframe *tf)
 {
-	if (trap_cr2 != VA_PF || (tf->err & PFEC_P))
+	if (trap_cr2 != VA_PF || (tf->errcode & PFEC_P))
 		guest_abort("unexpected #PF err=0x%x eip=0x%08x cr2=0x%08x",
-			    tf->err, tf->eip, trap_cr2);
+			    tf->errcode, tf->eip, trap_cr2);
 	*pte_pf = frame_pf | PTE_P | PTE_W;
 	pf_count++;
 }

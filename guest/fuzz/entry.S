@@ -165,7 +165,7 @@ fz_stub_\v:
 	movl $0, %ss:fz_out+FZ_ERR
 	.endif
 	jmp fz_fault
-1:	jmp *%ss:trap_vectors+4*\v
+1:	jmp *%ss:trap_vector_table+4*\v
 .endm
 
 .macro FZ_STUB_REF v

@@ -52,7 +52,7 @@ void idt_set_gate(int vec, const void *handler, int type, int dpl)
 
 void idt_restore(int vec)
 {
-	idt_set_gate(vec, (const void *)trap_vectors[vec], SYS_INTGATE32,
+	idt_set_gate(vec, (const void *)trap_vector_table[vec], SYS_INTGATE32,
 		     default_gate_dpl(vec));
 }
 

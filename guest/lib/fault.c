@@ -38,7 +38,7 @@ void fault_disarm(void)
 void fault_record(const struct trapframe *tf)
 {
 	g_fault.vector = tf->vector;
-	g_fault.err = tf->err;
+	g_fault.err = tf->errcode;
 	g_fault.eip = tf->eip;
 	g_fault.cs = tf->cs & 0xFFFF;
 	g_fault.eflags = tf->eflags;

@@ -10,27 +10,6 @@
 #include "guest/lib/test.h"
 #include "lib/x86.h"
 
-_Static_assert(offsetof(struct trapframe, gs) == TF_GS, "trapframe gs");
-_Static_assert(offsetof(struct trapframe, fs) == TF_FS, "trapframe fs");
-_Static_assert(offsetof(struct trapframe, es) == TF_ES, "trapframe es");
-_Static_assert(offsetof(struct trapframe, ds) == TF_DS, "trapframe ds");
-_Static_assert(offsetof(struct trapframe, edi) == TF_EDI, "trapframe edi");
-_Static_assert(offsetof(struct trapframe, esi) == TF_ESI, "trapframe esi");
-_Static_assert(offsetof(struct trapframe, ebp) == TF_EBP, "trapframe ebp");
-_Static_assert(offsetof(struct trapframe, esp_pusha) == TF_ESP_PUSHA, "trapframe esp");
-_Static_assert(offsetof(struct trapframe, ebx) == TF_EBX, "trapframe ebx");
-_Static_assert(offsetof(struct trapframe, edx) == TF_EDX, "trapframe edx");
-_Static_assert(offsetof(struct trapframe, ecx) == TF_ECX, "trapframe ecx");
-_Static_assert(offsetof(struct trapframe, eax) == TF_EAX, "trapframe eax");
-_Static_assert(offsetof(struct trapframe, vector) == TF_VECTOR, "trapframe vector");
-_Static_assert(offsetof(struct trapframe, err) == TF_ERR, "trapframe err");
-_Static_assert(offsetof(struct trapframe, eip) == TF_EIP, "trapframe eip");
-_Static_assert(offsetof(struct trapframe, cs) == TF_CS, "trapframe cs");
-_Static_assert(offsetof(struct trapframe, eflags) == TF_EFLAGS, "trapframe eflags");
-_Static_assert(offsetof(struct trapframe, esp) == TF_ESP, "trapframe user esp");
-_Static_assert(offsetof(struct trapframe, ss) == TF_SS, "trapframe user ss");
-_Static_assert(sizeof(struct trapframe) == TF_SIZE_USER, "trapframe size");
-
 uint32_t trap_cr2;
 static trap_handler handlers[256];
 
@@ -58,7 +37,7 @@ static void trap_unexpected(const struct trapframe *tf)
 
 	if (name)
 		guest_abort("unexpected #%s err=0x%x eip=0x%08x cr2=0x%08x cs=0x%x",
-			    name, tf->err, tf->eip, trap_cr2, tf->cs & 0xFFFF);
+			    name, tf->errcode, tf->eip, trap_cr2, tf->cs & 0xFFFF);
 	guest_abort("unexpected vector 0x%02x eip=0x%08x cs=0x%x", tf->vector,
 		    tf->eip, tf->cs & 0xFFFF);
 }

@@ -128,7 +128,7 @@ static void int42_handler(struct trapframe *tf)
 	int42_count++;
 	int42_eip = tf->eip;
 	int42_cs = tf->cs & 0xFFFF;
-	int42_err = tf->err;
+	int42_err = tf->errcode;
 }
 
 static void intn_case(void)

@@ -105,7 +105,7 @@ static void gate_case(void)
 	pic_mask(IRQ_PIT);
 	trap_set_handler(VEC_TRAPGATE, gate_handler);
 	trap_set_handler(VEC_INTGATE, gate_handler);
-	idt_set_gate(VEC_TRAPGATE, (const void *)trap_vectors[VEC_TRAPGATE], SYS_TRAPGATE32, 0);
+	idt_set_gate(VEC_TRAPGATE, (const void *)trap_vector_table[VEC_TRAPGATE], SYS_TRAPGATE32, 0);
 	sti();
 	__asm__ volatile("int %0" : : "i"(VEC_TRAPGATE));
 	cli();

@@ -14,8 +14,8 @@
  */
 #include "guest/lib/guest.h"
 
-#include "drivers/i8042.h"
-#include "drivers/pci.h"
+#include "lib/hw/i8042.h"
+#include "lib/hw/pci.h"
 
 GUEST_NAME("kbdpci");
 

@@ -83,7 +83,7 @@ static void demand_handler(struct trapframe *tf)
 	uint32_t va = trap_cr2 & PTE_ADDR;
 
 	if (va < VA_DEM || va >= VA_DEM + 3 * PAGE_SIZE || demand_faults >= 3)
-		guest_abort("unexpected #PF err=0x%x eip=0x%08x cr2=0x%08x", tf->err,
+		guest_abort("unexpected #PF err=0x%x eip=0x%08x cr2=0x%08x", tf->errcode,
 			    tf->eip, trap_cr2);
 	if (!demand_faults) {
 		fault_ecx = tf->ecx;

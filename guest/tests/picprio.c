@@ -12,8 +12,8 @@
  */
 #include "guest/lib/guest.h"
 
-#include "drivers/i8042.h"
-#include "drivers/mc146818.h"
+#include "lib/hw/i8042.h"
+#include "lib/hw/mc146818.h"
 #include "lib/uart.h"
 
 GUEST_NAME("picprio");

@@ -20,7 +20,7 @@
  */
 #include "guest/lib/guest.h"
 
-#include "drivers/i8254.h"
+#include "lib/hw/i8254.h"
 
 GUEST_NAME("pitmodes");
 

@@ -21,7 +21,7 @@
  */
 #include "guest/lib/guest.h"
 
-#include "drivers/mc146818.h"
+#include "lib/hw/mc146818.h"
 
 GUEST_NAME("rtc");
 

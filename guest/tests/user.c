@@ -146,7 +146,7 @@ static void selectors_case(void)
 	t_eq("frame cs", frame_cs, SEL_UCODE);
 	t_eq("frame ss", frame_ss, SEL_UDATA);
 	t_eq("frame esp = user esp", frame_esp, user_seen[3]);
-	t_eq("frame on the TSS stack", frame_at, tss_esp0() - TF_SIZE_USER);
+	t_eq("frame on the TSS stack", frame_at, tss_esp0() - TF_SIZE);
 	t_eq_mask("frame eflags IF/IOPL", frame_eflags, 0, FL_IF | FL_IOPL_MASK);
 	t_eq("back in ring 0", read_cs(), SEL_KCODE);
 	t_end();

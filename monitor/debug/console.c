@@ -20,7 +20,7 @@
 #include "monitor/debug/debug.h"
 #include "monitor/debug/console.h"
 
-#include "boot/boot.h"
+#include "lib/bootinfo.h"
 #include "drivers/intc.h"
 #include "lib/uart.h"
 #include "drivers/vdev.h"

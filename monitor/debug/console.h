@@ -2,8 +2,8 @@
  * Inside the monitor console: monitor.c (the port, the line, the
  * dispatch) and monitor_cmds.c (the commands).
  */
-#ifndef MON_MONITOR_INT_H
-#define MON_MONITOR_INT_H
+#ifndef DBG_CONSOLE_H
+#define DBG_CONSOLE_H
 
 #include <stdint.h>
 

@@ -5,7 +5,7 @@
 #include "monitor/debug/console.h"
 
 #include "monitor/debug/debug.h"
-#include "boot/boot.h"
+#include "lib/bootinfo.h"
 #include "drivers/intc.h"
 #include "lib/uart.h"
 #include "drivers/vdev.h"

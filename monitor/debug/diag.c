@@ -11,7 +11,7 @@
  */
 #include "monitor/debug/debug.h"
 
-#include "boot/boot.h"
+#include "lib/bootinfo.h"
 #include "dt/dt.h"
 #include "lib/log.h"
 #include "monitor/mm/mm.h"

@@ -5,7 +5,7 @@
 #ifndef LD_LOADER_H
 #define LD_LOADER_H
 
-#include "boot/boot.h"
+#include "lib/bootinfo.h"
 #include <stddef.h>
 #include <stdint.h>
 

@@ -7,7 +7,7 @@
 
 #include <multiboot.h>
 
-#include "boot/boot.h"
+#include "lib/bootinfo.h"
 #include "lib/layout.h"
 #include "lib/panic.h"
 #include "lib/string.h"

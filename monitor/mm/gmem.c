@@ -18,7 +18,7 @@
  */
 #include "monitor/mm/mm.h"
 
-#include "boot/boot.h"
+#include "lib/bootinfo.h"
 #include "dt/dt.h"
 #include "monitor/vcpu.h"
 

@@ -6,7 +6,7 @@
 #ifndef MM_MM_H
 #define MM_MM_H
 
-#include "boot/boot.h"
+#include "lib/bootinfo.h"
 #include <stdint.h>
 
 /*
@@ -30,6 +30,18 @@ void *frame_va(uint32_t pa);
  * unmapping 4 KiB pages in hv's region, and walking a page directory.
  * Page tables hv creates come from the frame pool.
  */
+/* hv's page directory (linear) and its physical address. */
+extern uint32_t hv_pd[1024];
+extern uint32_t hv_pd_phys;
+/*
+ * Fills hv's final page tables for the layout boot/reloc.c chose (inside
+ * the image, before it is copied to image_phys); returns the directory's
+ * physical address in the copy.
+ */
+uint32_t paging_build(uint32_t image_phys, uint32_t image_size, uint32_t cache_phys,
+		      uint32_t cache_size, uint32_t meta_phys, uint32_t pool_phys,
+		      uint32_t pool_size);
+
 /* Scratch linear window inside hv's first 4 MiB, after the image. */
 #define PAGING_SCRATCH_PAGES 32	/* 0-15 self-tests and probes, 16-31 gphys.c */
 uint32_t paging_scratch_va(int slot);

@@ -30,7 +30,7 @@
  */
 #include "monitor/mm/mm.h"
 
-#include "boot/boot.h"
+#include "lib/bootinfo.h"
 #include "lib/layout.h"
 #include "lib/log.h"
 #include "lib/panic.h"

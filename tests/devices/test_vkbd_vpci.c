@@ -5,9 +5,9 @@
  */
 #include "tests/devices/harness.h"
 
-#include "drivers/i8042.h"
+#include "lib/hw/i8042.h"
 #include "drivers/ioport.h"
-#include "drivers/pci.h"
+#include "lib/hw/pci.h"
 #include "drivers/vdev.h"
 
 static int obf(void)

@@ -6,7 +6,7 @@
  */
 #include "tests/devices/harness.h"
 
-#include "drivers/i8259.h"
+#include "lib/hw/i8259.h"
 #include "drivers/vdev.h"
 
 static void init_pair(uint8_t icw4_master)

@@ -7,7 +7,7 @@
 #include "tests/devices/harness.h"
 
 #include "drivers/clock.h"
-#include "drivers/i8254.h"
+#include "lib/hw/i8254.h"
 #include "drivers/vdev.h"
 
 #define TICK_NS(n)	((uint64_t)(n) * NS_PER_SEC / PIT_HZ + 1)	/* at least n ticks */

@@ -8,7 +8,7 @@
 #include "tests/devices/harness.h"
 
 #include "drivers/clock.h"
-#include "drivers/mc146818.h"
+#include "lib/hw/mc146818.h"
 #include "drivers/vdev.h"
 
 #define MS	1000000ull

@@ -5,8 +5,8 @@
  * command byte, controller commands, output port; keyboard commands;
  * "system control port A").
  */
-#ifndef DEV_I8042_H
-#define DEV_I8042_H
+#ifndef HW_I8042_H
+#define HW_I8042_H
 
 #define PORT_KBD_DATA	0x60
 #define PORT_KBD_CMD	0x64	/* write: command; read: status */

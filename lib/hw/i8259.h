@@ -5,8 +5,8 @@
  * master's IR2).  The edge/level control registers (ELCR) at 0x4D0/0x4D1
  * are the PIIX/EISA extension, one bit per line, 1 = level.
  */
-#ifndef DEV_I8259_H
-#define DEV_I8259_H
+#ifndef HW_I8259_H
+#define HW_I8259_H
 
 #define PIC1_CMD	0x20
 #define PIC1_DATA	0x21

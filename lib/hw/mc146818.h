@@ -5,8 +5,8 @@
  * whose bit 7 also masks NMI, and the data on port 0x71; the century byte
  * at 0x32 is the PC/AT convention, not the chip's.
  */
-#ifndef DEV_MC146818_H
-#define DEV_MC146818_H
+#ifndef HW_MC146818_H
+#define HW_MC146818_H
 
 #define PORT_CMOS_INDEX	0x70
 #define PORT_CMOS_DATA	0x71

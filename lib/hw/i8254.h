@@ -5,8 +5,8 @@
  * 0x61, "system control port B").  Channel 0 drives IRQ0, channel 1 is
  * the old DRAM refresh, channel 2 the speaker, gated by port 0x61 bit 0.
  */
-#ifndef DEV_I8254_H
-#define DEV_I8254_H
+#ifndef HW_I8254_H
+#define HW_I8254_H
 
 #define PIT_CH0		0x40	/* + channel */
 #define PIT_CMD		0x43

@@ -3,8 +3,8 @@
  * 3A, 10.4 "Local APIC", 10.5.4 "APIC timer"; register offsets from the
  * APIC base, table 10-1).
  */
-#ifndef DEV_LAPIC_H
-#define DEV_LAPIC_H
+#ifndef HW_LAPIC_H
+#define HW_LAPIC_H
 
 #define MSR_APIC_BASE		0x1B
 #define APIC_BASE_ENABLE	0x800	/* global enable */

@@ -5,8 +5,8 @@
  * Byte and word accesses to 0xCF8-0xCFB are not configuration cycles
  * (0xCF9 is the PIIX reset control register).
  */
-#ifndef DEV_PCI_H
-#define DEV_PCI_H
+#ifndef HW_PCI_H
+#define HW_PCI_H
 
 #define PCI_CONFIG_ADDR	0xCF8
 #define PCI_CONFIG_DATA	0xCFC

@@ -1,0 +1,53 @@
+/*
+ * What hv learned from its boot loader and where it put itself: copied
+ * out of the Multiboot information (Multiboot specification 0.6.96,
+ * section 3.3) by boot/mbinfo.c before anything moves, completed by
+ * boot/reloc.c, read by every layer above.  Also the linker's and
+ * boot/entry.S's symbols for hv's own image and stack.
+ */
+#ifndef LIB_BOOTINFO_H
+#define LIB_BOOTINFO_H
+
+#include <stdint.h>
+
+#define BOOT_MAX_MMAP	64
+#define BOOT_MAX_MODS	16
+#define BOOT_CMDLINE_MAX 512
+
+struct boot_mmap {
+	uint64_t addr;
+	uint64_t len;
+	uint32_t type;		/* MULTIBOOT_MEMORY_* */
+};
+
+struct boot_module {
+	uint32_t start;		/* physical, [start, end) */
+	uint32_t end;
+	char cmdline[BOOT_CMDLINE_MAX];
+};
+
+struct boot_info {
+	char cmdline[BOOT_CMDLINE_MAX];	/* hv's own command line */
+	uint32_t mem_lower, mem_upper;	/* KiB, if has_mem */
+	int has_mem;
+	int nmmap;
+	struct boot_mmap mmap[BOOT_MAX_MMAP];
+	int nmods;
+	struct boot_module mods[BOOT_MAX_MODS];
+	/* Where hv itself ended up (filled in by boot_relocate). */
+	uint32_t hv_phys_lo, hv_phys_hi;	/* all hv owns: [lo, hi) */
+	uint32_t image_phys;			/* image copy */
+	uint32_t cache_phys, cache_size;	/* code cache */
+	uint32_t pool_phys, pool_size;		/* frame pool */
+	uint32_t cr0;				/* CR0 as the loader left it */
+};
+
+extern struct boot_info boot;
+
+/* Linker symbols (linker.ld) */
+extern char hv_image_start[], hv_image_end[], hv_text_end[], hv_rodata_end[], hv_bss_start[];
+extern char hv_load_phys[];
+/* hv's stack (linker.ld): an unmapped guard page right below it. */
+extern char hv_stack_guard[], hv_stack_bottom[], hv_stack_top[];
+
+#endif
