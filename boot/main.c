@@ -25,6 +25,7 @@
 #include "lib/layout.h"
 #include "monitor/loader/loader.h"
 #include "lib/log.h"
+#include "lib/string.h"
 #include "drivers/intc.h"
 #include "boot/options.h"
 #include "lib/panic.h"
@@ -77,21 +78,32 @@ static void debug_exit_write(void *ctx, uint16_t port, int size, uint32_t v)
 	halt_forever();
 }
 
+/* hv's clock maps the local APIC's registers through this. */
+static int map_mmio(uint32_t va, uint32_t pa)
+{
+	return paging_map(va, pa, PTE_W | PTE_PCD | PTE_PWT);
+}
+
 /* What every guest gets before its loader runs. */
 static void setup_machine(void)
 {
-	dev_init(&opt);
+	struct dev_config dc = { .npci_hide = opt.npci_hide, .need_clock = opt.watchdog != 0,
+				 .map_mmio = map_mmio };
+
+	memcpy(dc.mode, opt.dev, sizeof(dc.mode));
+	memcpy(dc.pci_hide, opt.pci_hide, sizeof(dc.pci_hide));
+	dev_init(&dc);
 	watchdog_init(opt.watchdog);
 	io_register(PORT_DEBUG_EXIT, PORT_DEBUG_EXIT + 3, "debug exit", 0, debug_exit_write, 0);
 	gdt_refresh_iomap();
-	dt_init(boot.cache_size);
+	dt_init((void *)HV_CACHE_BASE, boot.cache_size, (void *)HV_META_BASE, HV_META_SIZE);
 	vcpu.cpl = 0;
-	vcpu.cr0 = boot.cr0;
+	gcr.cr0 = boot.cr0;
 	vcpu.vflags = 0;
 	/* With the PIC passed through, the guest's IF can be the real one. */
 	vcpu.native_if = intc_real_if_follows_guest();
 	vcpu_flags_tables();
-	dbg_init();
+	dbg_init(opt.monitor, opt.gdb, opt.dev);
 }
 
 static void run_guest(const struct mb_image *img)
@@ -167,6 +179,10 @@ void hv_main(uint32_t magic, uint32_t mbi_phys)
 	const char *why;
 	const multiboot_info_t *mbi = (const multiboot_info_t *)mbi_phys;
 
+	/* What the base library's hv_exit() and panic() reach above it. */
+	exit_hooks.flush = dev_flush;
+	exit_hooks.check = integrity_check;
+	exit_hooks.panic_dump = dbg_panic_dump;
 	options_parse(magic == MULTIBOOT_BOOTLOADER_MAGIC &&
 		      (mbi->flags & MULTIBOOT_INFO_CMDLINE) ? (const char *)mbi->cmdline : "");
 	console_init(opt.console);

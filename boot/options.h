@@ -28,21 +28,11 @@
 
 #include <stdint.h>
 
+#include "drivers/devices.h"
 #include "lib/log.h"
 
-/* How the guest gets a device (docs/DEVICES.md). */
-enum dev_mode {
-	DEV_DEFAULT = 0,	/* not given: pass, except pic (see below) */
-	DEV_PASS,
-	DEV_EMULATE,
-	DEV_HIDE,
-};
+#define OPT_PCI_HIDE_MAX DEV_PCI_HIDE_MAX
 
-/* The devices the options choose for; the index into options.dev[]. */
-enum dev_kind { DEVK_PIC, DEVK_PIT, DEVK_COM1, DEVK_COM2, DEVK_RTC, DEVK_KBD, DEVK_PCI,
-		DEVK_COUNT };
-
-#define OPT_PCI_HIDE_MAX 8
 
 struct options {
 	enum console_kind console;
@@ -61,7 +51,7 @@ struct options {
 	/* pcihide=: bus << 8 | device << 3 | function */
 	uint16_t pci_hide[OPT_PCI_HIDE_MAX];
 	int npci_hide;
-	int monitor, gdb;	/* enum dbg_port (monitor/debug.h): 0 off, 1-4 COMn */
+	int monitor, gdb;	/* 0 off, 1-4 COMn (enum dbg_port, monitor/debug/debug.h) */
 };
 
 

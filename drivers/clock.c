@@ -22,7 +22,6 @@
 #include "lib/hw/lapic.h"
 #include "lib/layout.h"
 #include "lib/log.h"
-#include "monitor/mm/mm.h"
 #include "lib/x86.h"
 
 #define CAL_TICKS	11932		/* 10 ms of PIT input clock */
@@ -57,7 +56,7 @@ static void lapic_write(uint32_t reg, uint32_t v)
 }
 
 /* Maps the local APIC if the CPU has one that is enabled. */
-static int lapic_map(void)
+static int lapic_map(int (*map_mmio)(uint32_t va, uint32_t pa))
 {
 	uint32_t r[4];
 	uint64_t base;
@@ -68,8 +67,7 @@ static int lapic_map(void)
 	base = rdmsr(MSR_APIC_BASE);
 	if (!(base & APIC_BASE_ENABLE))
 		return -1;
-	if (paging_map((uint32_t)lapic_window, (uint32_t)base & APIC_BASE_ADDR,
-		       PTE_W | PTE_PCD | PTE_PWT) < 0)
+	if (!map_mmio || map_mmio((uint32_t)lapic_window, (uint32_t)base & APIC_BASE_ADDR) < 0)
 		return -1;
 	lapic = (volatile uint32_t *)lapic_window;
 	return 0;
@@ -114,9 +112,9 @@ static uint64_t calibrate(int with_lapic)
 	return t1 - t0;
 }
 
-enum clock_waker clock_init(int own_pit)
+enum clock_waker clock_init(int own_pit, int (*map_mmio)(uint32_t va, uint32_t pa))
 {
-	int have_lapic = !own_pit && lapic_map() == 0;
+	int have_lapic = !own_pit && lapic_map(map_mmio) == 0;
 	uint64_t cycles;
 
 	if (have_lapic)

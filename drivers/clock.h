@@ -24,7 +24,7 @@ enum clock_waker { CLOCK_WAKER_NONE, CLOCK_WAKER_PIT, CLOCK_WAKER_LAPIC };
  * own_pit, else the local APIC's timer if there is one.  Returns the
  * waker in use.
  */
-enum clock_waker clock_init(int own_pit);
+enum clock_waker clock_init(int own_pit, int (*map_mmio)(uint32_t va, uint32_t pa));
 /* Nanoseconds since clock_init; never less than a previous answer. */
 uint64_t clock_ns(void);
 /* Wakes hv (a real interrupt, then dev_sync) at or soon after ns. */

@@ -14,7 +14,6 @@
 #include "drivers/intc.h"
 #include "drivers/vdev.h"
 #include "lib/log.h"
-#include "boot/options.h"
 #include "lib/panic.h"
 
 #define MAX_PORTS	16
@@ -99,19 +98,19 @@ static const char *mode_name(int m)
 	return m == DEV_EMULATE ? "emulate" : m == DEV_HIDE ? "hide" : "pass";
 }
 
-void dev_init(const struct options *o)
+void dev_init(const struct dev_config *o)
 {
-	const uint8_t *m = o->dev;
+	const uint8_t *m = o->mode;
 	int need_clock = m[DEVK_PIT] == DEV_EMULATE || m[DEVK_RTC] == DEV_EMULATE ||
 			 m[DEVK_COM1] == DEV_EMULATE || m[DEVK_COM2] == DEV_EMULATE ||
-			 o->watchdog;
+			 o->need_clock;
 
 	log_info("dev", "pic=%s pit=%s com1=%s com2=%s rtc=%s kbd=%s pci=%s",
 		 mode_name(m[DEVK_PIC]), mode_name(m[DEVK_PIT]), mode_name(m[DEVK_COM1]),
 		 mode_name(m[DEVK_COM2]), mode_name(m[DEVK_RTC]), mode_name(m[DEVK_KBD]),
 		 mode_name(m[DEVK_PCI]));
 	if (need_clock) {
-		if (clock_init(m[DEVK_PIT] == DEV_EMULATE) == CLOCK_WAKER_NONE)
+		if (clock_init(m[DEVK_PIT] == DEV_EMULATE, o->map_mmio) == CLOCK_WAKER_NONE)
 			log_warn("dev", "no timer for hv: emulated devices advance only when "
 				 "the guest touches them");
 		clock_running = 1;

@@ -12,7 +12,37 @@
 
 #include "drivers/ioport.h"
 
-struct options;
+/* How the guest gets a device (docs/DEVICES.md). */
+enum dev_mode {
+	DEV_DEFAULT = 0,	/* not given: pass, except pic (see below) */
+	DEV_PASS,
+	DEV_EMULATE,
+	DEV_HIDE,
+};
+
+/* The devices the options choose for; the index into options.dev[]. */
+enum dev_kind { DEVK_PIC, DEVK_PIT, DEVK_COM1, DEVK_COM2, DEVK_RTC, DEVK_KBD, DEVK_PCI,
+		DEVK_COUNT };
+
+#define DEV_PCI_HIDE_MAX 8
+
+/* What dev_init sets up (from hv's options, boot/options.c). */
+struct dev_config {
+	/*
+	 * enum dev_mode per enum dev_kind, none DEV_DEFAULT: pic is emulate
+	 * when a device that raises interrupts (pit, com1, com2, rtc, kbd)
+	 * is emulated, else pass.
+	 */
+	uint8_t mode[DEVK_COUNT];
+	/* With pci=emulate, functions the guest does not see: bus << 8 |
+	   device << 3 | function. */
+	uint16_t pci_hide[DEV_PCI_HIDE_MAX];
+	int npci_hide;
+	int need_clock;		/* a timed model outside drivers/ (the watchdog) */
+	/* Maps the 4 KiB page of MMIO at pa to hv's linear va, uncached
+	   (the local APIC, for hv's clock); 0 or -1. */
+	int (*map_mmio)(uint32_t va, uint32_t pa);
+};
 
 /* A model that changes with time. */
 struct dev_timed {
@@ -24,7 +54,7 @@ struct dev_timed {
 };
 
 /* Sets up every device as the options say (call once, before the guest). */
-void dev_init(const struct options *o);
+void dev_init(const struct dev_config *c);
 /* Sends what emulated devices still hold back (call before hv exits). */
 void dev_flush(void);
 

@@ -2,7 +2,7 @@
  * The code cache: where translations live, how they are found, chained,
  * invalidated and flushed (docs/ARCHITECTURE.md, "The code cache").
  *
- * The cache region (HV_CACHE_BASE, dtcache= bytes) starts with the shared
+ * The cache region (dt_init's; HV_CACHE_BASE in hv, dtcache= bytes) starts with the shared
  * routines, written once; translations are bump-allocated after them.
  * Block, exit and pcmap records live in hv's image.  When any of these
  * runs out, everything is flushed at once (dt_flush): the guest never holds
@@ -10,18 +10,34 @@
  * reported with guest EIPs), so a flush is invisible to it.
  *
  * Blocks are found by guest EIP through a chained hash table; the inline
- * indirect-branch table (vcpu_fast.ibtc) is a direct-mapped cache of it
+ * indirect-branch table (dt_fast.ibtc) is a direct-mapped cache of it
  * that translated code reads without leaving ring 1.
  */
 #include "dt/cache.h"
 
-#include "monitor/mm/mm.h"
+#include "dt/fast.h"
+#include "dt/host.h"
+#include "dt/smc.h"
 #include "lib/layout.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/string.h"
-#include "monitor/vcpu.h"
 #include "lib/x86.h"
+
+/* The fast area (dt/fast.h), on a page of its own: SEL_R1_GS covers it. */
+struct dt_fast dt_fast __attribute__((aligned(PAGE_SIZE)));
+
+_Static_assert(__builtin_offsetof(struct dt_fast, s_eax) == VF_S_EAX, "fast area");
+_Static_assert(__builtin_offsetof(struct dt_fast, s_ecx) == VF_S_ECX, "fast area");
+_Static_assert(__builtin_offsetof(struct dt_fast, s_target) == VF_S_TARGET, "fast area");
+_Static_assert(__builtin_offsetof(struct dt_fast, s_guest) == VF_S_GUEST, "fast area");
+_Static_assert(__builtin_offsetof(struct dt_fast, ibtc) == VF_IBTC, "fast area");
+_Static_assert(__builtin_offsetof(struct dt_fast, hv_gs) == VF_HV_GS, "fast area");
+_Static_assert(__builtin_offsetof(struct dt_fast, guest_gs) == VF_GUEST_GS, "fast area");
+_Static_assert(__builtin_offsetof(struct dt_fast, sv_target) == VF_SV_TARGET, "fast area");
+_Static_assert(__builtin_offsetof(struct dt_fast, pushf_fix) == VF_PUSHF_FIX, "fast area");
+_Static_assert(__builtin_offsetof(struct dt_fast, popf_exit) == VF_POPF_EXIT, "fast area");
+_Static_assert(__builtin_offsetof(struct dt_fast, io_exit) == VF_IO_EXIT, "fast area");
 
 struct dt_stats dt_stats;
 uint32_t dt_flush_gen;
@@ -29,22 +45,20 @@ uint8_t *dt_lookup_routine;
 uint8_t *dt_miss_routine;
 uint8_t *dt_reload_routine, *dt_reload_end;
 
+static uint8_t *cache_base;	/* the region */
 static uint8_t *cache_start;	/* first byte after the shared routines */
 static uint8_t *cache_next;	/* bump pointer */
 static uint8_t *cache_end;
 
-/* The records, in their own region (never zeroed as a whole: each is
-   cleared when it is handed out). */
-static struct dt_block *const blocks = (struct dt_block *)HV_META_BASE;
-static struct dt_exit *const exits =
-	(struct dt_exit *)(HV_META_BASE + MAX_BLOCKS * sizeof(struct dt_block));
-static struct dt_pc *const pcs = (struct dt_pc *)(HV_META_BASE + MAX_BLOCKS *
-	sizeof(struct dt_block) + MAX_EXITS * sizeof(struct dt_exit));
-_Static_assert(MAX_BLOCKS * sizeof(struct dt_block) + MAX_EXITS * sizeof(struct dt_exit) +
-	       MAX_PCS * sizeof(struct dt_pc) <= HV_META_SIZE, "translator records fit");
+/* The records, in their own region (dt_init's; HV_META_BASE in hv; never
+   zeroed as a whole: each is cleared when it is handed out). */
+#define META_SIZE (MAX_BLOCKS * sizeof(struct dt_block) + \
+		   MAX_EXITS * sizeof(struct dt_exit) + MAX_PCS * sizeof(struct dt_pc))
+_Static_assert(META_SIZE <= HV_META_SIZE, "translator records fit");
+static struct dt_block *blocks;
+static struct dt_exit *exits;
+static struct dt_pc *pcs;
 static uint32_t nblocks, nexits, npcs;
-/* Checked blocks: the hash of their guest bytes, by block index. */
-static uint32_t checked_hash[MAX_BLOCKS];
 
 /* Per 4 MiB region of linear space: blocks there, and the guest PDE
    seen when they were checked last (dt_check_mappings). */
@@ -176,19 +190,25 @@ static void emit_shared(struct emit *e)
 static void ibtc_clear(void)
 {
 	for (uint32_t i = 0; i < 65536; i++) {
-		vcpu_fast.ibtc[i].guest = 0;
-		vcpu_fast.ibtc[i].cache = (uint32_t)ib_miss_stub;
+		dt_fast.ibtc[i].guest = 0;
+		dt_fast.ibtc[i].cache = (uint32_t)ib_miss_stub;
 	}
 }
 
-void dt_init(uint32_t cache_size)
+void dt_init(void *cache, uint32_t cache_size, void *meta, uint32_t meta_size)
 {
-	struct emit e = { (uint8_t *)HV_CACHE_BASE };
+	struct emit e = { cache };
 
+	if (meta_size < META_SIZE)
+		panic("translator records need %u bytes, have %u", (uint32_t)META_SIZE, meta_size);
+	blocks = meta;
+	exits = (struct dt_exit *)(blocks + MAX_BLOCKS);
+	pcs = (struct dt_pc *)(exits + MAX_EXITS);
+	cache_base = cache;
 	emit_shared(&e);
 	cache_start = (uint8_t *)(((uint32_t)e.p + 63) & ~63u);
 	cache_next = cache_start;
-	cache_end = (uint8_t *)HV_CACHE_BASE + cache_size;
+	cache_end = cache_base + cache_size;
 	if (cache_end - cache_start < DT_BLOCK_MAXCODE + 1024)
 		panic("code cache of %u bytes is too small", cache_size);
 	ibtc_clear();
@@ -208,7 +228,7 @@ void dt_flush(void)
 	nregions = 0;
 	memset(lin_pages, 0, sizeof(lin_pages));
 	ibtc_clear();
-	gmem_clear_checked();
+	smc_flush();
 	log_debug("dt", "cache flushed");
 }
 
@@ -272,31 +292,25 @@ struct dt_pc *cache_pc(uint32_t i)
 	return &pcs[i];
 }
 
-/* FNV-1a of the guest's bytes of block b as they are now; 0 if unreadable. */
-static uint32_t guest_hash(const struct dt_block *b)
+uint32_t cache_block_index(const struct dt_block *b)
 {
-	uint8_t buf[DT_BLOCK_INSNS * 15];	/* 15: the longest instruction */
-	uint32_t len = b->end - b->eip, h = 2166136261u;
-	int why;
-
-	if (len > sizeof(buf) || gmem_fetch(b->eip, buf, len, &why) != (int)len)
-		return 0;
-	for (uint32_t i = 0; i < len; i++)
-		h = (h ^ buf[i]) * 16777619u;
-	return h;
+	return (uint32_t)(b - blocks);
 }
 
-static void kill_block(struct dt_block *b);
+struct dt_block *cache_block(uint32_t i)
+{
+	return &blocks[i];
+}
 
 static struct dt_block *lookup(uint32_t eip, uint32_t cs_base)
 {
 	for (struct dt_block *b = hash[hash_eip(eip)]; b; b = b->hash_next) {
 		if (b->eip != eip || b->cs_base != cs_base || b->dead)
 			continue;
-		if (b->checked && guest_hash(b) != checked_hash[b - blocks]) {
+		if (smc_block_stale(b)) {
 			/* A checked page was written under it: translate again. */
 			dt_stats.checked_stale++;
-			kill_block(b);
+			cache_kill_block(b);
 			return 0;
 		}
 		return b;
@@ -304,9 +318,10 @@ static struct dt_block *lookup(uint32_t eip, uint32_t cs_base)
 	return 0;
 }
 
-struct dt_block *dt_get(uint32_t eip, uint32_t cs_base, struct dt_fail *fail)
+struct dt_block *dt_get(uint32_t eip, uint32_t cs_base, int mode, struct dt_fail *fail)
 {
 	struct dt_block *b;
+	int large;
 
 	dt_stats.lookups++;
 	b = lookup(eip, cs_base);
@@ -314,17 +329,16 @@ struct dt_block *dt_get(uint32_t eip, uint32_t cs_base, struct dt_fail *fail)
 		return b;
 	dt_stats.lookup_misses++;
 	b = cache_begin_block(eip, cs_base);
-	if (dt_translate(b, 0, fail) < 0) {
+	if (dt_translate(b, mode, 0, fail) < 0) {
 		cache_abort_block(b);
 		return 0;
 	}
 	cache_end_block(b);
-	if (b->checked)
-		checked_hash[b - blocks] = guest_hash(b);
+	smc_add_block(b);
 	b->hash_next = hash[hash_eip(eip)];
 	hash[hash_eip(eip)] = b;
 	if (region_blocks[eip >> 22]++ == 0) {
-		region_pde[eip >> 22] = gmem_guest_pde(eip);
+		region_pde[eip >> 22] = dth_guest_pde(eip, &large);
 		region_list[nregions++] = (uint16_t)(eip >> 22);
 	}
 	if (!b->global) {
@@ -340,12 +354,13 @@ struct dt_block *dt_get(uint32_t eip, uint32_t cs_base, struct dt_fail *fail)
 	return b;
 }
 
-struct dt_block *dt_get_single(uint32_t eip, uint32_t cs_base, struct dt_fail *fail)
+struct dt_block *dt_get_single(uint32_t eip, uint32_t cs_base, int mode,
+			       struct dt_fail *fail)
 {
 	struct dt_block *b = cache_begin_block(eip, cs_base);
 
 	b->transient = 1;
-	if (dt_translate(b, 1, fail) < 0) {
+	if (dt_translate(b, mode, 1, fail) < 0) {
 		cache_abort_block(b);
 		return 0;
 	}
@@ -370,11 +385,11 @@ void dt_ibtc_set(uint32_t eip, struct dt_block *b)
 	   CS base must not be found through it. */
 	if (b->transient || b->checked || b->eip != eip)
 		return;
-	vcpu_fast.ibtc[eip & 0xFFFF].guest = eip;
-	vcpu_fast.ibtc[eip & 0xFFFF].cache = (uint32_t)b->code;
+	dt_fast.ibtc[eip & 0xFFFF].guest = eip;
+	dt_fast.ibtc[eip & 0xFFFF].cache = (uint32_t)b->code;
 }
 
-static void kill_block(struct dt_block *b)
+void cache_kill_block(struct dt_block *b)
 {
 	struct dt_exit *x;
 
@@ -389,21 +404,9 @@ static void kill_block(struct dt_block *b)
 		}
 	}
 	b->incoming = 0;
-	if (vcpu_fast.ibtc[b->eip & 0xFFFF].cache == (uint32_t)b->code) {
-		vcpu_fast.ibtc[b->eip & 0xFFFF].guest = 0;
-		vcpu_fast.ibtc[b->eip & 0xFFFF].cache = (uint32_t)ib_miss_stub;
-	}
-}
-
-void dt_invalidate_page(uint32_t page)
-{
-	page &= PTE_ADDR;
-	dt_stats.invalidations++;
-	for (uint32_t i = 0; i < nblocks; i++) {
-		struct dt_block *b = &blocks[i];
-
-		if (!b->dead && (b->page[0] == page || b->page[1] == page))
-			kill_block(b);
+	if (dt_fast.ibtc[b->eip & 0xFFFF].cache == (uint32_t)b->code) {
+		dt_fast.ibtc[b->eip & 0xFFFF].guest = 0;
+		dt_fast.ibtc[b->eip & 0xFFFF].cache = (uint32_t)ib_miss_stub;
 	}
 }
 
@@ -422,7 +425,7 @@ static int page_pa(uint32_t la, uint32_t *pa)
 	if (memo_tag[i] != memo_gen || memo[i].page != page) {
 		memo_tag[i] = memo_gen;
 		memo[i].page = page;
-		memo[i].ok = gmem_peek_pa(page, &memo[i].pa) == 0;
+		memo[i].ok = dth_peek_frame(page, &memo[i].pa) == 0;
 	}
 	*pa = memo[i].pa;
 	return memo[i].ok;
@@ -435,7 +438,7 @@ static void check_block(struct dt_block *b)
 	if (b->dead || b->transient)
 		return;
 	if (!page_pa(b->eip, &pa) || pa != b->page[0])
-		kill_block(b);
+		cache_kill_block(b);
 }
 
 /*
@@ -450,7 +453,7 @@ static void check_local_page(uint32_t la, uint32_t pte_pa)
 	if (!seen && !pseen_full)
 		return;	/* only global blocks there */
 	dt_stats.map_pages_checked++;
-	pte = gphys_read32(pte_pa);
+	pte = dth_read_phys32(pte_pa);
 	if (seen && (pte & PTE_P) && (pte & PTE_ADDR) == *seen)
 		return;
 	dt_stats.map_page_scans++;
@@ -468,8 +471,9 @@ void dt_check_mappings(void)
 	memo_gen++;	/* a new pass: the mappings may have changed */
 	for (uint32_t k = 0; k < nregions; k++) {
 		uint32_t r = region_list[k], pde;
+		int large;
 
-		pde = gmem_guest_pde(r << 22);
+		pde = dth_guest_pde(r << 22, &large);
 		if (pde != region_pde[r]) {
 			dt_stats.map_region_scans++;
 			for (uint32_t i = 0; i < nblocks; i++)
@@ -484,7 +488,7 @@ void dt_check_mappings(void)
 		 * global one may stay cached across a CR3 write (SDM vol. 3A
 		 * 4.10.4.1): pages of non-global blocks are checked.
 		 */
-		if (!(pde & PTE_P) || ((pde & PTE_PS) && (vcpu.cr4 & CR4_PSE)) ||
+		if (!(pde & PTE_P) || large ||
 		    !(region_local[r / 32] & (1u << (r % 32))))
 			continue;
 		for (uint32_t w = 0; w < 32; w++)
@@ -499,11 +503,13 @@ void dt_check_mappings(void)
 
 void dt_check_all_mappings(void)
 {
+	int large;
+
 	memo_gen++;
 	for (uint32_t i = 0; i < nblocks; i++)
 		check_block(&blocks[i]);
 	for (uint32_t k = 0; k < nregions; k++)
-		region_pde[region_list[k]] = gmem_guest_pde(region_list[k] << 22);
+		region_pde[region_list[k]] = dth_guest_pde(region_list[k] << 22, &large);
 }
 
 void dt_check_page(uint32_t la)
@@ -515,7 +521,7 @@ void dt_check_page(uint32_t la)
 	   CPU's fetch through a flushed TLB entry would. */
 	for (uint32_t i = 0; i < nblocks; i++)
 		if (((blocks[i].eip ^ la) & PTE_ADDR) == 0 && !blocks[i].dead)
-			kill_block(&blocks[i]);
+			cache_kill_block(&blocks[i]);
 }
 
 struct dt_block *dt_block_at(uint32_t addr)
@@ -559,7 +565,7 @@ struct dt_exit *dt_stub_at(uint32_t addr)
 {
 	const uint8_t *p = (const uint8_t *)addr;
 
-	if (addr < HV_CACHE_BASE || addr + DT_STUB_SIZE > (uint32_t)cache_end ||
+	if (addr < (uint32_t)cache_base || addr + DT_STUB_SIZE > (uint32_t)cache_end ||
 	    p[0] != 0xCD || p[1] != VEC_DT_EXIT)
 		return 0;
 	return *(struct dt_exit *const *)(p + 2);
@@ -567,7 +573,7 @@ struct dt_exit *dt_stub_at(uint32_t addr)
 
 int dt_in_shared(uint32_t addr)
 {
-	return addr >= HV_CACHE_BASE && addr < (uint32_t)cache_start;
+	return addr >= (uint32_t)cache_base && addr < (uint32_t)cache_start;
 }
 
 void dt_print_stats(void)
@@ -582,9 +588,9 @@ void dt_print_stats(void)
 		 s->flushes, s->invalidations, s->dead_blocks);
 	log_info("dt", "mapping checks: region scans %u, pages checked %u, page scans %u",
 		 s->map_region_scans, s->map_pages_checked, s->map_page_scans);
-	if (gmem_checked_count)
+	if (smc_checked_count)
 		log_info("dt", "pages turned checked %u, checked blocks found stale %u",
-			 gmem_checked_count, s->checked_stale);
+			 smc_checked_count, s->checked_stale);
 	log_info("dt", "exits: branch %u, indirect %u, emulate %u, raise %u, step %u",
 		 s->exits[DTX_BRANCH], s->exits[DTX_IND], s->exits[DTX_EMUL],
 		 s->exits[DTX_RAISE], s->exits[DTX_STEP_END]);

@@ -14,7 +14,7 @@
 #define DT_BLOCK_INSNS	32
 #define DT_BLOCK_MAXCODE 4096
 
-/* Records live in the HV_META_BASE region (monitor/layout.h). */
+/* Records live in the region dt_init was given (HV_META_BASE in hv). */
 #define MAX_BLOCKS	32768
 #define MAX_EXITS	65536
 #define MAX_PCS		(MAX_BLOCKS * 4)
@@ -36,9 +36,17 @@ struct dt_exit *cache_new_exit(void);
 struct dt_pc *cache_new_pc(void);
 uint32_t cache_pc_index(void);
 struct dt_pc *cache_pc(uint32_t i);
+/* Blocks by index (dt/smc.c keeps per-block data in arrays). */
+uint32_t cache_block_index(const struct dt_block *b);
+struct dt_block *cache_block(uint32_t i);
+/* Kills block b: branches chained into it unlinked, its ibtc entry gone. */
+void cache_kill_block(struct dt_block *b);
 
-/* Translation (dt/translate.c). Returns 0 or -1 with fail filled. */
-int dt_translate(struct dt_block *b, int single, struct dt_fail *fail);
+/*
+ * Translation (dt/translate.c) in mode DT_MODE_*; single: a one-instruction
+ * block.  Returns 0 or -1 with fail filled.
+ */
+int dt_translate(struct dt_block *b, int mode, int single, struct dt_fail *fail);
 
 /* Emitting bytes. */
 struct emit {

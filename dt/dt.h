@@ -8,7 +8,7 @@
  * (`int $VEC_DT_EXIT` followed by a pointer to a struct dt_exit).
  *
  * Translations are keyed by the guest's linear EIP and remember the guest
- * pages they were read from; a write to such a page (dt_invalidate_page)
+ * pages they were read from; a write to such a page (smc_write, dt/smc.c)
  * kills them and unlinks every branch chained into them.
  */
 #ifndef DT_DT_H
@@ -19,7 +19,7 @@
 /* Exit kinds (struct dt_exit.kind). */
 enum dtx_kind {
 	DTX_BRANCH,	/* direct branch to target; chainable when patch != 0 */
-	DTX_IND,	/* indirect-branch miss: target in vcpu_fast.s_guest */
+	DTX_IND,	/* indirect-branch miss: target in dt_fast.s_guest */
 	DTX_EMUL,	/* emulate the instruction at eip (len bytes) */
 	DTX_RAISE,	/* raise exception `vector` at eip */
 	DTX_STEP_END,	/* end of a one-instruction block: go on at target */
@@ -71,7 +71,7 @@ struct dt_block {
 	uint8_t transient:1;	/* one-instruction block, never looked up */
 	uint8_t global:1;	/* its page was mapped global (CR4.PGE): a CR3
 				   write need not re-check it */
-	uint8_t checked:1;	/* from a checked page (gmem_is_checked): never
+	uint8_t checked:1;	/* from a checked page (smc_is_checked): never
 				   chained into; its bytes verified at each lookup
 				   against an FNV-1a hash kept in dt/cache.c */
 	struct dt_exit *incoming; /* exits chained into this block */
@@ -95,21 +95,32 @@ struct dt_stats {
 };
 extern struct dt_stats dt_stats;
 
-void dt_init(uint32_t cache_size);
+/*
+ * The translator's mode (dt_get): what of the virtual CPU's state changes
+ * how guest code is translated.
+ */
+#define DT_MODE_NATIVE_IF 0x1	/* the guest's IF is the real IF (IOPL 1 at
+				   ring 1): CLI, STI, PUSHF, POPF run inline */
+#define DT_MODE_DEBUG	  0x2	/* breakpoints are set (dth_breakpoint_at) */
+
+/*
+ * Sets the translator up over the code cache at cache (size bytes, mapped
+ * for ring 1) and its records at meta (meta_size bytes).
+ */
+void dt_init(void *cache, uint32_t size, void *meta, uint32_t meta_size);
 /*
  * The live block at guest linear address `lin` for code segment base
  * cs_base, translating it if needed; 0 on failure.  (Addresses in dt/ are
  * linear; the guest's EIP is lin - cs_base.)
  */
-struct dt_block *dt_get(uint32_t lin, uint32_t cs_base, struct dt_fail *fail);
+struct dt_block *dt_get(uint32_t lin, uint32_t cs_base, int mode, struct dt_fail *fail);
 /* A transient block holding only the instruction at lin, then an exit. */
-struct dt_block *dt_get_single(uint32_t lin, uint32_t cs_base, struct dt_fail *fail);
+struct dt_block *dt_get_single(uint32_t lin, uint32_t cs_base, int mode,
+			       struct dt_fail *fail);
 /* Points the exit's branch straight at the block (back-patching). */
 void dt_chain(struct dt_exit *x, struct dt_block *to);
 /* Remembers a resolved indirect target in the inline lookup table. */
 void dt_ibtc_set(uint32_t eip, struct dt_block *b);
-/* Kills every translation read from guest page `page` (an address). */
-void dt_invalidate_page(uint32_t page);
 void dt_flush(void);
 /* Bumped by every flush: cache addresses from before are stale. */
 extern uint32_t dt_flush_gen;
@@ -133,27 +144,6 @@ extern uint8_t *dt_reload_routine, *dt_reload_end;
 int dt_in_shared(uint32_t addr);
 
 void dt_print_stats(void);
-
-/* Guest code bytes: provided by monitor/gmem.c. */
-/*
- * Copies up to len guest code bytes at a linear address; returns how many
- * could be read (it stops at the first page the guest cannot fetch from,
- * and then sets *why to a DTF_* kind).
- */
-int gmem_fetch(uint32_t linear, uint8_t *buf, uint32_t len, int *why);
-void gmem_protect_code(uint32_t page);
-/*
- * Physical page of the guest code at linear la; -1 if not mapped.  With
- * global, whether a global page maps it (CR4.PGE set).
- */
-int gmem_code_pa(uint32_t la, uint32_t *pa, int *global);
-/* The same without setting accessed bits; and the guest PDE for la. */
-int gmem_peek_pa(uint32_t la, uint32_t *pa);
-uint32_t gmem_guest_pde(uint32_t la);
-/* Pages written and executed often (monitor/gmem.c): checked translations. */
-int gmem_is_checked(uint32_t page);
-void gmem_clear_checked(void);
-extern uint32_t gmem_checked_count;
 
 /*
  * The guest's mappings changed (CR3 write; INVLPG of la): translations of

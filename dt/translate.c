@@ -28,12 +28,11 @@
  */
 #include "dt/cache.h"
 #include "dt/decode.h"
-
-#include "drivers/ioport.h"
-#include "monitor/debug/debug.h"
+#include "dt/fast.h"
+#include "dt/host.h"
+#include "dt/smc.h"
 #include "lib/layout.h"
 #include "lib/string.h"
-#include "monitor/vcpu.h"
 #include "lib/x86.h"
 
 /* Read by translated code through %cs to get hv's %gs back. */
@@ -195,7 +194,7 @@ static uint8_t *emit_jmp8(struct emit *e)
 }
 
 /*
- * With the guest's IF in the real IF (vcpu.native_if: hv runs ring 1 with
+ * With the guest's IF in the real IF (DT_MODE_NATIVE_IF: hv runs ring 1 with
  * IOPL 1), CLI and STI run as they are, PUSHF gets the guest's IOPL and TF
  * patched into what it stored, POPF runs as it is unless the value would
  * change IOPL or TF, and I/O no longer meets the TSS bitmap, so ports hv
@@ -248,7 +247,7 @@ static int emit_native_if(struct tstate *t, const struct dt_insn *d, const uint8
 		*over = (uint8_t)(e->p - (over + 1));
 		return 1;
 	case 0xE4: case 0xE5: case 0xE6: case 0xE7:	/* in/out imm8 */
-		if (io_intercepted((uint16_t)(d->imm & 0xFF), (d->opcode & 1) ? d->opsize : 1)) {
+		if (dth_port_intercepted((uint16_t)(d->imm & 0xFF), (d->opcode & 1) ? d->opsize : 1)) {
 			x = emit_inline_exit(t, DTX_EMUL, eip);
 			x->len = d->len;
 			x->flags |= DTX_F_CONT;
@@ -312,7 +311,7 @@ static void add_pc(struct tstate *t, uint32_t eip, int scratch)
 	t->b->npc++;
 }
 
-int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
+int dt_translate(struct dt_block *b, int mode, int single, struct dt_fail *fail)
 {
 	struct tstate t = { .b = b, .e = { b->code } };
 	uint32_t eip = b->eip;
@@ -322,23 +321,23 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 	   through any alias finds them.  A one-instruction block runs once,
 	   right after its page was unprotected for a write: it must not
 	   protect it again. */
-	if (gmem_code_pa(eip, &b->page[0], &global) < 0) {
+	if (dth_code_frame(eip, &b->page[0], &global) < 0) {
 		fail->kind = DTF_FETCH_PF;
 		fail->eip = eip;
 		return -1;
 	}
 	if (!single)
-		gmem_protect_code(b->page[0]);
-	b->checked = !single && gmem_is_checked(b->page[0]);
+		smc_protect(b->page[0]);
+	b->checked = !single && smc_is_checked(b->page[0]);
 	b->global = !single && global;
 	while (!end) {
 		uint8_t buf[DT_MAX_LEN];
 		struct dt_insn d;
-		int why = 0, n = gmem_fetch(eip, buf, DT_MAX_LEN, &why);
+		int why = 0, n = dth_fetch(eip, buf, DT_MAX_LEN, &why);
 		enum dt_status st;
 		uint32_t next;
 
-		if (dbg.nbp && !single && dbg_bp_at(eip)) {
+		if ((mode & DT_MODE_DEBUG) && !single && dth_breakpoint_at(eip)) {
 			/* A debugger breakpoint: the block ends before it, or is
 			   only its exit (the guest's bytes stay as they are). */
 			if (ninsn)
@@ -378,16 +377,16 @@ int dt_translate(struct dt_block *b, int single, struct dt_fail *fail)
 			break;
 		}
 		if ((next - 1) >> PAGE_SHIFT != eip >> PAGE_SHIFT &&
-		    gmem_code_pa(next - 1, &b->page[1], 0) == 0 && !single) {
+		    dth_code_frame(next - 1, &b->page[1], 0) == 0 && !single) {
 			/* The instruction reaches into the next page. */
-			gmem_protect_code(b->page[1]);
-			if (gmem_is_checked(b->page[1]))
+			smc_protect(b->page[1]);
+			if (smc_is_checked(b->page[1]))
 				b->checked = 1;
 		}
 
 		switch (d.cf) {
 		case DT_CF_NONE:
-			if (vcpu.native_if && !single && emit_native_if(&t, &d, buf, eip)) {
+			if ((mode & DT_MODE_NATIVE_IF) && !single && emit_native_if(&t, &d, buf, eip)) {
 				/* done */
 			} else if (is_naughty(&d) && !harmless(&d)) {
 				struct dt_exit *x = emit_inline_exit(&t, DTX_EMUL, eip);

@@ -5,19 +5,19 @@
 
 #include <stdarg.h>
 
-#include "drivers/devices.h"
 #include "lib/uart.h"
-#include "monitor/debug/debug.h"
-#include "boot/integrity.h"
 #include "lib/log.h"
 #include "lib/x86.h"
 
 int exit_on_panic;
+struct exit_hooks exit_hooks;
 
 void hv_exit(enum hv_exit_code code)
 {
-	dev_flush();	/* a guest line held back for hv's log */
-	integrity_check();
+	if (exit_hooks.flush)
+		exit_hooks.flush();	/* a guest line held back for hv's log */
+	if (exit_hooks.check)
+		exit_hooks.check();
 	log_info("exit", "stopping with status %d", code);
 	uart_drain(PORT_COM1);	/* Bochs drops bytes still being sent */
 	uart_drain(PORT_COM2);
@@ -79,7 +79,8 @@ void panic_at(const char *file, int line, const struct trapframe *tf,
 	}
 	dump_trapframe(tf);
 	kprintf("  cr0=%08x cr3=%08x cr4=%08x\n", read_cr0(), read_cr3(), read_cr4());
-	dbg_panic_dump();	/* the guest's state, if one runs; the debugger's prompt */
+	if (exit_hooks.panic_dump)
+		exit_hooks.panic_dump();	/* the guest's state; the debugger's prompt */
 stop:
 	if (exit_on_panic) {
 		uart_drain(PORT_COM1);

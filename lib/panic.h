@@ -10,7 +10,7 @@
 #ifndef LIB_PANIC_H
 #define LIB_PANIC_H
 
-#include "monitor/trap.h"
+#include "lib/trapframe.h"
 
 enum hv_exit_code {
 	HV_EXIT_OK = 0,		/* QEMU status 1 */
@@ -20,6 +20,18 @@ enum hv_exit_code {
 };
 
 extern int exit_on_panic;
+
+/*
+ * What hv_exit() and panic() reach in the layers above the base library,
+ * which includes and calls nothing above it: boot/main.c registers these
+ * at boot.  Each may be 0.
+ */
+struct exit_hooks {
+	void (*flush)(void);		/* output a device model holds back */
+	void (*check)(void);		/* hv's integrity check, before any exit */
+	void (*panic_dump)(void);	/* on a panic: the guest's state, the debugger */
+};
+extern struct exit_hooks exit_hooks;
 
 __attribute__((noreturn)) void hv_exit(enum hv_exit_code code);
 

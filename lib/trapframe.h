@@ -72,6 +72,12 @@ TF_CHECK(ss, TF_SS);
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe size");
 #undef TF_CHECK
 
+/* The esp the interrupted code had (hv traps push no esp/ss). */
+static inline uint32_t tf_interrupted_esp(const struct trapframe *tf)
+{
+	return (tf->cs & 3) ? tf->esp : (uint32_t)tf + offsetof(struct trapframe, esp);
+}
+
 /* The C side of every vector, called by the common entry path. */
 void trap_dispatch(struct trapframe *tf);
 #endif

@@ -173,8 +173,8 @@ static void emul_cpuid(struct trapframe *tf)
 
 void vcpu_sync_cr(void)
 {
-	write_cr0((read_cr0() & ~CR0_FROM_GUEST) | (vcpu.cr0 & CR0_FROM_GUEST));
-	write_cr4((read_cr4() & ~CR4_FROM_GUEST) | (vcpu.cr4 & CR4_FROM_GUEST));
+	write_cr0((read_cr0() & ~CR0_FROM_GUEST) | (gcr.cr0 & CR0_FROM_GUEST));
+	write_cr4((read_cr4() & ~CR4_FROM_GUEST) | (gcr.cr4 & CR4_FROM_GUEST));
 }
 
 static int write_cr(struct trapframe *tf, int n, uint32_t v, struct fault *f)
@@ -188,21 +188,21 @@ static int write_cr(struct trapframe *tf, int n, uint32_t v, struct fault *f)
 		if (!(v & CR0_PE))
 			guest_stop(tf, "guest left protected mode (mov %08x to cr0): "
 				   "real mode is not supported", v);
-		if ((v & CR0_PG) && (vcpu.cr4 & CR4_PAE))
+		if ((v & CR0_PG) && (gcr.cr4 & CR4_PAE))
 			guest_stop(tf, "guest enabled PAE paging: not supported");
-		old = vcpu.cr0;
-		vcpu.cr0 = v | CR0_ET;
-		if ((old ^ vcpu.cr0) & CR0_PG)
+		old = gcr.cr0;
+		gcr.cr0 = v | CR0_ET;
+		if ((old ^ gcr.cr0) & CR0_PG)
 			dt_flush();	/* linear addresses mean something else now */
-		if ((old ^ vcpu.cr0) & (CR0_PG | CR0_WP))
+		if ((old ^ gcr.cr0) & (CR0_PG | CR0_WP))
 			shadow_paging_changed();
 		break;
 	case 2:
-		vcpu.cr2 = v;
+		gcr.cr2 = v;
 		break;
 	case 3:
-		vcpu.cr3 = v;
-		if (vcpu.cr0 & CR0_PG) {
+		gcr.cr3 = v;
+		if (gcr.cr0 & CR0_PG) {
 			dt_check_mappings();
 			shadow_set_cr3(v);
 		}
@@ -211,13 +211,13 @@ static int write_cr(struct trapframe *tf, int n, uint32_t v, struct fault *f)
 		if (v & ~(CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE |
 			  CR4_MCE | CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT))
 			return RAISE_GP(f, 0);
-		if ((v & CR4_PAE) && (vcpu.cr0 & CR0_PG))
+		if ((v & CR4_PAE) && (gcr.cr0 & CR0_PG))
 			guest_stop(tf, "guest enabled PAE paging: not supported");
-		old = vcpu.cr4;
-		vcpu.cr4 = v;
+		old = gcr.cr4;
+		gcr.cr4 = v;
 		if ((old ^ v) & CR4_PSE)
 			shadow_paging_changed();
-		else if (((old ^ v) & CR4_PGE) && (vcpu.cr0 & CR0_PG)) {
+		else if (((old ^ v) & CR4_PGE) && (gcr.cr0 & CR0_PG)) {
 			shadow_flush();	/* a global TLB flush */
 			dt_check_all_mappings();
 		}
@@ -232,10 +232,10 @@ static int write_cr(struct trapframe *tf, int n, uint32_t v, struct fault *f)
 static int read_cr(int n, uint32_t *v)
 {
 	switch (n) {
-	case 0: *v = vcpu.cr0; return 0;
-	case 2: *v = vcpu.cr2; return 0;
-	case 3: *v = vcpu.cr3; return 0;
-	case 4: *v = vcpu.cr4; return 0;
+	case 0: *v = gcr.cr0; return 0;
+	case 2: *v = gcr.cr2; return 0;
+	case 3: *v = gcr.cr3; return 0;
+	case 4: *v = gcr.cr4; return 0;
 	default: return -1;
 	}
 }
@@ -380,14 +380,14 @@ static int emul_0f(struct trapframe *tf, const struct dt_insn *d, uint32_t eip,
 			return dtr_insn(tf, d, f);
 		case 4:	/* smsw: QEMU stores all of CR0 in a 32-bit register */
 			if (d->mod == 3 && d->opsize == 4) {
-				*tf_gpr(tf, d->rm) = vcpu.cr0;
+				*tf_gpr(tf, d->rm) = gcr.cr0;
 				return 0;
 			}
-			return write_rm(tf, d, 2, vcpu.cr0 & 0xFFFF, 0, f);
+			return write_rm(tf, d, 2, gcr.cr0 & 0xFFFF, 0, f);
 		case 6:	/* lmsw: PE can be set, not cleared; MP EM TS */
 			if (emul_read_rm(tf, d, 2, &v, f))
 				return -1;
-			v = (vcpu.cr0 & ~0xEu) | (v & 0xF) | (vcpu.cr0 & CR0_PE);
+			v = (gcr.cr0 & ~0xEu) | (v & 0xF) | (gcr.cr0 & CR0_PE);
 			return write_cr(tf, 0, v, f);
 		case 7:	/* invlpg */
 			if (d->mod == 3)
@@ -400,7 +400,7 @@ static int emul_0f(struct trapframe *tf, const struct dt_insn *d, uint32_t eip,
 	case 0x02: case 0x03:	/* lar lsl */
 		return emul_desc_query(tf, d, f);
 	case 0x06:	/* clts */
-		vcpu.cr0 &= ~CR0_TS;
+		gcr.cr0 &= ~CR0_TS;
 		vcpu_sync_cr();
 		return 0;
 	case 0x08: case 0x09:	/* invd wbinvd */
@@ -414,7 +414,7 @@ static int emul_0f(struct trapframe *tf, const struct dt_insn *d, uint32_t eip,
 		return write_cr(tf, d->reg, *tf_gpr(tf, d->rm), f);
 	case 0x21:	/* mov dr -> r32 */
 		if (d->reg == 4 || d->reg == 5) {
-			if (vcpu.cr4 & CR4_DE)
+			if (gcr.cr4 & CR4_DE)
 				return RAISE_UD(f);
 			*tf_gpr(tf, d->rm) = vcpu.dr[d->reg + 2];
 		} else {
@@ -423,7 +423,7 @@ static int emul_0f(struct trapframe *tf, const struct dt_insn *d, uint32_t eip,
 		return 0;
 	case 0x23:	/* mov r32 -> dr: kept virtual (no guest debugging yet) */
 		if (d->reg == 4 || d->reg == 5) {
-			if (vcpu.cr4 & CR4_DE)
+			if (gcr.cr4 & CR4_DE)
 				return RAISE_UD(f);
 			vcpu.dr[d->reg + 2] = *tf_gpr(tf, d->rm);
 		} else {
@@ -491,7 +491,7 @@ int emul_insn(struct trapframe *tf, uint32_t eip, const void *key, struct fault 
 		d = dcache[slot].d;
 		memcpy(buf, dcache[slot].bytes, 4);
 	} else {
-		int why, n = gmem_fetch(vcpu.seg[VS_CS].base + eip, buf, DT_MAX_LEN, &why);
+		int why, n = gmem_fetch(vcpu.seg[VS_CS].base + eip, buf, DT_MAX_LEN, vcpu.cpl == 3, &why);
 
 		if (n == 0 || dt_decode(buf, (size_t)n, &d) != DT_OK)
 			panic("emul: instruction at %08x no longer decodes", eip);

@@ -117,7 +117,7 @@ void seg_set_real(int sreg, uint16_t sel, uint64_t desc)
 
 	s->sel = sel;
 	if (sreg == VS_GS)
-		vcpu_fast.guest_gs = sel;
+		dt_fast.guest_gs = sel;
 	if ((sel & 0xFFFC) == 0 && sreg != VS_CS && sreg != VS_SS) {
 		s->valid = 0;
 		s->base = 0;

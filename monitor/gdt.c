@@ -51,7 +51,7 @@ void gdt_init(void)
 	/* Translated guest code: flat ring-1 code, and %gs on the fast area. */
 	GDT_SET(SEL_R1_CS, SEG_DESC(0, 0xFFFFF, DESC_P | DESC_DPL(1) | DESC_S |
 				    DESC_CODE | DESC_RW | DESC_ACC, DESC_G | DESC_DB));
-	GDT_SET(SEL_R1_GS, SEG_DESC((uint32_t)&vcpu_fast, sizeof(vcpu_fast) - 1,
+	GDT_SET(SEL_R1_GS, SEG_DESC((uint32_t)&dt_fast, sizeof(dt_fast) - 1,
 				    DESC_P | DESC_DPL(1) | DESC_S | DESC_RW | DESC_ACC,
 				    DESC_DB));
 
@@ -98,7 +98,7 @@ void gdt_refresh_iomap(void)
 	io_fill_bitmap(hv_tss_io.iomap);
 	/* The same for translated I/O (IOPL 1 at ring 1 skips the bitmap). */
 	for (uint32_t p = 0; p < 65536; p++)
-		vcpu_fast.io_exit[p] = (uint8_t)io_intercepted((uint16_t)p,
+		dt_fast.io_exit[p] = (uint8_t)io_intercepted((uint16_t)p,
 							   p > 65532 ? (int)(65536 - p) : 4);
 }
 

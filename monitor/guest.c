@@ -17,11 +17,11 @@
  */
 #include "monitor/guest.h"
 
+#include "dt/smc.h"
 #include "lib/bootinfo.h"
 #include "drivers/intc.h"
 #include "drivers/ioport.h"
 #include "dt/dt.h"
-#include "monitor/debug/debug.h"
 #include "monitor/emul.h"
 #include "monitor/gdt.h"
 #include "monitor/mm/mm.h"
@@ -36,6 +36,15 @@
 static struct {
 	uint32_t exits, irqs, steps, faults[32], smc_writes, io_emulated;
 } stats;
+
+struct guest_hooks guest_hooks;
+struct guest_watch guest_watch;
+
+/* How dt/ must translate now (dt/dt.h, DT_MODE_*). */
+int guest_dt_mode(void)
+{
+	return (vcpu.native_if ? DT_MODE_NATIVE_IF : 0) | (vcpu.breakpoints ? DT_MODE_DEBUG : 0);
+}
 
 void trap_return_to(struct trapframe *tf) __attribute__((noreturn));
 
@@ -84,8 +93,8 @@ void guest_resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 	int blocked = 0, dbgr = 0;
 	struct fault f;
 
-	if (dbg.on && (dbgr = dbg_resume(tf, &eip, addr)) & DBG_R_RESTART)
-		addr = 0;	/* stopped by the debugger (monitor/debug.c) */
+	if (guest_hooks.resume && (dbgr = guest_hooks.resume(tf, &eip, addr)) & GUEST_R_RESTART)
+		addr = 0;	/* stopped by the debugger (monitor/debug/debug.c) */
 	if (vcpu.tf_pending) {
 		/* The instruction ran with TF set: #DB trap after it (SDM vol. 3A
 		   17.3.1.4), before any external interrupt. */
@@ -104,14 +113,14 @@ void guest_resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 			vcpu.shadow = 0;
 		}
 	}
-	while (!blocked && !(dbgr & DBG_R_NOIRQ) && (vcpu.vflags & FL_IF) && intc_pending()) {
+	while (!blocked && !(dbgr & GUEST_R_NOIRQ) && (vcpu.vflags & FL_IF) && intc_pending()) {
 		int vec = intc_ack();
 
 		if (vec < 0)
 			break;
 		vcpu.eip = eip;
 		intr_deliver(tf, vec, INTR_EXT, 0, 0, eip, &f);
-		watchdog_progress = 1;	/* an idle guest is woken up */
+		guest_watch.progress = 1;	/* an idle guest is woken up */
 		eip = vcpu.eip;
 		addr = 0;
 	}
@@ -124,11 +133,11 @@ void guest_resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 	}
 	tf->gs = SEL_R1_GS;
 	hv_tss.iomap_base = sizeof(struct tss32);
-	if ((vcpu.vflags & FL_TF) || (dbgr & DBG_R_SINGLE)) {
+	if ((vcpu.vflags & FL_TF) || (dbgr & GUEST_R_SINGLE)) {
 		/* Guest single-stepping: this instruction alone, then #DB (the
 		   debugger's steps: alone, then back to it). */
 		struct dt_fail fail;
-		struct dt_block *b = dt_get_single(cs_base() + eip, cs_base(), &fail);
+		struct dt_block *b = dt_get_single(cs_base() + eip, cs_base(), guest_dt_mode(), &fail);
 
 		if (!b) {
 			translate_failed(tf, &fail);
@@ -136,10 +145,10 @@ void guest_resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 		}
 		addr = (uint32_t)b->code;
 		vcpu.tf_pending = (vcpu.vflags & FL_TF) != 0;
-		dbg.single_code = addr;
+		vcpu.single_code = addr;
 	} else if (!addr) {
 		struct dt_fail fail;
-		struct dt_block *b = dt_get(cs_base() + eip, cs_base(), &fail);
+		struct dt_block *b = dt_get(cs_base() + eip, cs_base(), guest_dt_mode(), &fail);
 
 		if (!b) {
 			translate_failed(tf, &fail);
@@ -152,11 +161,11 @@ void guest_resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 	if (((tf->ds & 0xFFFC) == 0 && (tf->ds & 3)) || ((tf->es & 0xFFFC) == 0 && (tf->es & 3)) ||
 	    ((tf->fs & 0xFFFC) == 0 && (tf->fs & 3))) {
 		/* A null selector with RPL bits would lose them in IRET. */
-		vcpu_fast.sv_ds = tf->ds;
-		vcpu_fast.sv_es = tf->es;
-		vcpu_fast.sv_fs = tf->fs;
-		vcpu_fast.sv_target = addr;
-		vcpu_fast.sv_eip = eip;
+		dt_fast.sv_ds = tf->ds;
+		dt_fast.sv_es = tf->es;
+		dt_fast.sv_fs = tf->fs;
+		dt_fast.sv_target = addr;
+		dt_fast.sv_eip = eip;
 		tf->eip = (uint32_t)dt_reload_routine;
 	}
 	/* The real IF follows the guest's: with the PIC passed through, an
@@ -183,7 +192,7 @@ void guest_reflect(struct trapframe *tf, uint32_t eip, const struct fault *f)
 	vcpu.tf_pending = 0;	/* a faulting instruction does not complete */
 	vcpu.eip = eip;
 	if (f->vec == EXC_PF)
-		vcpu.cr2 = f->cr2;
+		gcr.cr2 = f->cr2;
 	intr_deliver(tf, f->vec, INTR_EXC, f->has_err, f->err, eip, &nf);
 	guest_resume(tf, vcpu.eip, 0);
 }
@@ -194,7 +203,7 @@ static void wait_for_interrupt(struct trapframe *tf)
 		guest_stop(tf, "guest halted with interrupts disabled");
 	while (!intc_pending()) {
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
-		if (watchdog_fired)
+		if (guest_watch.fired)
 			watchdog_stop(tf);	/* nothing will ever wake it */
 	}
 }
@@ -215,19 +224,7 @@ static void do_exit(struct trapframe *tf)
 	switch (x->kind) {
 	case DTX_BRANCH:
 		vcpu.eip = x->target - cs_base();
-		diag_note_eip(vcpu.eip);
-		if (vcpu.eip == diag_panic_eip() && vcpu.eip) {
-			/* panic(fmt, ...) is variadic: fmt is on the stack. */
-			char msg[96] = "";
-			uint32_t fmt = 0;
-
-			gmem_read(vcpu.seg[VS_SS].base + tf->esp + 4, &fmt, 4);
-			gmem_read(fmt, msg, sizeof(msg) - 1);
-			for (int i = 0; msg[i]; i++)
-				if (msg[i] == '\n' || (unsigned char)msg[i] < ' ')
-					msg[i] = ' ';
-			diag_dump(tf, "the guest called panic()");
-			kprintf("hv: diag:   panic format: \"%s\"\n", msg);
+		if (guest_hooks.dispatched && guest_hooks.dispatched(tf, vcpu.eip)) {
 			guest_resume(tf, vcpu.eip, 0);	/* not chained: seen every time */
 			return;
 		}
@@ -235,7 +232,7 @@ static void do_exit(struct trapframe *tf)
 			guest_resume(tf, vcpu.eip, 0);
 			return;
 		}
-		if (!(b = dt_get(x->target, cs_base(), &fail))) {
+		if (!(b = dt_get(x->target, cs_base(), guest_dt_mode(), &fail))) {
 			translate_failed(tf, &fail);
 			return;
 		}
@@ -245,17 +242,18 @@ static void do_exit(struct trapframe *tf)
 		return;
 	case DTX_IND:
 		dt_stats.ib_misses++;
-		vcpu.eip = vcpu_fast.s_guest - cs_base();
-		diag_note_eip(vcpu.eip);
+		vcpu.eip = dt_fast.s_guest - cs_base();
+		if (guest_hooks.dispatched)
+			guest_hooks.dispatched(tf, vcpu.eip);
 		if (vcpu.tf_pending || vcpu.stepping) {
 			guest_resume(tf, vcpu.eip, 0);
 			return;
 		}
-		if (!(b = dt_get(vcpu_fast.s_guest, cs_base(), &fail))) {
+		if (!(b = dt_get(dt_fast.s_guest, cs_base(), guest_dt_mode(), &fail))) {
 			translate_failed(tf, &fail);
 			return;
 		}
-		dt_ibtc_set(vcpu_fast.s_guest, b);
+		dt_ibtc_set(dt_fast.s_guest, b);
 		guest_resume(tf, vcpu.eip, (uint32_t)b->code);
 		return;
 	case DTX_STEP_END:
@@ -263,7 +261,8 @@ static void do_exit(struct trapframe *tf)
 		return;
 	case DTX_DEBUG:
 		vcpu.eip = x->eip - cs_base();
-		dbg_break_hit(vcpu.eip);
+		if (guest_hooks.breakpoint)
+			guest_hooks.breakpoint(vcpu.eip);
 		guest_resume(tf, vcpu.eip, 0);
 		return;
 	case DTX_RAISE:
@@ -308,7 +307,7 @@ static int clean_point(struct trapframe *tf, uint32_t addr, uint32_t *eip)
 	(void)tf;
 	if (addr >= (uint32_t)dt_reload_routine && addr < (uint32_t)dt_reload_end) {
 		/* Still before the guest instruction the reload leads to. */
-		*eip = vcpu_fast.sv_eip;
+		*eip = dt_fast.sv_eip;
 		return 1;
 	}
 	if (x) {
@@ -318,7 +317,7 @@ static int clean_point(struct trapframe *tf, uint32_t addr, uint32_t *eip)
 			*eip = x->target - cs_base();
 			return 1;
 		case DTX_IND:
-			*eip = vcpu_fast.s_guest - cs_base();
+			*eip = dt_fast.s_guest - cs_base();
 			return 1;
 		default:
 			*eip = x->eip - cs_base();
@@ -356,10 +355,10 @@ static void at_async(struct trapframe *tf)
 			vcpu.tf_pending = 0;
 		if (tf->eip >= (uint32_t)dt_reload_routine && tf->eip < (uint32_t)dt_reload_end) {
 			/* Sets the reload up again with the guest's selectors. */
-			tf->ds = vcpu_fast.sv_ds;
-			tf->es = vcpu_fast.sv_es;
-			tf->fs = vcpu_fast.sv_fs;
-			guest_resume(tf, eip, vcpu_fast.sv_target);
+			tf->ds = dt_fast.sv_ds;
+			tf->es = dt_fast.sv_es;
+			tf->fs = dt_fast.sv_fs;
+			guest_resume(tf, eip, dt_fast.sv_target);
 		}
 		else
 			guest_resume(tf, eip, vcpu.tf_pending ? 0 : tf->eip);
@@ -390,7 +389,7 @@ static void watchdog_stop(struct trapframe *tf)
 	vcpu.eip = eip;
 	guest_stop(tf, "no guest progress for %u s: no interrupt taken, no user code run, "
 		   "no new code reached",
-		   watchdog_seconds);
+		   guest_watch.seconds);
 }
 
 /*
@@ -412,8 +411,8 @@ static uint32_t fault_eip(struct trapframe *tf, int recover)
 		panic_tf(tf, "exception %u at cache address %08x outside any translation",
 			 tf->vector, tf->eip);
 	if (!dt_guest_eip(b, tf->eip, &eip, &scratch) && scratch && recover) {
-		tf->eax = vcpu_fast.s_eax;
-		tf->ecx = vcpu_fast.s_ecx;
+		tf->eax = dt_fast.s_eax;
+		tf->ecx = dt_fast.s_ecx;
 	}
 	return eip - b->cs_base;
 }
@@ -424,7 +423,7 @@ static void run_single(struct trapframe *tf, uint32_t eip)
 	struct dt_fail fail;
 	struct dt_block *b;
 
-	if (!(b = dt_get_single(cs_base() + eip, cs_base(), &fail))) {
+	if (!(b = dt_get_single(cs_base() + eip, cs_base(), guest_dt_mode(), &fail))) {
 		translate_failed(tf, &fail);
 		return;
 	}
@@ -444,7 +443,7 @@ static int rmw_insn(void *ctx)
 	uint8_t buf[DT_MAX_LEN];
 	struct dt_insn d;
 	uint32_t eip = fault_eip(tf, 0);
-	int why, n = gmem_fetch(cs_base() + eip, buf, DT_MAX_LEN, &why);
+	int why, n = gmem_fetch(cs_base() + eip, buf, DT_MAX_LEN, vcpu.cpl == 3, &why);
 	const uint32_t rmw = DT_F_MEM | DT_F_MREAD | DT_F_MWRITE;
 
 	return n > 0 && dt_decode(buf, (size_t)n, &d) == DT_OK && (d.flags & rmw) == rmw &&
@@ -468,7 +467,7 @@ static void paging_fault(struct trapframe *tf)
 		return;
 	case SHADOW_CODE_WRITE:
 		stats.smc_writes++;
-		gmem_code_write(pa);
+		smc_write(pa);
 		if (user)
 			return;
 		eip = fault_eip(tf, 1);
@@ -489,7 +488,7 @@ static void do_fault(struct trapframe *tf)
 	uint32_t eip, cr2;
 	struct fault f = { (int)tf->vector, EXC_HAS_ERRCODE(tf->vector), tf->errcode, 0 };
 
-	if (tf->vector == EXC_PF && (vcpu.cr0 & CR0_PG)) {
+	if (tf->vector == EXC_PF && (gcr.cr0 & CR0_PG)) {
 		paging_fault(tf);
 		return;
 	}
@@ -498,7 +497,7 @@ static void do_fault(struct trapframe *tf)
 	if (tf->vector == EXC_PF) {
 		cr2 = read_cr2();
 		if ((tf->errcode & (PFEC_P | PFEC_W)) == (PFEC_P | PFEC_W) && cr2 < HV_BASE &&
-		    gmem_code_write(cr2)) {
+		    smc_write(cr2)) {
 			/* A write to a page with translations (self-modifying
 			   code): they are gone; run the writer on its own (user
 			   code simply runs again). */
@@ -537,7 +536,7 @@ static void do_fault(struct trapframe *tf)
 	if (tf->vector == EXC_GP && (tf->cs & 3) != 3) {
 		uint8_t buf[DT_MAX_LEN];
 		struct dt_insn d;
-		int why, n = gmem_fetch(cs_base() + eip, buf, DT_MAX_LEN, &why);
+		int why, n = gmem_fetch(cs_base() + eip, buf, DT_MAX_LEN, vcpu.cpl == 3, &why);
 
 		if (n > 0 && dt_decode(buf, (size_t)n, &d) == DT_OK && (d.flags & DT_F_IO)) {
 			int r = emul_io(tf, &d, &f, 0);
@@ -589,7 +588,7 @@ void guest_trap(struct trapframe *tf)
 		do_exit(tf);
 	} else if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + 16) {
 		host_irq((int)tf->vector - VEC_IRQ_BASE);
-		if (watchdog_fired)
+		if (guest_watch.fired)
 			watchdog_stop(tf);
 		at_async(tf);
 	} else if (tf->vector == EXC_DB && vcpu.stepping) {

@@ -12,7 +12,7 @@
 #include "monitor/mm/mm.h"
 #include "monitor/intr.h"
 #include "monitor/vcpu.h"
-#include "monitor/debug/debug.h"
+#include "monitor/guest.h"
 #include "lib/x86.h"
 
 uint32_t guest_user_io;
@@ -25,7 +25,7 @@ uint32_t guest_user_io;
  */
 void guest_enter_user(struct trapframe *tf, uint32_t eip, int blocked)
 {
-	watchdog_progress = 1;
+	guest_watch.progress = 1;
 	seg_refresh_shadows();
 	tf->eip = eip;
 	tf->cs = vcpu.seg[VS_CS].sel;
@@ -71,7 +71,7 @@ int guest_user_gp(struct trapframe *tf, uint32_t eip)
 	uint8_t buf[DT_MAX_LEN];
 	struct dt_insn d;
 	struct fault f;
-	int why, n = gmem_fetch(vcpu.seg[VS_CS].base + eip, buf, DT_MAX_LEN, &why), r;
+	int why, n = gmem_fetch(vcpu.seg[VS_CS].base + eip, buf, DT_MAX_LEN, vcpu.cpl == 3, &why), r;
 
 	if (n <= 0 || dt_decode(buf, (size_t)n, &d) != DT_OK)
 		return 0;

@@ -152,7 +152,7 @@ int intr_deliver(struct trapframe *tf, int vec, int kind, int has_err, uint32_t 
 			has_err = nf.has_err;
 			err = nf.err;
 			if (vec == EXC_PF)
-				vcpu.cr2 = nf.cr2;
+				gcr.cr2 = nf.cr2;
 		}
 		kind = INTR_EXC;
 		/* A fault while delivering reports the original instruction. */

@@ -10,12 +10,6 @@
 #ifndef ASM_FILE
 #include <stdint.h>
 
-/* The esp the interrupted code had (hv traps push no esp/ss). */
-static inline uint32_t tf_interrupted_esp(const struct trapframe *tf)
-{
-	return (tf->cs & 3) ? tf->esp : (uint32_t)tf + offsetof(struct trapframe, esp);
-}
-
 /*
  * A fault hv expects from its own code (self-tests, probing): when the next
  * trap with this vector arrives from EIP `at`, trap_dispatch records it and

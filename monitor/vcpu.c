@@ -8,7 +8,7 @@
 #include <stdarg.h>
 
 #include "dt/dt.h"
-#include "monitor/debug/debug.h"
+#include "monitor/guest.h"
 #include "monitor/emul.h"
 #include "monitor/mm/mm.h"
 #include "lib/log.h"
@@ -16,19 +16,6 @@
 #include "lib/x86.h"
 
 struct vcpu vcpu;
-struct vcpu_fast vcpu_fast __attribute__((aligned(PAGE_SIZE)));
-
-_Static_assert(__builtin_offsetof(struct vcpu_fast, s_eax) == VF_S_EAX, "fast area");
-_Static_assert(__builtin_offsetof(struct vcpu_fast, s_ecx) == VF_S_ECX, "fast area");
-_Static_assert(__builtin_offsetof(struct vcpu_fast, s_target) == VF_S_TARGET, "fast area");
-_Static_assert(__builtin_offsetof(struct vcpu_fast, s_guest) == VF_S_GUEST, "fast area");
-_Static_assert(__builtin_offsetof(struct vcpu_fast, ibtc) == VF_IBTC, "fast area");
-_Static_assert(__builtin_offsetof(struct vcpu_fast, hv_gs) == VF_HV_GS, "fast area");
-_Static_assert(__builtin_offsetof(struct vcpu_fast, guest_gs) == VF_GUEST_GS, "fast area");
-_Static_assert(__builtin_offsetof(struct vcpu_fast, sv_target) == VF_SV_TARGET, "fast area");
-_Static_assert(__builtin_offsetof(struct vcpu_fast, pushf_fix) == VF_PUSHF_FIX, "fast area");
-_Static_assert(__builtin_offsetof(struct vcpu_fast, popf_exit) == VF_POPF_EXIT, "fast area");
-_Static_assert(__builtin_offsetof(struct vcpu_fast, io_exit) == VF_IO_EXIT, "fast area");
 
 void vcpu_flags_tables(void)
 {
@@ -37,8 +24,8 @@ void vcpu_flags_tables(void)
 
 	/* Byte 1 of EFLAGS: bit 0 TF, 1 IF, 2 DF, 3 OF, 4-5 IOPL, 6 NT. */
 	for (uint32_t b = 0; b < 256; b++) {
-		vcpu_fast.pushf_fix[b] = (uint8_t)((b & ~0x31u) | (iopl << 4) | tf);
-		vcpu_fast.popf_exit[b] = ((b >> 4) & 3) != iopl || (b & 1) || tf;
+		dt_fast.pushf_fix[b] = (uint8_t)((b & ~0x31u) | (iopl << 4) | tf);
+		dt_fast.popf_exit[b] = ((b >> 4) & 3) != iopl || (b & 1) || tf;
 	}
 }
 
@@ -127,12 +114,14 @@ void guest_stop(struct trapframe *tf, const char *fmt, ...)
 			vcpu.seg[VS_CS].sel, vcpu.seg[VS_DS].sel, vcpu.seg[VS_ES].sel,
 			vcpu.seg[VS_FS].sel, vcpu.seg[VS_GS].sel, vcpu.seg[VS_SS].sel,
 			vcpu.cpl);
-		kprintf("  cr0=%08x cr2=%08x cr3=%08x cr4=%08x\n", vcpu.cr0, vcpu.cr2,
-			vcpu.cr3, vcpu.cr4);
+		kprintf("  cr0=%08x cr2=%08x cr3=%08x cr4=%08x\n", gcr.cr0, gcr.cr2,
+			gcr.cr3, gcr.cr4);
 	}
-	diag_dump(tf, "the guest was stopped");
-	dt_print_stats();
-	emul_print_stats();
-	dbg_postmortem(tf, "the guest was stopped");
+	if (guest_hooks.stopped)
+		guest_hooks.stopped(tf, "the guest was stopped");
+	else {
+		dt_print_stats();
+		emul_print_stats();
+	}
 	hv_exit(HV_EXIT_GUEST_STOPPED);
 }

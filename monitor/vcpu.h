@@ -15,6 +15,8 @@
 
 #include <stdint.h>
 
+#include "dt/fast.h"
+#include "monitor/mm/mm.h"
 #include "monitor/trap.h"
 
 /* A segment register as the CPU holds it: selector and descriptor cache. */
@@ -42,52 +44,6 @@ struct vdtr {
 	uint16_t limit;
 };
 
-/*
- * The fast area: what translated code reaches through %gs (SEL_R1_GS).
- * Offsets are used by the emitted code (dt/emit.h), so the layout is
- * fixed and checked.
- */
-struct vcpu_fast {
-	uint32_t s_eax;		/* 0x00 scratch: guest eax during an expansion */
-	uint32_t s_ecx;		/* 0x04 scratch: guest ecx */
-	uint32_t s_target;	/* 0x08 cache address of an indirect target */
-	uint32_t s_guest;	/* 0x0c guest address of an indirect target */
-	uint32_t hv_gs;		/* 0x10 SEL_R1_GS, for reloading %gs */
-	uint32_t guest_gs;	/* 0x14 the guest's GS selector */
-	uint32_t sv_ds;		/* 0x18 the reload trampoline (dt/cache.c): */
-	uint32_t sv_es;		/* 0x1c   selectors to load at ring 1 */
-	uint32_t sv_fs;		/* 0x20 */
-	uint32_t sv_target;	/* 0x24   cache address to go on at */
-	uint32_t sv_eip;	/* 0x28   the guest EIP that stands for */
-	uint32_t pad[5];
-	/* 0x40: indirect-branch table, indexed by the target's low 16 bits. */
-	struct { uint32_t guest, cache; } ibtc[65536];
-	/*
-	 * With the guest's IF in the real IF (native_if, docs/ARCHITECTURE.md
-	 * "Flags and interrupts"), indexed by bits 8-15 of EFLAGS:
-	 * pushf_fix gives the byte PUSHF must store (the guest's IOPL and TF
-	 * instead of the real ones); popf_exit is 0 where a popped value may go
-	 * to the real EFLAGS as it is, 1 where hv must see it (IOPL or TF).
-	 */
-	uint8_t pushf_fix[256];
-	uint8_t popf_exit[256];
-	/* 1 for a port hv intercepts (any byte of a dword access there). */
-	uint8_t io_exit[65536];
-};
-#define VF_S_EAX	0x00
-#define VF_S_ECX	0x04
-#define VF_S_TARGET	0x08
-#define VF_S_GUEST	0x0c
-#define VF_HV_GS	0x10
-#define VF_GUEST_GS	0x14
-#define VF_SV_DS	0x18
-#define VF_SV_ES	0x1c
-#define VF_SV_FS	0x20
-#define VF_SV_TARGET	0x24
-#define VF_IBTC		0x40
-#define VF_PUSHF_FIX	(VF_IBTC + 65536 * 8)
-#define VF_POPF_EXIT	(VF_PUSHF_FIX + 256)
-#define VF_IO_EXIT	(VF_POPF_EXIT + 256)
 
 struct vcpu {
 	struct vseg seg[VS_COUNT];
@@ -96,7 +52,7 @@ struct vcpu {
 	int cpl;		/* the guest's privilege level: 0 or 3 */
 	struct vdtr gdtr, idtr;
 	struct vseg ldtr, tr;
-	uint32_t cr0, cr2, cr3, cr4;
+	/* CR0, CR2, CR3, CR4: gcr, in the memory layer (monitor/mm/mm.h) */
 	uint32_t dr[8];
 	uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
 
@@ -107,10 +63,14 @@ struct vcpu {
 	int tf_pending;		/* guest TF: a #DB is due after this instruction */
 	int native_if;		/* guest IF lives in the real IF (IOPL 1 at ring 1) */
 	int if_held;		/* hv forced the real IF clear (shadow stepping) */
+
+	/* The debugger (monitor/debug/, through guest_hooks). */
+	int breakpoints;	/* how many are set: translate with DT_MODE_DEBUG */
+	uint32_t single_code;	/* cache address of the last one-instruction
+				   block run for it */
 };
 
 extern struct vcpu vcpu;
-extern struct vcpu_fast vcpu_fast;
 
 /* The guest's general register n (0 = eax ... 7 = edi) in a trap frame. */
 uint32_t *tf_gpr(struct trapframe *tf, int n);

@@ -32,7 +32,6 @@
 #include "monitor/guest.h"
 #include "lib/layout.h"
 #include "lib/log.h"
-#include "boot/options.h"
 #include "lib/panic.h"
 #include "lib/string.h"
 #include "monitor/vcpu.h"

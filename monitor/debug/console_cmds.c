@@ -5,6 +5,7 @@
 #include "monitor/debug/console.h"
 
 #include "monitor/debug/debug.h"
+#include "dt/smc.h"
 #include "lib/bootinfo.h"
 #include "drivers/intc.h"
 #include "lib/uart.h"
@@ -17,7 +18,6 @@
 #include "monitor/guest.h"
 #include "lib/layout.h"
 #include "lib/log.h"
-#include "boot/options.h"
 #include "lib/panic.h"
 #include "lib/string.h"
 #include "monitor/vcpu.h"
@@ -46,7 +46,7 @@ void mon_cmd_regs(const struct trapframe *tf, uint32_t eip)
 	   "tr=%04x base=%08x limit=%08x\n", vcpu.gdtr.base, vcpu.gdtr.limit, vcpu.idtr.base,
 	   vcpu.idtr.limit, vcpu.ldtr.sel, vcpu.ldtr.base, vcpu.ldtr.limit, vcpu.tr.sel,
 	   vcpu.tr.base, vcpu.tr.limit);
-	mon_pr("cr0=%08x cr2=%08x cr3=%08x cr4=%08x\n", vcpu.cr0, vcpu.cr2, vcpu.cr3, vcpu.cr4);
+	mon_pr("cr0=%08x cr2=%08x cr3=%08x cr4=%08x\n", gcr.cr0, gcr.cr2, gcr.cr3, gcr.cr4);
 	mon_pr("dr0=%08x dr1=%08x dr2=%08x dr3=%08x dr6=%08x dr7=%08x\n", vcpu.dr[0], vcpu.dr[1],
 	   vcpu.dr[2], vcpu.dr[3], vcpu.dr[6], vcpu.dr[7]);
 }
@@ -212,14 +212,14 @@ void mon_cmd_walk(char *args)
 		mon_pr("usage: walk ADDR (below %08x)\n", HV_BASE);
 		return;
 	}
-	if (!(vcpu.cr0 & CR0_PG)) {
+	if (!(gcr.cr0 & CR0_PG)) {
 		mon_pr("guest paging off: linear %08x is physical\n", la);
 	} else {
-		pde = gphys_read32((vcpu.cr3 & PTE_ADDR) + (la >> 22) * 4);
-		mon_pr("guest cr3=%08x pde[%03x]=%08x", vcpu.cr3, la >> 22, pde);
+		pde = gphys_read32((gcr.cr3 & PTE_ADDR) + (la >> 22) * 4);
+		mon_pr("guest cr3=%08x pde[%03x]=%08x", gcr.cr3, la >> 22, pde);
 		pte_flags(pde);
 		mon_pr("\n");
-		if ((pde & PTE_P) && (pde & PTE_PS) && (vcpu.cr4 & CR4_PSE)) {
+		if ((pde & PTE_P) && (pde & PTE_PS) && (gcr.cr4 & CR4_PSE)) {
 			mon_pr("  4 MiB page: physical %08x\n", (pde & 0xFFC00000) | (la & 0x3FFFFF));
 		} else if (pde & PTE_P) {
 			pte = gphys_read32((pde & PTE_ADDR) + ((la >> 12) & 1023) * 4);
@@ -228,10 +228,10 @@ void mon_cmd_walk(char *args)
 			mon_pr("\n");
 		}
 	}
-	if (gmem_walk(la, GACC_PEEK, &pa, 0) == 0 || !(vcpu.cr0 & CR0_PG)) {
-		if (!(vcpu.cr0 & CR0_PG))
+	if (gmem_walk(la, GACC_PEEK, &pa, 0) == 0 || !(gcr.cr0 & CR0_PG)) {
+		if (!(gcr.cr0 & CR0_PG))
 			pa = la;
-		mon_pr("  -> physical %08x%s\n", pa, gmem_is_code(pa & PTE_ADDR) ?
+		mon_pr("  -> physical %08x%s\n", pa, smc_is_code(pa & PTE_ADDR) ?
 		   " (holds translated code: hv maps it read-only)" : "");
 	} else {
 		mon_pr("  -> not mapped (the guest would get #PF, error %x)\n", gmem_pf.err);
@@ -267,7 +267,7 @@ void mon_cmd_translation(char *args, uint32_t eip)
 	uint32_t a;
 
 	mon_arg_hex(&args, &lin);
-	b = dt_get(lin, vcpu.seg[VS_CS].base, &fail);
+	b = dt_get(lin, vcpu.seg[VS_CS].base, guest_dt_mode(), &fail);
 	if (!b) {
 		mon_pr("%08x: cannot be translated (kind %d)\n", lin, fail.kind);
 		return;
@@ -354,14 +354,14 @@ void mon_cmd_dev(void)
 
 	mon_pr("devices:");
 	for (int k = 0; k < DEVK_COUNT; k++)
-		mon_pr(" %s=%s", dev_names[k], modes[opt.dev[k] & 3]);
+		mon_pr(" %s=%s", dev_names[k], modes[dbg_config.dev_mode[k] & 3]);
 	mon_pr("\n");
 	mon_pr("interrupt controller: %s, guest IF=%d, interrupt pending=%d, real PIC IMR=%02x/%02x\n",
 	   intc_real_if_follows_guest() ? "passed through" : "emulated",
 	   (vcpu.vflags & FL_IF) != 0, intc_pending(), inb(0x21), inb(0xA1));
 	mon_pr("debug: monitor=%s%s gdb=%s; breakpoints %d, watchpoints %d\n",
-	   ports[opt.monitor], mon_mux_port ? " (shared with the guest)" : "",
-	   ports[opt.gdb], dbg.nbp, dbg.nwatch);
+	   ports[dbg_config.monitor], mon_mux_port ? " (shared with the guest)" : "",
+	   ports[dbg_config.gdb], dbg.nbp, dbg.nwatch);
 }
 
 void mon_cmd_bp(char *args, int set)

@@ -24,6 +24,7 @@
  */
 #include "monitor/debug/debug.h"
 
+#include "dt/smc.h"
 #include "dt/dt.h"
 #include "drivers/devices.h"
 #include "lib/uart.h"
@@ -31,9 +32,9 @@
 #include "monitor/mm/mm.h"
 #include "monitor/guest.h"
 #include "lib/log.h"
-#include "boot/options.h"
 #include "lib/panic.h"
 #include "lib/string.h"
+#include "monitor/guest.h"
 #include "monitor/vcpu.h"
 #include "lib/x86.h"
 
@@ -46,23 +47,38 @@ uint16_t dbg_port_base(int port)
 	return port > 0 && port <= DBG_COM4 ? base[port] : 0;
 }
 
-void dbg_init(void)
-{
-	dbg.guest = 1;
-	if (opt.monitor != DBG_OFF) {
-		/* On the guest's own COM1/COM2 (emulated) the two share the line. */
-		int muxed = (opt.monitor == DBG_COM1 && opt.dev[DEVK_COM1] == DEV_EMULATE) ||
-			    (opt.monitor == DBG_COM2 && opt.dev[DEVK_COM2] == DEV_EMULATE);
+struct dbg_config dbg_config;
 
-		mon_init(dbg_port_base(opt.monitor), muxed);
+static int bp_at(uint32_t lin)
+{
+	return dbg_bp_at(lin);
+}
+
+void dbg_init(int monitor, int gdb, const uint8_t *dev_mode)
+{
+	dbg_config.monitor = monitor;
+	dbg_config.gdb = gdb;
+	memcpy(dbg_config.dev_mode, dev_mode, sizeof(dbg_config.dev_mode));
+	dbg.guest = 1;
+	if (monitor != DBG_OFF) {
+		/* On the guest's own COM1/COM2 (emulated) the two share the line. */
+		int muxed = (monitor == DBG_COM1 && dev_mode[DEVK_COM1] == DEV_EMULATE) ||
+			    (monitor == DBG_COM2 && dev_mode[DEVK_COM2] == DEV_EMULATE);
+
+		mon_init(dbg_port_base(monitor), muxed);
 		dbg.on = 1;
 	}
-	if (opt.gdb != DBG_OFF) {
-		gdb_init(dbg_port_base(opt.gdb));
+	if (gdb != DBG_OFF) {
+		gdb_init(dbg_port_base(gdb));
 		dbg.on = 1;
 		/* gdb gets the guest before its first instruction. */
 		dbg.request = DBG_START;
 		dbg.request_owner = DBG_GDB;
+	}
+	if (dbg.on) {
+		guest_hooks.resume = dbg_resume;
+		guest_hooks.breakpoint = dbg_break_hit;
+		guest_hooks.breakpoint_at = bp_at;
 	}
 }
 
@@ -73,7 +89,7 @@ static int lin_to_phys(uint32_t lin, uint32_t *pa)
 {
 	if (lin >= 0xFF000000u)
 		return -1;
-	if (!(vcpu.cr0 & CR0_PG)) {
+	if (!(gcr.cr0 & CR0_PG)) {
 		*pa = lin;
 		return 0;
 	}
@@ -111,7 +127,7 @@ int dbg_write_lin(uint32_t lin, const void *buf, uint32_t len)
 			return -1;
 		/* Translations made from the page die first (and hv's read-only
 		   mapping of a code page goes), as for any write by hv. */
-		gmem_code_write(pa & PTE_ADDR);
+		smc_write(pa & PTE_ADDR);
 		if (gphys_write(pa, in, n))
 			return -1;
 		in += n;
@@ -133,6 +149,7 @@ int dbg_bp_set(uint32_t lin, enum dbg_owner owner, int hw)
 	dbg.bp[dbg.nbp].owner = (uint8_t)owner;
 	dbg.bp[dbg.nbp].hw = (uint8_t)hw;
 	dbg.nbp++;
+	vcpu.breakpoints = dbg.nbp;
 	dt_check_page(lin);	/* translations through it end before it now */
 	return 0;
 }
@@ -143,6 +160,7 @@ int dbg_bp_clear(uint32_t lin)
 		if (dbg.bp[i].lin != lin)
 			continue;
 		dbg.bp[i] = dbg.bp[--dbg.nbp];
+		vcpu.breakpoints = dbg.nbp;
 		dt_check_page(lin);
 		return 0;
 	}
@@ -240,7 +258,7 @@ int dbg_resume(struct trapframe *tf, uint32_t *eip, uint32_t addr)
 		dbg.request = DBG_INTR;
 		dbg.request_owner = DBG_MONITOR;
 	}
-	if (dbg.single_armed && addr && addr == dbg.single_code) {
+	if (dbg.single_armed && addr && addr == vcpu.single_code) {
 		/* An interrupt came before the instruction run alone (hv takes
 		   them with an emulated PIC): it has not run yet. */
 		dbg.single_armed = 0;
@@ -272,18 +290,18 @@ int dbg_resume(struct trapframe *tf, uint32_t *eip, uint32_t addr)
 	dbg.request = DBG_NONE;
 	if (why != DBG_NONE) {
 		stop(tf, eip, why, owner);
-		r |= DBG_R_RESTART;
+		r |= GUEST_R_RESTART;
 		lin = *eip + vcpu.seg[VS_CS].base;
 		dbg.hit_hw = 0;
 	}
 	if (vcpu.cpl != 0)
 		return r;	/* user code runs natively: stops at the next trap */
 	if (dbg.stepping) {
-		r |= DBG_R_SINGLE | DBG_R_NOIRQ;
+		r |= GUEST_R_SINGLE | GUEST_R_NOIRQ;
 		dbg.single_armed = 1;
 	} else if ((why != DBG_NONE && dbg_bp_at(lin)) || dbg.nwatch) {
 		/* Off the breakpoint it stopped at; or watching. */
-		r |= DBG_R_SINGLE;
+		r |= GUEST_R_SINGLE;
 		dbg.single_armed = 1;
 	}
 	return r;

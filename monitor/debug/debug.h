@@ -7,6 +7,8 @@
 #ifndef DBG_DEBUG_H
 #define DBG_DEBUG_H
 
+#include "drivers/devices.h"
+#include "drivers/devices.h"
 #include "lib/fmt.h"
 #include "monitor/trap.h"
 #include <stddef.h>
@@ -63,13 +65,23 @@ struct dbg_state {
 	int hit_hw;		/* DBG_BREAK: a Z1 breakpoint */
 	int stepping;		/* the next resume runs one instruction, then stops */
 	enum dbg_owner step_owner;
-	int single_armed;	/* one instruction was run alone */
-	uint32_t single_code;	/* the cache address of that one-instruction block */
+	int single_armed;	/* one instruction was run alone (its block's
+				   address: vcpu.single_code) */
 };
 extern struct dbg_state dbg;
 
-/* Sets the front ends up from the options (after the devices). */
-void dbg_init(void);
+/*
+ * Sets up the front ends (after the devices): monitor and gdb are enum
+ * dbg_port; dev_mode is the device modes of drivers/devices.h, which
+ * tell whether the monitor shares the guest's UART.
+ */
+void dbg_init(int monitor, int gdb, const uint8_t *dev_mode);
+/* The ports and device modes dbg_init was given (the console's `dev`). */
+struct dbg_config {
+	int monitor, gdb;
+	uint8_t dev_mode[DEVK_COUNT];
+};
+extern struct dbg_config dbg_config;
 
 /* For the translator: is there a breakpoint at this linear address? */
 static inline int dbg_bp_at(uint32_t lin)
@@ -86,14 +98,9 @@ int dbg_bp_clear(uint32_t lin);
 int dbg_watch_set(uint32_t lin, uint32_t len);
 int dbg_watch_clear(uint32_t lin, uint32_t len);
 
-/* What guest_resume() must do after dbg_resume (bits). */
-#define DBG_R_RESTART	1	/* the guest stopped: addr is stale, start at eip */
-#define DBG_R_SINGLE	2	/* run the instruction at eip alone */
-#define DBG_R_NOIRQ	4	/* and deliver no interrupt before it */
-
 /*
- * Called by guest_resume() at every guest resumption while dbg.on: the guest
- * goes on at *eip (cache address addr if not 0).
+ * guest_hooks.resume while a front end is on: the guest goes on at *eip
+ * (cache address addr if not 0); returns GUEST_R_* (monitor/guest.h).
  */
 int dbg_resume(struct trapframe *tf, uint32_t *eip, uint32_t addr);
 /* A breakpoint exit (DTX_DEBUG) at guest EIP eip. */
@@ -158,10 +165,6 @@ void diag_dump(const struct trapframe *tf, const char *why);
 /* Arms the watchdog for seconds (0: off).  After dev_init. */
 void watchdog_init(uint32_t seconds);
 
-/* Set on progress; the watchdog clears it when it looks. */
-extern volatile int watchdog_progress;
-/* Set by the watchdog when the time ran out without progress. */
-extern volatile int watchdog_fired;
-extern uint32_t watchdog_seconds;
+/* It watches guest_watch (monitor/guest.h). */
 
 #endif

@@ -16,6 +16,8 @@
 #include "lib/log.h"
 #include "monitor/mm/mm.h"
 #include "lib/string.h"
+#include "monitor/emul.h"
+#include "monitor/guest.h"
 #include "monitor/vcpu.h"
 #include "lib/x86.h"
 
@@ -104,18 +106,6 @@ static int find_panic(uint32_t addr, const char *name, void *ctx)
 	return 0;
 }
 
-void diag_init(void)
-{
-	for (int i = 1; i < boot.nmods; i++) {
-		if (looks_like_map(&boot.mods[i])) {
-			map = &boot.mods[i];
-			each_symbol(find_panic, 0);
-			log_info("diag", "guest symbols from module %d%s", i,
-				 panic_eip ? ", watching panic()" : "");
-			return;
-		}
-	}
-}
 
 uint32_t diag_panic_eip(void)
 {
@@ -183,8 +173,8 @@ void diag_dump(const struct trapframe *tf, const char *why)
 		kprintf("hv: diag:   eax=%08x ebx=%08x ecx=%08x edx=%08x esi=%08x edi=%08x "
 			"ebp=%08x esp=%08x\n", tf->eax, tf->ebx, tf->ecx, tf->edx, tf->esi,
 			tf->edi, tf->ebp, tf->esp);
-	kprintf("hv: diag:   cr0=%08x cr2=%08x cr3=%08x cr4=%08x eflags(IF)=%d\n", vcpu.cr0,
-		vcpu.cr2, vcpu.cr3, vcpu.cr4, (vcpu.vflags & FL_IF) != 0);
+	kprintf("hv: diag:   cr0=%08x cr2=%08x cr3=%08x cr4=%08x eflags(IF)=%d\n", gcr.cr0,
+		gcr.cr2, gcr.cr3, gcr.cr4, (vcpu.vflags & FL_IF) != 0);
 	kprintf("hv: diag:   last guest addresses hv dispatched to (oldest first):\n");
 	for (int i = 0; i < RING; i++) {
 		uint32_t e = ring[(ring_pos + i) % RING];
@@ -193,5 +183,49 @@ void diag_dump(const struct trapframe *tf, const char *why)
 			continue;
 		diag_symbol(e, sym, sizeof(sym));
 		kprintf("hv: diag:     %08x%s\n", e, sym);
+	}
+}
+
+/* guest_hooks.dispatched: every branch or indirect-branch exit. */
+static int dispatched(struct trapframe *tf, uint32_t eip)
+{
+	char msg[96] = "";
+	uint32_t fmt = 0;
+
+	diag_note_eip(eip);
+	if (eip != panic_eip || !eip)
+		return 0;
+	/* panic(fmt, ...) is variadic: fmt is on the stack. */
+	gmem_read(vcpu.seg[VS_SS].base + tf->esp + 4, &fmt, 4);
+	gmem_read(fmt, msg, sizeof(msg) - 1);
+	for (int i = 0; msg[i]; i++)
+		if (msg[i] == '\n' || (unsigned char)msg[i] < ' ')
+			msg[i] = ' ';
+	diag_dump(tf, "the guest called panic()");
+	kprintf("hv: diag:   panic format: \"%s\"\n", msg);
+	return 1;	/* not chained: seen every time */
+}
+
+/* guest_hooks.stopped: hv stops the guest. */
+static void stopped(struct trapframe *tf, const char *why)
+{
+	diag_dump(tf, why);
+	dt_print_stats();
+	emul_print_stats();
+	dbg_postmortem(tf, why);
+}
+
+void diag_init(void)
+{
+	guest_hooks.dispatched = dispatched;
+	guest_hooks.stopped = stopped;
+	for (int i = 1; i < boot.nmods; i++) {
+		if (looks_like_map(&boot.mods[i])) {
+			map = &boot.mods[i];
+			each_symbol(find_panic, 0);
+			log_info("diag", "guest symbols from module %d%s", i,
+				 panic_eip ? ", watching panic()" : "");
+			return;
+		}
 	}
 }

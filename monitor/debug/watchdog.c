@@ -5,20 +5,19 @@
 #include "drivers/devices.h"
 #include "dt/dt.h"
 #include "lib/log.h"
+#include "monitor/guest.h"
 
-volatile int watchdog_progress, watchdog_fired;
-uint32_t watchdog_seconds;
 static uint64_t last, period;
 static uint32_t translations;
 
 static void wd_poll(uint64_t now)
 {
-	if (watchdog_progress || dt_stats.translations != translations) {
-		watchdog_progress = 0;
+	if (guest_watch.progress || dt_stats.translations != translations) {
+		guest_watch.progress = 0;
 		translations = dt_stats.translations;
 		last = now;
 	} else if (now - last >= period) {
-		watchdog_fired = 1;
+		guest_watch.fired = 1;
 	}
 }
 
@@ -28,7 +27,7 @@ static uint64_t wd_next(uint64_t now)
 {
 	uint64_t t = last + period;
 
-	if (watchdog_fired)
+	if (guest_watch.fired)
 		return CLOCK_NEVER;
 	if (t <= now)
 		return now + period / 4;
@@ -41,7 +40,7 @@ void watchdog_init(uint32_t seconds)
 {
 	if (!seconds)
 		return;
-	watchdog_seconds = seconds;
+	guest_watch.seconds = seconds;
 	period = (uint64_t)seconds * NS_PER_SEC;
 	last = clock_ns();
 	dev_add_timed(&wd_timed);

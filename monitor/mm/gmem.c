@@ -18,62 +18,17 @@
  */
 #include "monitor/mm/mm.h"
 
-#include "lib/bootinfo.h"
 #include "dt/dt.h"
-#include "monitor/vcpu.h"
-
-#define PDE_4M_RSVD 0x00200000
+#include "dt/smc.h"
+#include "lib/bootinfo.h"
 #include "lib/layout.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/string.h"
 #include "lib/x86.h"
 
-/* One bit per 4 KiB page below HV_BASE: it holds translated code. */
-static uint32_t code_pages[(HV_BASE >> PAGE_SHIFT) / 32];
+#define PDE_4M_RSVD 0x00200000
 
-/*
- * Pages both written and executed often (docs/ARCHITECTURE.md,
- * "Self-modifying code"): after HOT_WRITES writes that killed its
- * translations (counted in a small direct-mapped table), a page is
- * "checked": no longer write-protected, its translations are verified
- * against the guest's bytes whenever hv enters one (dt/cache.c) and end
- * after every instruction that writes memory.  Until the next cache flush.
- */
-#define HOT_SLOTS	256
-#define HOT_WRITES	64
-static struct {
-	uint32_t page, writes;
-} hot[HOT_SLOTS];
-static uint32_t checked_pages[(HV_BASE >> PAGE_SHIFT) / 32];
-uint32_t gmem_checked_count;
-
-int gmem_is_checked(uint32_t page)
-{
-	uint32_t i = page >> PAGE_SHIFT;
-
-	return page < HV_BASE && ((checked_pages[i / 32] >> (i % 32)) & 1);
-}
-
-void gmem_clear_checked(void)
-{
-	memset(checked_pages, 0, sizeof(checked_pages));
-	memset(hot, 0, sizeof(hot));
-}
-
-static void count_code_write(uint32_t page)
-{
-	uint32_t i = page >> PAGE_SHIFT, slot = i % HOT_SLOTS;
-
-	if (hot[slot].page != page) {
-		hot[slot].page = page;
-		hot[slot].writes = 0;
-	}
-	if (++hot[slot].writes == HOT_WRITES) {
-		checked_pages[i / 32] |= 1u << (i % 32);
-		gmem_checked_count++;
-	}
-}
 static int sealed;
 
 /* The PTE of a linear address below HV_BASE, splitting a 4 MiB page. */
@@ -116,51 +71,29 @@ int gmem_is_hv(uint32_t pa, uint32_t len)
 	return frame_hv_owns(pa, len);
 }
 
-static int is_code(uint32_t page)
+int mm_protect_frame(uint32_t pa)
 {
-	uint32_t i = page >> PAGE_SHIFT;
-
-	return (code_pages[i / 32] >> (i % 32)) & 1;
-}
-
-void gmem_protect_code(uint32_t page)
-{
-	uint32_t i = page >> PAGE_SHIFT;
-
-	if (page >= HV_BASE || is_code(page) || gmem_is_hv(page, PAGE_SIZE) ||
-	    gmem_is_checked(page))
-		return;
-	code_pages[i / 32] |= 1u << (i % 32);
-	*pte_of(page) &= ~PTE_W;
-	if (vcpu.cr0 & CR0_PG)
-		shadow_protect_frame(page);
+	if (gmem_is_hv(pa, PAGE_SIZE))
+		return -1;
+	/* hv's own tables are the guest's while its paging is off, and stay
+	   protected for when it turns paging off again. */
+	*pte_of(pa) &= ~PTE_W;
+	if (gcr.cr0 & CR0_PG)
+		shadow_protect_frame(pa);
 	else
-		invlpg(page);
+		invlpg(pa);
+	return 0;
 }
 
-int gmem_is_code(uint32_t page)
+void mm_unprotect_frame(uint32_t pa)
 {
-	return page < HV_BASE && is_code(page & PTE_ADDR);
-}
-
-int gmem_code_write(uint32_t page)
-{
-	uint32_t i;
-
-	page &= PTE_ADDR;
-	if (page >= HV_BASE || !is_code(page))
-		return 0;
-	i = page >> PAGE_SHIFT;
-	code_pages[i / 32] &= ~(1u << (i % 32));
-	count_code_write(page);
-	dt_invalidate_page(page);
-	*pte_of(page) |= PTE_W;
-	if (!(vcpu.cr0 & CR0_PG))
-		invlpg(page);
-	return 1;
+	*pte_of(pa) |= PTE_W;
+	if (!(gcr.cr0 & CR0_PG))
+		invlpg(pa);
 }
 
 struct gmem_pf gmem_pf;
+struct guest_cr gcr;
 
 /*
  * The guest's own page walk (SDM vol. 3A 4.3 32-bit paging, 4.6 access
@@ -178,17 +111,17 @@ int gmem_walk(uint32_t la, int acc, uint32_t *pa, uint32_t *eff)
 		err |= PFEC_U;
 	if (write)
 		err |= PFEC_W;
-	if (!(vcpu.cr0 & CR0_PG)) {
+	if (!(gcr.cr0 & CR0_PG)) {
 		*pa = la;
 		if (eff)
 			*eff = PTE_P | PTE_W | PTE_U | PTE_D | PTE_A;
 		return 0;
 	}
-	pde_pa = (vcpu.cr3 & PTE_ADDR) + (la >> PGDIR_SHIFT) * 4;
+	pde_pa = (gcr.cr3 & PTE_ADDR) + (la >> PGDIR_SHIFT) * 4;
 	pde = gphys_read32(pde_pa);
 	if (!(pde & PTE_P))
 		goto fault;
-	big = (pde & PTE_PS) && (vcpu.cr4 & CR4_PSE);
+	big = (pde & PTE_PS) && (gcr.cr4 & CR4_PSE);
 	if (big && (pde & PDE_4M_RSVD)) {
 		err |= PFEC_P | PFEC_RSVD;	/* bit 21 of a 4 MiB PDE (SDM 4.3) */
 		goto fault;
@@ -212,7 +145,7 @@ int gmem_walk(uint32_t la, int acc, uint32_t *pa, uint32_t *eff)
 	err |= PFEC_P;
 	if (user && !(flags & PTE_U))
 		goto fault;
-	if (write && !(flags & PTE_W) && (user || (vcpu.cr0 & CR0_WP)))
+	if (write && !(flags & PTE_W) && (user || (gcr.cr0 & CR0_WP)))
 		goto fault;
 	/* Accessed bits, and dirty for a write (only where they change). */
 	if (acc & GACC_PEEK)
@@ -247,7 +180,7 @@ static int access(uint32_t la, void *buf, uint32_t len, int acc)
 
 	if (len == 0)
 		return 0;
-	if (!(vcpu.cr0 & CR0_PG) && (la >= HV_BASE || len > HV_BASE - la))
+	if (!(gcr.cr0 & CR0_PG) && (la >= HV_BASE || len > HV_BASE - la))
 		return GMEM_OUTSIDE;
 	while (len) {
 		uint32_t n = PAGE_SIZE - (la & (PAGE_SIZE - 1)), pa;
@@ -258,7 +191,7 @@ static int access(uint32_t la, void *buf, uint32_t len, int acc)
 		if (gmem_walk(la, acc, &pa, 0))
 			return GMEM_PF;
 		if (acc & GACC_WRITE) {
-			gmem_code_write(pa & PTE_ADDR);
+			smc_write(pa & PTE_ADDR);
 			r = gphys_write(pa, p, n);
 		} else {
 			r = gphys_read(pa, p, n);
@@ -292,7 +225,7 @@ int gmem_write_as(uint32_t la, const void *buf, uint32_t len, int user)
 	return access(la, (void *)buf, len, GACC_WRITE | (user ? GACC_USER : 0));
 }
 
-int gmem_fetch(uint32_t la, uint8_t *buf, uint32_t len, int *why)
+int gmem_fetch(uint32_t la, uint8_t *buf, uint32_t len, int user, int *why)
 {
 	uint32_t n = 0;
 
@@ -306,7 +239,7 @@ int gmem_fetch(uint32_t la, uint8_t *buf, uint32_t len, int *why)
 			*why = DTF_FETCH_OUTSIDE;
 			break;
 		}
-		if (gmem_walk(a, vcpu.cpl == 3 ? GACC_USER : 0, &pa, 0)) {
+		if (gmem_walk(a, user ? GACC_USER : 0, &pa, 0)) {
 			*why = DTF_FETCH_PF;
 			break;
 		}
@@ -328,7 +261,7 @@ int gmem_code_pa(uint32_t la, uint32_t *pa, int *global)
 		return -1;
 	*pa &= PTE_ADDR;
 	if (global)
-		*global = (vcpu.cr0 & CR0_PG) && (vcpu.cr4 & CR4_PGE) && (eff & PTE_G);
+		*global = (gcr.cr0 & CR0_PG) && (gcr.cr4 & CR4_PGE) && (eff & PTE_G);
 	return 0;
 }
 
@@ -342,7 +275,7 @@ int gmem_peek_pa(uint32_t la, uint32_t *pa)
 
 uint32_t gmem_guest_pde(uint32_t la)
 {
-	if (!(vcpu.cr0 & CR0_PG))
+	if (!(gcr.cr0 & CR0_PG))
 		return 0;
-	return gphys_read32((vcpu.cr3 & PTE_ADDR) + (la >> PGDIR_SHIFT) * 4);
+	return gphys_read32((gcr.cr3 & PTE_ADDR) + (la >> PGDIR_SHIFT) * 4);
 }

@@ -11,7 +11,6 @@
 #include "monitor/mm/mm.h"
 
 #include "lib/string.h"
-#include "monitor/vcpu.h"
 #include "lib/x86.h"
 
 #define SLOT_FIRST 16
@@ -33,7 +32,7 @@ static uint8_t *window(uint32_t pa)
 
 static int direct(void)
 {
-	return !(vcpu.cr0 & CR0_PG);
+	return !(gcr.cr0 & CR0_PG);
 }
 
 int gphys_read(uint32_t pa, void *buf, uint32_t len)

@@ -69,6 +69,16 @@ void gphys_write32(uint32_t pa, uint32_t v);
  * Guest memory as hv reaches it (see gmem.c).  Addresses are guest linear
  * addresses; while the guest's paging is off they equal physical ones.
  */
+/*
+ * The guest's control registers.  The virtual CPU writes them (MOV to
+ * CRn, LMSW, CLTS, loaders) and tells this layer what changed
+ * (shadow_set_cr3, shadow_paging_changed, ...); guest page walks read them.
+ */
+struct guest_cr {
+	uint32_t cr0, cr2, cr3, cr4;
+};
+extern struct guest_cr gcr;
+
 /* Results of gmem_read/gmem_write: 0 or one of these. */
 enum { GMEM_OUTSIDE = 1,	/* not below hv's linear region */
        GMEM_HV = 2,		/* inside hv's physical range */
@@ -90,9 +100,20 @@ extern struct gmem_pf gmem_pf;
  * A/D bits; *eff (may be 0) gets the combined PTE flags.  -1: #PF in gmem_pf.
  */
 int gmem_walk(uint32_t la, int acc, uint32_t *pa, uint32_t *eff);
-/* Physical page of the guest code at la (for the translator). */
+/*
+ * Physical page of the guest code at la, setting accessed bits (-1: not
+ * mapped); with global, whether a global page maps it (CR4.PGE set).
+ */
 int gmem_code_pa(uint32_t la, uint32_t *pa, int *global);
-int gmem_is_code(uint32_t page);
+/* The same without setting accessed bits; and the guest PDE for la. */
+int gmem_peek_pa(uint32_t la, uint32_t *pa);
+uint32_t gmem_guest_pde(uint32_t la);
+/*
+ * Copies up to len guest code bytes at linear la with user or supervisor
+ * rights; returns how many could be read (it stops at the first page the
+ * guest cannot fetch from, and then sets *why to a DTF_* kind, dt/dt.h).
+ */
+int gmem_fetch(uint32_t la, uint8_t *buf, uint32_t len, int user, int *why);
 /* Accesses with the rights of CPL 3 (user) or supervisor. */
 int gmem_read_as(uint32_t la, void *buf, uint32_t len, int user);
 int gmem_write_as(uint32_t la, const void *buf, uint32_t len, int user);
@@ -103,12 +124,12 @@ int gmem_read(uint32_t la, void *buf, uint32_t len);
 int gmem_write(uint32_t la, const void *buf, uint32_t len);
 int gmem_is_hv(uint32_t pa, uint32_t len);
 /*
- * A write to `page` is about to happen (or faulted): if translations were
- * made from it, kill them and make it writable.  Returns 1 if it was a
- * code page.
+ * The write protection of frames holding translations (dt/smc.c decides,
+ * through dt/host.h): read-only in hv's own tables (the guest's while its
+ * paging is off) and in every shadow; -1 for one of hv's frames.
  */
-int gmem_code_write(uint32_t page);
-/* gmem_is_checked, gmem_clear_checked: declared in dt/dt.h. */
+int mm_protect_frame(uint32_t pa);
+void mm_unprotect_frame(uint32_t pa);
 
 /*
  * The guest's view of physical memory (see gmap.c).

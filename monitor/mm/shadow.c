@@ -30,12 +30,12 @@
  */
 #include "monitor/mm/mm.h"
 
+#include "dt/smc.h"
 #include "lib/bootinfo.h"
 #include "lib/layout.h"
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/string.h"
-#include "monitor/vcpu.h"
 #include "lib/x86.h"
 #include "dt/dt.h"
 
@@ -168,10 +168,10 @@ static int entry_holds(uint32_t spte, uint32_t gpde, uint32_t gpte)
 	if ((spte & PTE_U) && !(gpde & gpte & PTE_U))
 		return 0;
 	if (spte & PTE_W) {
-		if (!(gpte & PTE_D) || gmem_is_code(frame))
+		if (!(gpte & PTE_D) || smc_is_code(frame))
 			return 0;
 		/* Writable for the guest, or the CR0.WP = 0 kernel-only case. */
-		if (!(gpde & gpte & PTE_W) && ((spte & PTE_U) || (vcpu.cr0 & CR0_WP)))
+		if (!(gpde & gpte & PTE_W) && ((spte & PTE_U) || (gcr.cr0 & CR0_WP)))
 			return 0;
 	}
 	return 1;
@@ -187,7 +187,7 @@ static void unwrite_code(uint32_t *pt, const struct pt_meta *m, uint32_t pdi, in
 			uint32_t i = w * 32 + (uint32_t)__builtin_ctz(bits);
 
 			bits &= bits - 1;
-			if ((pt[i] & PTE_W) && gmem_is_code(pt[i] & PTE_ADDR)) {
+			if ((pt[i] & PTE_W) && smc_is_code(pt[i] & PTE_ADDR)) {
 				pt[i] &= ~PTE_W;
 				if (now)
 					invlpg(pdi << PGDIR_SHIFT | i << PAGE_SHIFT);
@@ -208,7 +208,7 @@ static void validate(struct space *s)
 
 		m = meta_of(pd[pdi] & PTE_ADDR);
 		gpde = gphys_read32(s->gcr3 + pdi * 4);
-		if ((m->gpde & PTE_PS) && (vcpu.cr4 & CR4_PSE)) {
+		if ((m->gpde & PTE_PS) && (gcr.cr4 & CR4_PSE)) {
 			/* From a guest 4 MiB page: the PDE is the whole story. */
 			if (gpde != m->gpde) {
 				free_pt(s, pdi);
@@ -299,8 +299,8 @@ void shadow_paging_changed(void)
 	for (int i = 0; i < NSPACES; i++)
 		if (spaces[i].used)
 			zap(&spaces[i]);
-	if (vcpu.cr0 & CR0_PG) {
-		shadow_set_cr3(vcpu.cr3);
+	if (gcr.cr0 & CR0_PG) {
+		shadow_set_cr3(gcr.cr3);
 	} else {
 		cur = 0;
 		load();
@@ -326,8 +326,8 @@ void shadow_invlpg(uint32_t la)
 		struct pt_meta *m = meta_of(pd[pdi] & PTE_ADDR);
 		uint32_t gpde = gmem_guest_pde(la);
 
-		if (((gpde & PTE_P) && (gpde & PTE_PS) && (vcpu.cr4 & CR4_PSE)) ||
-		    ((m->gpde & PTE_PS) && (vcpu.cr4 & CR4_PSE))) {
+		if (((gpde & PTE_P) && (gpde & PTE_PS) && (gcr.cr4 & CR4_PSE)) ||
+		    ((m->gpde & PTE_PS) && (gcr.cr4 & CR4_PSE))) {
 			/* A guest 4 MiB page: its shadow is a whole page table. */
 			free_pt(cur, pdi);
 			load();
@@ -385,7 +385,7 @@ int shadow_fault(uint32_t la, uint32_t err, int user, int (*rmw)(void *ctx), voi
 		return SHADOW_HV_LINEAR;
 	if (gmem_is_hv(pa, PAGE_SIZE))
 		return SHADOW_HV_FRAME;
-	if ((err & PFEC_W) && gmem_is_code(pa))
+	if ((err & PFEC_W) && smc_is_code(pa))
 		return SHADOW_CODE_WRITE;	/* the caller invalidates, then refills */
 
 	pd = pd_of(cur);
@@ -413,10 +413,10 @@ int shadow_fault(uint32_t la, uint32_t err, int user, int (*rmw)(void *ctx), voi
 	pte = pa | PTE_P | PTE_A;
 	if (eff & PTE_U)
 		pte |= PTE_U;
-	if ((eff & PTE_D) && !gmem_is_code(pa)) {
+	if ((eff & PTE_D) && !smc_is_code(pa)) {
 		if (eff & PTE_W)
 			pte |= PTE_W | PTE_D;
-		else if (!user && !(vcpu.cr0 & CR0_WP)) {
+		else if (!user && !(gcr.cr0 & CR0_WP)) {
 			/* CR0.WP = 0: the guest kernel may write a read-only page;
 			   ring 3 must not, so this entry is kernel-only. */
 			pte = (pte | PTE_W | PTE_D) & ~PTE_U;
