@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 cd "$root" || exit 1
 
-suites=()
+suites=("scripts/check-layers.py")	# the include table of docs/ARCHITECTURE.md
 [ -x tests/run-decoder.sh ] && suites+=("tests/run-decoder.sh")
 suites+=("scripts/test-hv.sh" "scripts/test-guests.sh" "scripts/test-fuzz.sh" "scripts/test-hostile.sh" "scripts/test-devices.sh" "scripts/test-gdb.sh" "scripts/test-monitor.sh")
 [ -x scripts/media/test-boot.sh ] && suites+=("scripts/media/test-boot.sh")
