@@ -213,6 +213,8 @@ void hv_main(uint32_t magic, uint32_t mbi_phys)
 		panic("self-test failed");
 	if (opt.selftest == 2)
 		panic("deliberate panic (selftest=panic)");
+	if (opt.selftest == 3)
+		selftest_overrun_stack();	/* does not return: the #DF task reports */
 
 	if (boot.nmods == 0) {
 		log_info("guest", "no guest module given (pass one with -initrd or "

@@ -150,8 +150,10 @@ static void option(const char *word)
 	} else if (KEY("selftest") && eq) {
 		if (!strcmp(val, "panic"))
 			opt.selftest = 2;
+		else if (!strcmp(val, "stack"))
+			opt.selftest = 3;
 		else
-			note(1, "selftest= takes panic, not ", val);
+			note(1, "selftest= takes panic or stack, not ", val);
 	} else if (KEY("hvmem") && eq) {
 		int64_t v = parse_size(val);
 

@@ -5,6 +5,7 @@
  *   exit_on_panic              on a panic, exit QEMU through port 0xf4
  *   selftest                   test hv's own pieces at boot
  *   selftest=panic             ... and then panic on purpose (tests the panic path)
+ *   selftest=stack             ... and then overrun hv's stack (tests its guard page)
  *   hvmem=N[K|M]               size of hv's frame pool (default 4M, 1M to 4M)
  *   dtcache=N[K|M]             size of the code cache (default 4M, 8K to 4M)
  *   pic= pit= com1= com2= rtc= kbd= pci=
@@ -38,7 +39,7 @@ struct options {
 	enum console_kind console;
 	int loglevel;
 	int exit_on_panic;
-	int selftest;		/* 1: selftest, 2: selftest=panic */
+	int selftest;		/* 1: selftest, 2: selftest=panic, 3: selftest=stack */
 	uint32_t pool_size;
 	uint32_t cache_size;
 	uint32_t watchdog;	/* seconds; 0: off */

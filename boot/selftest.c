@@ -11,6 +11,7 @@
 #include "monitor/mm/mm.h"
 #include "lib/layout.h"
 #include "lib/log.h"
+#include "lib/panic.h"
 #include "monitor/trap.h"
 #include "lib/x86.h"
 
@@ -141,4 +142,26 @@ int selftest_run(void)
 	report("#PF on hv text", pf_text_ok());
 	log_info("selftest", "%d passed, %d failed", passed, failed);
 	return failed;
+}
+
+/* Each call takes a frame of its own: the compiler cannot fold it away.
+   (It ends only where the stack does.) */
+static volatile uint32_t stack_limit = ~0u;
+
+static uint32_t __attribute__((noinline)) deeper(uint32_t n)
+{
+	volatile uint8_t frame[256];
+
+	frame[n & 255] = (uint8_t)n;
+	if (n == stack_limit)
+		return 0;
+	return deeper(n + 1) + frame[(n * 7) & 255];
+}
+
+void selftest_overrun_stack(void)
+{
+	log_info("selftest", "overrunning hv's stack (%u KiB above its guard page)",
+		 (uint32_t)(hv_stack_top - hv_stack_bottom) >> 10);
+	deeper(0);
+	panic("hv's stack did not overflow");
 }

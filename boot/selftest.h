@@ -10,4 +10,11 @@
 /* Returns the number of failed tests. */
 int selftest_run(void);
 
+/*
+ * Recurses until hv's stack runs into its guard page (selftest=stack): the
+ * #PF cannot be delivered on the same stack, so the CPU raises #DF, whose
+ * task (monitor/gdt.c) has a stack of its own and panics with the report.
+ */
+void selftest_overrun_stack(void) __attribute__((noreturn));
+
 #endif

@@ -351,6 +351,16 @@ static int pop_sreg(struct trapframe *tf, const struct dt_insn *d, int sreg, str
 	return 0;
 }
 
+/* INT n & co: the trap loop delivers vector vec after the instruction. */
+static int soft_int(struct fault *f, int vec, int kind)
+{
+	f->vec = vec;
+	f->has_err = 0;
+	f->err = 0;
+	f->kind = kind;
+	return 1;
+}
+
 /* The shadow after MOV SS, POP SS and (IF 0 -> 1) STI. */
 static void start_shadow(uint32_t next)
 {
@@ -549,15 +559,15 @@ int emul_insn(struct trapframe *tf, uint32_t eip, const void *key, struct fault 
 	case 0xC4: return load_far_ptr(tf, &d, VS_ES, f);
 	case 0xC5: return load_far_ptr(tf, &d, VS_DS, f);
 	case 0xCC:	/* int3 */
-		return intr_soft(tf, EXC_BP, *next, f) ? -1 : 1;
+		return soft_int(f, EXC_BP, INTR_SOFT);
 	case 0xCD:	/* int n */
-		return intr_soft(tf, d.imm & 0xFF, *next, f) ? -1 : 1;
+		return soft_int(f, (int)(d.imm & 0xFF), INTR_SOFT);
 	case 0xCE:	/* into */
 		if (!(tf->eflags & FL_OF))
 			return 0;
-		return intr_soft(tf, EXC_OF, *next, f) ? -1 : 1;
+		return soft_int(f, EXC_OF, INTR_SOFT);
 	case 0xF1:	/* int1 (icebp): a #DB trap, no gate DPL check */
-		return intr_deliver(tf, EXC_DB, INTR_ICEBP, 0, 0, *next, f) ? -1 : 1;
+		return soft_int(f, EXC_DB, INTR_ICEBP);
 	case 0xCF:
 		return emul_iret(tf, &d, f, next);
 	case 0x9A: case 0xEA: case 0xCA: case 0xCB:

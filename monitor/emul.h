@@ -11,14 +11,17 @@
 #include <stdint.h>
 
 #include "dt/decode.h"
+#include "monitor/next.h"
 #include "monitor/trap.h"
 
-/* An exception the guest must get. */
+/* An exception the guest must get (or, kind INTR_SOFT/INTR_ICEBP, the
+   software interrupt an INT instruction raises). */
 struct fault {
 	int vec;
 	int has_err;
 	uint32_t err;
 	uint32_t cr2;
+	int kind;		/* enum intr_kind: INTR_EXC for a fault */
 };
 
 static inline int raise(struct fault *f, int vec, int has_err, uint32_t err)
@@ -26,7 +29,14 @@ static inline int raise(struct fault *f, int vec, int has_err, uint32_t err)
 	f->vec = vec;
 	f->has_err = has_err;
 	f->err = err;
+	f->kind = INTR_EXC;
 	return -1;
+}
+
+/* The exception f raised by the instruction at eip, for the trap loop. */
+static inline struct next nx_from_fault(uint32_t eip, const struct fault *f)
+{
+	return nx_fault(eip, f->vec, f->has_err, f->err, f->cr2);
 }
 #define RAISE_GP(f, e) raise((f), EXC_GP, 1, (e))
 #define RAISE_UD(f) raise((f), EXC_UD, 0, 0)
@@ -34,9 +44,9 @@ static inline int raise(struct fault *f, int vec, int has_err, uint32_t err)
 /*
  * Emulates the instruction at guest EIP eip.  On success returns 0 and
  * sets *next to the guest EIP to go on at; on a guest exception returns -1
- * with f filled in (EIP stays at the instruction: a fault), or 1 when the
- * exception is a trap delivered after the instruction (*next set: INT n,
- * INT3, INTO).
+ * with f filled in (EIP stays at the instruction: a fault), or 1 for a
+ * software interrupt the trap loop delivers (INT n, INT3, INTO, INT1: f's
+ * vector and kind, returning to *next).
  */
 int emul_insn(struct trapframe *tf, uint32_t eip, const void *key, struct fault *f,
 	      uint32_t *next);

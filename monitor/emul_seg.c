@@ -458,7 +458,7 @@ int emul_sysenter(struct trapframe *tf, struct fault *f, uint32_t *next)
 	seg_set_real(VS_SS, (uint16_t)(cs + 8), FLAT(0, 0));
 	tf->ss = (uint32_t)(cs + 8) | 1;
 	tf->esp = vcpu.sysenter_esp;
-	vcpu.vflags &= ~(FL_IF | FL_RF | FL_VM);	/* guest_resume() makes the real ones */
+	vcpu.vflags &= ~(FL_IF | FL_RF | FL_VM);	/* the trap loop makes the real ones */
 	*next = vcpu.sysenter_eip;
 	return 0;
 }

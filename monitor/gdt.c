@@ -35,6 +35,11 @@ static void __attribute__((noreturn)) df_task(void)
 		.fs = hv_tss.fs, .gs = hv_tss.gs, .vector = EXC_DF,
 	};
 
+	/* The stack ran into its guard page (linker.ld): the #PF could not
+	   be delivered on it. */
+	if (hv_tss.esp >= (uint32_t)hv_stack_guard && hv_tss.esp < (uint32_t)hv_stack_bottom + 256)
+		panic_tf(&tf, "double fault: hv's stack overflowed (esp=%08x, guard page %08x)",
+			 hv_tss.esp, (uint32_t)hv_stack_guard);
 	panic_tf(&tf, "double fault (hv stack esp=%08x)", hv_tss.esp);
 }
 

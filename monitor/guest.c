@@ -12,8 +12,10 @@
  *    (with the scratch registers restored), then handled by hv (a write to
  *    a code page, an intercepted port) or reflected to the guest.
  *
- * Every path ends in guest_resume(): the guest goes on at a guest EIP, through
- * its translation, after any interrupt it can take now.
+ * Each handler returns what happens next (monitor/next.h) to the one
+ * trap loop, run(), which delivers events and goes on at guest EIPs
+ * (go(): through their translation, after any interrupt the guest can take
+ * now) until the trap frame is ready to leave hv.
  */
 #include "monitor/guest.h"
 
@@ -31,7 +33,10 @@
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "monitor/vcpu.h"
+#include "lib/fmt.h"
 #include "lib/x86.h"
+
+#include <stdarg.h>
 
 static struct {
 	uint32_t exits, irqs, steps, faults[32], smc_writes, io_emulated;
@@ -59,51 +64,62 @@ static uint32_t cs_base(void)
 	return vcpu.seg[VS_CS].base;
 }
 
-static void watchdog_stop(struct trapframe *tf);
+struct next nx_stop(const char *fmt, ...)
+{
+	static char why[160];
+	va_list ap;
 
-/* Returns only when the failure became a guest exception (delivered). */
-static void translate_failed(struct trapframe *tf, const struct dt_fail *fail)
+	va_start(ap, fmt);
+	fmt_vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return (struct next){ .kind = NX_STOP, .why = why };
+}
+
+/* A translation failed at guest EIP eip: the guest's #PF, or a stop. */
+static struct next translate_failed(const struct dt_fail *fail, uint32_t eip)
 {
 	switch (fail->kind) {
 	case DTF_FETCH_HV:
-		guest_stop(tf, "guest executes hv's memory at %08x", fail->eip);
+		return nx_stop("guest executes hv's memory at %08x", fail->eip);
 	case DTF_FETCH_OUTSIDE:
-		guest_stop(tf, "guest jumped into hv's linear region (%08x)", fail->eip);
-	case DTF_FETCH_PF: {
+		return nx_stop("guest jumped into hv's linear region (%08x)", fail->eip);
+	case DTF_FETCH_PF:
 		/* The code is not mapped: the guest gets its #PF (instruction
 		   fetch, so no W bit) at the instruction. */
-		struct fault f = { EXC_PF, 1, gmem_pf.err, gmem_pf.cr2 };
-
-		guest_reflect(tf, vcpu.eip, &f);
-		return;
-	}
+		return nx_fault(eip, EXC_PF, 1, gmem_pf.err, gmem_pf.cr2);
 	default:
-		panic_tf(tf, "translation at %08x failed (kind %d)", fail->eip, fail->kind);
+		panic("translation at %08x failed (kind %d)", fail->eip, fail->kind);
 	}
 }
 
+/* The watchdog ran out (guest_watch): stop the guest where it spins. */
+static struct next watchdog_stop(struct trapframe *tf);
+
 /*
- * Goes on at guest EIP eip: at cache address addr if given (the guest is
- * there already), else at eip's translation.  Pending interrupts the
- * guest can take are delivered first; if only an interrupt shadow holds
- * them back, hv steps the guest past it.
+ * NX_GO: the guest goes on at guest EIP eip, at cache address addr if given
+ * (the guest is there already), else at eip's translation.  First the
+ * debugger's hook may stop it; then a #DB trap due from guest TF, or a
+ * pending interrupt the guest can take now, is returned as the event to
+ * deliver (the loop comes back here at its handler); if only an interrupt
+ * shadow holds them back, hv steps the guest past it.  Otherwise the trap
+ * frame is made ready to enter the guest: NX_ENTER.
  */
-void guest_resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
+static struct next go(struct trapframe *tf, uint32_t eip, uint32_t addr)
 {
 	int blocked = 0, dbgr = 0;
-	struct fault f;
 
+	vcpu.eip = eip;
 	if (guest_hooks.resume && (dbgr = guest_hooks.resume(tf, &eip, addr)) & GUEST_R_RESTART)
 		addr = 0;	/* stopped by the debugger (monitor/debug/debug.c) */
+	vcpu.eip = eip;
 	if (vcpu.tf_pending) {
 		/* The instruction ran with TF set: #DB trap after it (SDM vol. 3A
 		   17.3.1.4), before any external interrupt. */
+		struct event ev = { EXC_DB, INTR_EXC, 0, 0, 0, eip, eip };
+
 		vcpu.tf_pending = 0;
 		vcpu.dr[6] |= DR6_BS;
-		vcpu.eip = eip;
-		intr_deliver(tf, EXC_DB, INTR_EXC, 0, 0, eip, &f);
-		eip = vcpu.eip;
-		addr = 0;
+		return nx_event(ev);
 	}
 	if (vcpu.shadow == 1) {
 		if (eip == vcpu.shadow_eip) {
@@ -113,23 +129,21 @@ void guest_resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 			vcpu.shadow = 0;
 		}
 	}
-	while (!blocked && !(dbgr & GUEST_R_NOIRQ) && (vcpu.vflags & FL_IF) && intc_pending()) {
+	if (!blocked && !(dbgr & GUEST_R_NOIRQ) && (vcpu.vflags & FL_IF) && intc_pending()) {
 		int vec = intc_ack();
 
-		if (vec < 0)
-			break;
-		vcpu.eip = eip;
-		intr_deliver(tf, vec, INTR_EXT, 0, 0, eip, &f);
-		guest_watch.progress = 1;	/* an idle guest is woken up */
-		eip = vcpu.eip;
-		addr = 0;
+		if (vec >= 0) {
+			struct event ev = { (uint8_t)vec, INTR_EXT, 0, 0, 0, eip, eip };
+
+			guest_watch.progress = 1;	/* an idle guest is woken up */
+			return nx_event(ev);
+		}
 	}
 	/* In a shadow, step the shadowed instruction with interrupts off. */
 	vcpu.stepping = blocked;
-	vcpu.eip = eip;
 	if (vcpu.cpl == 3) {
 		guest_enter_user(tf, eip, blocked);
-		return;
+		return nx_enter();
 	}
 	tf->gs = SEL_R1_GS;
 	hv_tss.iomap_base = sizeof(struct tss32);
@@ -139,10 +153,8 @@ void guest_resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 		struct dt_fail fail;
 		struct dt_block *b = dt_get_single(cs_base() + eip, cs_base(), guest_dt_mode(), &fail);
 
-		if (!b) {
-			translate_failed(tf, &fail);
-			return;
-		}
+		if (!b)
+			return translate_failed(&fail, eip);
 		addr = (uint32_t)b->code;
 		vcpu.tf_pending = (vcpu.vflags & FL_TF) != 0;
 		vcpu.single_code = addr;
@@ -150,10 +162,8 @@ void guest_resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 		struct dt_fail fail;
 		struct dt_block *b = dt_get(cs_base() + eip, cs_base(), guest_dt_mode(), &fail);
 
-		if (!b) {
-			translate_failed(tf, &fail);
-			return;
-		}
+		if (!b)
+			return translate_failed(&fail, eip);
 		addr = (uint32_t)b->code;
 	}
 	tf->eip = addr;
@@ -180,38 +190,59 @@ void guest_resume(struct trapframe *tf, uint32_t eip, uint32_t addr)
 		tf->eflags |= 1u << FL_IOPL_SHIFT;	/* CLI, STI, POPF's IF at ring 1 */
 	if (vcpu.stepping)
 		tf->eflags |= FL_TF;
+	return nx_enter();
 }
 
-/* Reflects exception f, raised by the instruction at eip, to the guest. */
-void guest_reflect(struct trapframe *tf, uint32_t eip, const struct fault *f)
+/*
+ * The trap loop: the one place that resumes the guest.  Every handler
+ * returns what happens next; this runs it until the trap frame is ready
+ * (NX_ENTER), delivering events (which may fault into #DF or a triple
+ * fault) and entering the guest at guest EIPs on the way.  Each turn
+ * stands for one guest event, so a guest that keeps faulting makes hv turn
+ * here as the CPU would, never recurse.
+ */
+static void run(struct trapframe *tf, struct next n)
 {
-	struct fault nf;
-
-	if (f->vec < 32)
-		stats.faults[f->vec]++;
-	vcpu.tf_pending = 0;	/* a faulting instruction does not complete */
-	vcpu.eip = eip;
-	if (f->vec == EXC_PF)
-		gcr.cr2 = f->cr2;
-	intr_deliver(tf, f->vec, INTR_EXC, f->has_err, f->err, eip, &nf);
-	guest_resume(tf, vcpu.eip, 0);
-}
-
-static void wait_for_interrupt(struct trapframe *tf)
-{
-	if (!(vcpu.vflags & FL_IF))
-		guest_stop(tf, "guest halted with interrupts disabled");
-	while (!intc_pending()) {
-		__asm__ volatile("sti; hlt; cli" ::: "memory");
-		if (guest_watch.fired)
-			watchdog_stop(tf);	/* nothing will ever wake it */
+	for (;;) {
+		switch (n.kind) {
+		case NX_ENTER:
+			return;
+		case NX_GO:
+			n = go(tf, n.eip, n.addr);
+			break;
+		case NX_EVENT:
+			if (n.ev.kind == INTR_EXC) {
+				if (n.ev.vec < 32)
+					stats.faults[n.ev.vec]++;
+				/* A faulting instruction does not complete: no
+				   #DB trap after it. */
+				vcpu.tf_pending = 0;
+			}
+			vcpu.eip = n.ev.at_eip;
+			n = intr_deliver(tf, &n.ev);
+			break;
+		case NX_STOP:
+			guest_stop(tf, "%s", n.why);
+		}
 	}
 }
 
-static void do_exit(struct trapframe *tf)
+static struct next wait_for_interrupt(struct trapframe *tf)
+{
+	if (!(vcpu.vflags & FL_IF))
+		return nx_stop("guest halted with interrupts disabled");
+	while (!intc_pending()) {
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		if (guest_watch.fired)
+			return watchdog_stop(tf);	/* nothing will ever wake it */
+	}
+	return nx_go(vcpu.eip, 0);
+}
+
+static struct next do_exit(struct trapframe *tf)
 {
 	struct dt_exit *x = *(struct dt_exit **)tf->eip;
-	uint32_t gen = dt_flush_gen, next;
+	uint32_t gen = dt_flush_gen, next, eip;
 	struct dt_block *b;
 	struct dt_fail fail;
 	struct fault f;
@@ -223,73 +254,56 @@ static void do_exit(struct trapframe *tf)
 	dt_stats.exits[x->kind]++;
 	switch (x->kind) {
 	case DTX_BRANCH:
-		vcpu.eip = x->target - cs_base();
-		if (guest_hooks.dispatched && guest_hooks.dispatched(tf, vcpu.eip)) {
-			guest_resume(tf, vcpu.eip, 0);	/* not chained: seen every time */
-			return;
-		}
-		if (vcpu.tf_pending || vcpu.stepping) {
-			guest_resume(tf, vcpu.eip, 0);
-			return;
-		}
-		if (!(b = dt_get(x->target, cs_base(), guest_dt_mode(), &fail))) {
-			translate_failed(tf, &fail);
-			return;
-		}
+		eip = vcpu.eip = x->target - cs_base();
+		if (guest_hooks.dispatched && guest_hooks.dispatched(tf, eip))
+			return nx_go(eip, 0);	/* not chained: seen every time */
+		if (vcpu.tf_pending || vcpu.stepping)
+			return nx_go(eip, 0);
+		if (!(b = dt_get(x->target, cs_base(), guest_dt_mode(), &fail)))
+			return translate_failed(&fail, eip);
 		if (gen == dt_flush_gen && x->block && !x->block->dead && !x->block->transient)
 			dt_chain(x, b);
-		guest_resume(tf, x->target - cs_base(), (uint32_t)b->code);
-		return;
+		return nx_go(eip, (uint32_t)b->code);
 	case DTX_IND:
 		dt_stats.ib_misses++;
-		vcpu.eip = dt_fast.s_guest - cs_base();
+		eip = vcpu.eip = dt_fast.s_guest - cs_base();
 		if (guest_hooks.dispatched)
-			guest_hooks.dispatched(tf, vcpu.eip);
-		if (vcpu.tf_pending || vcpu.stepping) {
-			guest_resume(tf, vcpu.eip, 0);
-			return;
-		}
-		if (!(b = dt_get(dt_fast.s_guest, cs_base(), guest_dt_mode(), &fail))) {
-			translate_failed(tf, &fail);
-			return;
-		}
+			guest_hooks.dispatched(tf, eip);
+		if (vcpu.tf_pending || vcpu.stepping)
+			return nx_go(eip, 0);
+		if (!(b = dt_get(dt_fast.s_guest, cs_base(), guest_dt_mode(), &fail)))
+			return translate_failed(&fail, eip);
 		dt_ibtc_set(dt_fast.s_guest, b);
-		guest_resume(tf, vcpu.eip, (uint32_t)b->code);
-		return;
+		return nx_go(eip, (uint32_t)b->code);
 	case DTX_STEP_END:
-		guest_resume(tf, x->target - cs_base(), 0);
-		return;
+		return nx_go(x->target - cs_base(), 0);
 	case DTX_DEBUG:
-		vcpu.eip = x->eip - cs_base();
+		eip = vcpu.eip = x->eip - cs_base();
 		if (guest_hooks.breakpoint)
-			guest_hooks.breakpoint(vcpu.eip);
-		guest_resume(tf, vcpu.eip, 0);
-		return;
+			guest_hooks.breakpoint(eip);
+		return nx_go(eip, 0);
 	case DTX_RAISE:
-		f.vec = x->vector;
-		f.has_err = EXC_HAS_ERRCODE(x->vector);
-		f.err = 0;
-		guest_reflect(tf, x->eip - cs_base(), &f);
-		return;
+		return nx_fault(x->eip - cs_base(), x->vector, EXC_HAS_ERRCODE(x->vector), 0, 0);
 	case DTX_EMUL:
-		vcpu.eip = x->eip - cs_base();
-		r = emul_insn(tf, vcpu.eip, x, &f, &next);
-		if (r < 0) {
-			guest_reflect(tf, x->eip - cs_base(), &f);
-			return;
+		eip = vcpu.eip = x->eip - cs_base();
+		r = emul_insn(tf, eip, x, &f, &next);
+		if (r < 0)
+			return nx_from_fault(eip, &f);
+		if (r > 0) {
+			/* INT n & co: a trap, returning after the instruction;
+			   a fault of its delivery is reported at it. */
+			struct event ev = { (uint8_t)f.vec, (uint8_t)f.kind, 0, 0, 0, next, eip };
+
+			return nx_event(ev);
 		}
-		if (r > 0) {	/* INT n & co: delivered, vcpu.eip is the handler */
-			guest_resume(tf, vcpu.eip, 0);
-			return;
+		if (x->flags & DTX_F_HLT) {
+			vcpu.eip = next;
+			return wait_for_interrupt(tf);
 		}
-		if (x->flags & DTX_F_HLT)
-			wait_for_interrupt(tf);
-		if ((x->flags & DTX_F_CONT) && next == x->eip - cs_base() + x->len &&
+		if ((x->flags & DTX_F_CONT) && next == eip + x->len &&
 		    gen == dt_flush_gen && !x->block->dead && !vcpu.tf_pending)
-			guest_resume(tf, next, (uint32_t)x->stub + DT_STUB_SIZE);
-		else
-			guest_resume(tf, next, 0);
-		return;
+			return nx_go(next, (uint32_t)x->stub + DT_STUB_SIZE);
+		return nx_go(next, 0);
 	}
 	panic_tf(tf, "exit of unknown kind %d", x->kind);
 }
@@ -298,13 +312,12 @@ static void do_exit(struct trapframe *tf)
  * Where the guest is when an interrupt or a step stopped it at cache
  * address addr: returns 1 and the guest EIP at a clean boundary.
  */
-static int clean_point(struct trapframe *tf, uint32_t addr, uint32_t *eip)
+static int clean_point(uint32_t addr, uint32_t *eip)
 {
 	struct dt_exit *x = dt_stub_at(addr);
 	struct dt_block *b;
 	int scratch, r;
 
-	(void)tf;
 	if (addr >= (uint32_t)dt_reload_routine && addr < (uint32_t)dt_reload_end) {
 		/* Still before the guest instruction the reload leads to. */
 		*eip = dt_fast.sv_eip;
@@ -333,7 +346,7 @@ static int clean_point(struct trapframe *tf, uint32_t addr, uint32_t *eip)
 }
 
 /* A hardware interrupt or an hv step stopped translated code. */
-static void at_async(struct trapframe *tf)
+static struct next at_async(struct trapframe *tf)
 {
 	uint32_t eip;
 
@@ -342,11 +355,10 @@ static void at_async(struct trapframe *tf)
 		vcpu.if_held = 0;
 		if (vcpu.shadow == 2)
 			vcpu.shadow = tf->eip == vcpu.shadow_eip ? 1 : 0;
-		guest_resume(tf, tf->eip, 0);
-		return;
+		return nx_go(tf->eip, 0);
 	}
 
-	if (clean_point(tf, tf->eip, &eip)) {
+	if (clean_point(tf->eip, &eip)) {
 		/* Still in front of the shadowed instruction: keep holding. */
 		if (vcpu.shadow == 2)
 			vcpu.shadow = eip == vcpu.shadow_eip ? 1 : 0;
@@ -358,11 +370,9 @@ static void at_async(struct trapframe *tf)
 			tf->ds = dt_fast.sv_ds;
 			tf->es = dt_fast.sv_es;
 			tf->fs = dt_fast.sv_fs;
-			guest_resume(tf, eip, dt_fast.sv_target);
+			return nx_go(eip, dt_fast.sv_target);
 		}
-		else
-			guest_resume(tf, eip, vcpu.tf_pending ? 0 : tf->eip);
-		return;
+		return nx_go(eip, vcpu.tf_pending ? 0 : tf->eip);
 	}
 	/* Inside an expansion: step on to a clean boundary first. */
 	if (vcpu.shadow == 2)
@@ -374,22 +384,21 @@ static void at_async(struct trapframe *tf)
 		stats.steps++;
 		tf->eflags |= FL_TF;
 	}
+	return nx_enter();
 }
 
-/* The watchdog ran out (watchdog.h): stop the guest where it spins. */
-static void watchdog_stop(struct trapframe *tf)
+static struct next watchdog_stop(struct trapframe *tf)
 {
 	uint32_t eip = vcpu.eip;
 
 	/* Inside an expansion, the guest instruction it belongs to. */
 	if ((tf->cs & 3) != 3)
-		clean_point(tf, tf->eip, &eip);
+		clean_point(tf->eip, &eip);
 	else
 		eip = tf->eip;
 	vcpu.eip = eip;
-	guest_stop(tf, "no guest progress for %u s: no interrupt taken, no user code run, "
-		   "no new code reached",
-		   guest_watch.seconds);
+	return nx_stop("no guest progress for %u s: no interrupt taken, no user code run, "
+		       "no new code reached", guest_watch.seconds);
 }
 
 /*
@@ -418,17 +427,16 @@ static uint32_t fault_eip(struct trapframe *tf, int recover)
 }
 
 /* Runs the guest instruction at eip alone (after a write to a code page). */
-static void run_single(struct trapframe *tf, uint32_t eip)
+static struct next run_single(struct trapframe *tf, uint32_t eip)
 {
 	struct dt_fail fail;
 	struct dt_block *b;
 
-	if (!(b = dt_get_single(cs_base() + eip, cs_base(), guest_dt_mode(), &fail))) {
-		translate_failed(tf, &fail);
-		return;
-	}
+	if (!(b = dt_get_single(cs_base() + eip, cs_base(), guest_dt_mode(), &fail)))
+		return translate_failed(&fail, eip);
 	tf->eip = (uint32_t)b->code;
 	tf->eflags &= ~FL_TF;
+	return nx_enter();
 }
 
 /*
@@ -450,48 +458,43 @@ static int rmw_insn(void *ctx)
 	       !(d.flags & (DT_F_STACK | DT_F_STRING));
 }
 
-static void paging_fault(struct trapframe *tf)
+static struct next paging_fault(struct trapframe *tf)
 {
 	uint32_t cr2 = read_cr2(), pa, eip;
 	int user = (tf->cs & 3) == 3;
-	struct fault f = { EXC_PF, 1, 0, 0 };
 
 	switch (shadow_fault(cr2, tf->errcode, user, rmw_insn, tf, &pa)) {
 	case SHADOW_FILLED:
-		return;	/* the instruction runs again, in place */
+		return nx_enter();	/* the instruction runs again, in place */
 	case SHADOW_GUEST_FAULT:
-		f.err = gmem_pf.err;
-		f.cr2 = gmem_pf.cr2;
 		eip = fault_eip(tf, 1);
-		guest_reflect(tf, eip, &f);
-		return;
+		return nx_fault(eip, EXC_PF, 1, gmem_pf.err, gmem_pf.cr2);
 	case SHADOW_CODE_WRITE:
 		stats.smc_writes++;
 		smc_write(pa);
 		if (user)
-			return;
+			return nx_enter();
 		eip = fault_eip(tf, 1);
 		vcpu.eip = eip;
-		run_single(tf, eip);
-		return;
+		return run_single(tf, eip);
 	case SHADOW_HV_FRAME:
 		vcpu.eip = fault_eip(tf, 0);
-		guest_stop(tf, "guest maps hv's frame %08x at %08x", pa, cr2);
+		return nx_stop("guest maps hv's frame %08x at %08x", pa, cr2);
 	default:
 		vcpu.eip = fault_eip(tf, 0);
-		guest_stop(tf, "guest uses hv's linear region (%08x)", cr2);
+		return nx_stop("guest uses hv's linear region (%08x)", cr2);
 	}
 }
 
-static void do_fault(struct trapframe *tf)
+static struct next do_fault(struct trapframe *tf)
 {
 	uint32_t eip, cr2;
-	struct fault f = { (int)tf->vector, EXC_HAS_ERRCODE(tf->vector), tf->errcode, 0 };
+	struct fault f = { (int)tf->vector, EXC_HAS_ERRCODE(tf->vector), tf->errcode, 0,
+			   INTR_EXC };
+	struct next n;
 
-	if (tf->vector == EXC_PF && (gcr.cr0 & CR0_PG)) {
-		paging_fault(tf);
-		return;
-	}
+	if (tf->vector == EXC_PF && (gcr.cr0 & CR0_PG))
+		return paging_fault(tf);
 	eip = fault_eip(tf, 1);
 	vcpu.eip = eip;
 	if (tf->vector == EXC_PF) {
@@ -503,35 +506,31 @@ static void do_fault(struct trapframe *tf)
 			   code simply runs again). */
 			stats.smc_writes++;
 			if ((tf->cs & 3) != 3)
-				run_single(tf, eip);
-			return;
+				return run_single(tf, eip);
+			return nx_enter();
 		}
 		if (cr2 >= HV_BASE || gmem_is_hv(cr2, 1))
-			guest_stop(tf, "guest touched hv's memory at %08x (#PF error %x)", cr2,
-				   tf->errcode);
-		guest_stop(tf, "unexpected page fault at %08x (error %x) with guest paging off",
-			   cr2, tf->errcode);
+			return nx_stop("guest touched hv's memory at %08x (#PF error %x)", cr2,
+				       tf->errcode);
+		return nx_stop("unexpected page fault at %08x (error %x) with guest paging off",
+			       cr2, tf->errcode);
 	}
-	if ((tf->cs & 3) == 3 && tf->vector == EXC_GP && guest_user_gp(tf, eip))
-		return;
+	if ((tf->cs & 3) == 3 && tf->vector == EXC_GP && guest_user_gp(tf, eip, &n))
+		return n;
 	if ((tf->cs & 3) == 3 && (tf->vector == EXC_NP || tf->vector == EXC_SS)) {
 		/* A native segment load met a descriptor whose accessed bit
 		   hv must write (emul_seg.c): done, or a #PF for the guest. */
 		int r = seg_user_accessed(tf, &f);
 
 		if (r > 0)
-			return;
-		if (r < 0) {
-			guest_reflect(tf, eip, &f);
-			return;
-		}
+			return nx_enter();
+		if (r < 0)
+			return nx_from_fault(eip, &f);
 	}
 	if ((tf->cs & 3) == 3 && tf->vector == EXC_DB) {
 		/* Guest TF in user code: a trap, after the instruction. */
 		vcpu.dr[6] |= DR6_BS;
-		f.has_err = 0;
-		guest_reflect(tf, eip, &f);
-		return;
+		return nx_fault(eip, EXC_DB, 0, 0, 0);
 	}
 	if (tf->vector == EXC_GP && (tf->cs & 3) != 3) {
 		uint8_t buf[DT_MAX_LEN];
@@ -543,19 +542,17 @@ static void do_fault(struct trapframe *tf)
 
 			if (r == 0) {
 				stats.io_emulated++;
-				guest_resume(tf, eip + d.len, 0);
-				return;
+				return nx_go(eip + d.len, 0);
 			}
-			if (r < 0) {
-				guest_reflect(tf, eip, &f);
-				return;
-			}
+			if (r < 0)
+				return nx_from_fault(eip, &f);
 		}
 	}
-	guest_reflect(tf, eip, &f);
+	return nx_from_fault(eip, &f);
 }
 
-void guest_trap(struct trapframe *tf)
+/* The trap from guest code that hv must handle, and what comes of it. */
+static struct next handle(struct trapframe *tf)
 {
 	/* Native CLI/STI/POPF keep the guest's IF in the real one. */
 	if (vcpu.native_if && !vcpu.if_held)
@@ -569,14 +566,13 @@ void guest_trap(struct trapframe *tf)
 			vcpu_flags_tables();
 		}
 		if (tf->vector == VEC_USER_SYSCALL) {
-			struct fault f;
+			/* int $0x80: a software interrupt after the instruction;
+			   a fault of its delivery is reported at it. */
+			struct event ev = { VEC_USER_SYSCALL, INTR_SOFT, 0, 0, 0, tf->eip,
+					    tf->eip - 2 };
 
 			vcpu.eip = tf->eip;
-			if (intr_soft(tf, VEC_USER_SYSCALL, tf->eip, &f))
-				guest_reflect(tf, tf->eip - 2, &f);
-			else
-				guest_resume(tf, vcpu.eip, 0);
-			return;
+			return nx_event(ev);
 		}
 	}
 	/* After an STI/MOV SS shadow was armed, the next trap means the
@@ -584,21 +580,26 @@ void guest_trap(struct trapframe *tf)
 	   before it (at_async sees that case). */
 	if (vcpu.shadow == 2 && !(tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + 16))
 		vcpu.shadow = 0;
-	if (tf->vector == VEC_DT_EXIT) {
-		do_exit(tf);
-	} else if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + 16) {
+	if (tf->vector == VEC_DT_EXIT)
+		return do_exit(tf);
+	if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + 16) {
 		host_irq((int)tf->vector - VEC_IRQ_BASE);
 		if (guest_watch.fired)
-			watchdog_stop(tf);
-		at_async(tf);
-	} else if (tf->vector == EXC_DB && vcpu.stepping) {
-		stats.steps++;
-		at_async(tf);
-	} else if (tf->vector < 32) {
-		do_fault(tf);
-	} else {
-		panic_tf(tf, "unexpected vector %u from guest code", tf->vector);
+			return watchdog_stop(tf);
+		return at_async(tf);
 	}
+	if (tf->vector == EXC_DB && vcpu.stepping) {
+		stats.steps++;
+		return at_async(tf);
+	}
+	if (tf->vector < 32)
+		return do_fault(tf);
+	panic_tf(tf, "unexpected vector %u from guest code", tf->vector);
+}
+
+void guest_trap(struct trapframe *tf)
+{
+	run(tf, handle(tf));
 }
 
 void guest_print_stats(void)
@@ -627,7 +628,7 @@ void guest_start(uint32_t entry, uint32_t eax, uint32_t ebx, uint32_t esi)
 	tf->ss = vcpu.seg[VS_SS].sel | 1;
 	tf->gs = SEL_R1_GS;
 	tf->eflags = FL_FIXED;
-	guest_resume(tf, entry, 0);
+	run(tf, nx_go(entry, 0));
 	log_info("guest", "starting the guest at %08x", entry);
 	trap_return_to(tf);
 }

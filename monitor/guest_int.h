@@ -8,19 +8,13 @@
 #include <stdint.h>
 
 #include "monitor/emul.h"
+#include "monitor/next.h"
 #include "monitor/trap.h"
 
-/*
- * Goes on with the guest at guest EIP eip (at cache address addr, or 0 to
- * look it up), after any interrupt it can take now.
- */
-void guest_resume(struct trapframe *tf, uint32_t eip, uint32_t addr);
-/* Reflects exception f, raised by the instruction at eip, to the guest. */
-void guest_reflect(struct trapframe *tf, uint32_t eip, const struct fault *f);
 /* tf set up to run guest user code at eip (blocked: in an STI/MOV SS shadow). */
 void guest_enter_user(struct trapframe *tf, uint32_t eip, int blocked);
-/* A #GP from user code hv may have to finish; 1 if it did. */
-int guest_user_gp(struct trapframe *tf, uint32_t eip);
+/* A #GP from user code hv may have to finish: 1 with *n what comes next. */
+int guest_user_gp(struct trapframe *tf, uint32_t eip, struct next *n);
 /* I/O instructions of user code hv emulated. */
 extern uint32_t guest_user_io;
 

@@ -64,43 +64,42 @@ static int user_io_allowed(uint16_t port, int size)
 
 /*
  * A #GP from guest user code that hv may have to finish: INT n through a
- * gate hv keeps at DPL 0, I/O, CLI/STI.  Returns 1 if handled.
+ * gate hv keeps at DPL 0, SYSENTER, I/O, CLI/STI.  Returns 1 with *n set if
+ * it is hv's to finish, 0 if the #GP is the guest's.
  */
-int guest_user_gp(struct trapframe *tf, uint32_t eip)
+int guest_user_gp(struct trapframe *tf, uint32_t eip, struct next *n)
 {
 	uint8_t buf[DT_MAX_LEN];
 	struct dt_insn d;
 	struct fault f;
-	int why, n = gmem_fetch(vcpu.seg[VS_CS].base + eip, buf, DT_MAX_LEN, vcpu.cpl == 3, &why), r;
+	uint32_t next;
+	int why, len = gmem_fetch(vcpu.seg[VS_CS].base + eip, buf, DT_MAX_LEN, 1, &why), r;
 
-	if (n <= 0 || dt_decode(buf, (size_t)n, &d) != DT_OK)
+	if (len <= 0 || dt_decode(buf, (size_t)len, &d) != DT_OK)
 		return 0;
 	if (d.map == DT_MAP_0F && d.opcode == 0x34) {
 		/* SYSENTER: the real IA32_SYSENTER_CS is 0 (emul_seg.c). */
-		uint32_t next;
-
 		vcpu.eip = eip;
-		if (emul_sysenter(tf, &f, &next))
-			guest_reflect(tf, eip, &f);
-		else
-			guest_resume(tf, next, 0);
+		*n = emul_sysenter(tf, &f, &next) ? nx_from_fault(eip, &f) : nx_go(next, 0);
 		return 1;
 	}
 	if (d.map != DT_MAP_1B)
 		return 0;
 	switch (d.opcode) {
-	case 0xCD: case 0xCC: case 0xCE:
+	case 0xCD: case 0xCC: case 0xCE: {
+		/* A software interrupt after the instruction; a fault of its
+		   delivery is reported at it. */
+		struct event ev = { 0, INTR_SOFT, 0, 0, 0, eip + d.len, eip };
+
 		if (d.opcode == 0xCE && !(tf->eflags & FL_OF)) {
-			guest_resume(tf, eip + d.len, 0);
+			*n = nx_go(eip + d.len, 0);
 			return 1;
 		}
+		ev.vec = (uint8_t)(d.opcode == 0xCD ? d.imm & 0xFF : d.opcode == 0xCC ? EXC_BP : EXC_OF);
 		vcpu.eip = eip;
-		if (intr_soft(tf, d.opcode == 0xCD ? (int)(d.imm & 0xFF) :
-			      d.opcode == 0xCC ? EXC_BP : EXC_OF, eip + d.len, &f))
-			guest_reflect(tf, eip, &f);
-		else
-			guest_resume(tf, vcpu.eip, 0);
+		*n = nx_event(ev);
 		return 1;
+	}
 	case 0xFA: case 0xFB:
 		if (((vcpu.vflags & FL_IOPL_MASK) >> FL_IOPL_SHIFT) < 3)
 			return 0;
@@ -108,7 +107,7 @@ int guest_user_gp(struct trapframe *tf, uint32_t eip)
 			vcpu.vflags &= ~FL_IF;
 		else
 			vcpu.vflags |= FL_IF;
-		guest_resume(tf, eip + d.len, 0);
+		*n = nx_go(eip + d.len, 0);
 		return 1;
 	}
 	if (!(d.flags & DT_F_IO))
@@ -121,10 +120,7 @@ int guest_user_gp(struct trapframe *tf, uint32_t eip)
 		if (!user_io_allowed(port, size))
 			return 0;
 		r = emul_io(tf, &d, &f, 1);
-		if (r < 0)
-			guest_reflect(tf, eip, &f);
-		else
-			guest_resume(tf, eip + d.len, 0);
+		*n = r < 0 ? nx_from_fault(eip, &f) : nx_go(eip + d.len, 0);
 		guest_user_io++;
 		return 1;
 	}

@@ -4,23 +4,31 @@
  * "Exception and interrupt handling", 6.13 error codes, 6.15 "Exception
  * and interrupt reference" for the double-fault classes).
  *
- * Hardware interrupts arrive at hv's own vectors; the guest vector they
- * stand for waits in a small queue until the guest can take it (virtual
- * IF set, no STI/MOV SS shadow), which guest.c checks at every clean
+ * Delivery is one step of the trap loop (monitor/guest.c): it takes an
+ * event and returns what happens next, the handler's EIP (NX_GO) or a
+ * stopped guest (NX_STOP); it never resumes the guest itself.  Hardware
+ * interrupts wait in drivers/intc.c until the guest can take them (virtual
+ * IF set, no STI/MOV SS shadow), which the loop checks at every clean
  * guest-instruction boundary.
  */
 #include "monitor/intr.h"
 
 #include "monitor/emul.h"
 #include "monitor/mm/mm.h"
+#include "lib/fmt.h"
 #include "lib/log.h"
+#include "lib/panic.h"
 #include "monitor/vcpu.h"
 #include "lib/x86.h"
 
+/* The classes of SDM vol. 3A table 6-4 (everything else is benign). */
 static int contributory(int v)
 {
 	return v == EXC_DE || v == EXC_TS || v == EXC_NP || v == EXC_SS || v == EXC_GP;
 }
+
+/* Why the last delivery attempt stopped the guest. */
+static char stop_why[96];
 
 /*
  * Switches to the ring-0 stack named in the guest's TSS (SS0:ESP0): a
@@ -53,9 +61,12 @@ static int inner_stack(struct trapframe *tf, uint32_t ext, struct fault *f)
 	return 0;
 }
 
-/* One delivery attempt; -1 with f set if it faulted. */
+/*
+ * One delivery attempt: 0 with *handler set; -1 with f set if it faulted
+ * (the guest's state as before); -2 if hv must stop the guest (stop_why).
+ */
 static int deliver_once(struct trapframe *tf, int vec, int kind, int has_err, uint32_t err,
-			uint32_t ret_eip, struct fault *f)
+			uint32_t ret_eip, struct fault *f, uint32_t *handler)
 {
 	uint32_t ext = kind == INTR_EXT ? 1 : 0, gate_err = (uint32_t)vec * 8 + 2 + ext;
 	uint32_t lo, hi, type, dpl, sel, off, fl;
@@ -67,19 +78,28 @@ static int deliver_once(struct trapframe *tf, int vec, int kind, int has_err, ui
 	if ((uint32_t)vec * 8 + 7 > vcpu.idtr.limit)
 		return RAISE_GP(f, gate_err);
 	r = gmem_read(vcpu.idtr.base + (uint32_t)vec * 8, &gate, 8);
-	if (r == GMEM_HV)
-		guest_stop(tf, "the guest's IDT (%08x) lies in hv's memory", vcpu.idtr.base);
+	if (r == GMEM_HV) {
+		fmt_snprintf(stop_why, sizeof(stop_why), "the guest's IDT (%08x) lies in hv's memory",
+			     vcpu.idtr.base);
+		return -2;
+	}
 	if (r)
 		return RAISE_GP(f, gate_err);
 	lo = (uint32_t)gate;
 	hi = (uint32_t)(gate >> 32);
 	type = (hi >> 8) & 0x1F;	/* S bit and type */
 	dpl = (hi >> 13) & 3;
-	if (type == SYS_TASKGATE)
-		guest_stop(tf, "vector %d goes through a task gate: not supported yet", vec);
+	if (type == SYS_TASKGATE) {
+		fmt_snprintf(stop_why, sizeof(stop_why),
+			     "vector %d goes through a task gate: not supported yet", vec);
+		return -2;
+	}
 	if (type != SYS_INTGATE32 && type != SYS_TRAPGATE32) {
-		if (type == 0x6 || type == 0x7)
-			guest_stop(tf, "vector %d has a 16-bit gate: not supported", vec);
+		if (type == 0x6 || type == 0x7) {
+			fmt_snprintf(stop_why, sizeof(stop_why),
+				     "vector %d has a 16-bit gate: not supported", vec);
+			return -2;
+		}
 		return RAISE_GP(f, gate_err);
 	}
 	if (kind == INTR_SOFT && (int)dpl < vcpu.cpl)
@@ -119,7 +139,7 @@ static int deliver_once(struct trapframe *tf, int vec, int kind, int has_err, ui
 	if (type == SYS_INTGATE32)
 		vcpu.vflags &= ~FL_IF;
 	tf->eflags &= ~(FL_NT | FL_RF);
-	vcpu.eip = off;
+	*handler = off;
 	return 0;
 undo:
 	*tf = saved;
@@ -127,45 +147,60 @@ undo:
 	return -1;
 }
 
-int intr_deliver(struct trapframe *tf, int vec, int kind, int has_err, uint32_t err,
-		 uint32_t ret_eip, struct fault *f)
+/*
+ * The SDM's double-fault rules (vol. 3A 6.15, table 6-5): a fault while
+ * delivering an event is delivered in its place (serially), except that a
+ * contributory fault while delivering a contributory one, and a
+ * contributory or page fault while delivering a page fault, become #DF;
+ * any fault while delivering #DF is a triple fault, which shuts the
+ * machine down: the guest is stopped.  A fault of the delivery reports the
+ * instruction the event came from (at_eip), as the CPU does, and a #PF
+ * writes CR2 when it is raised.
+ */
+struct next intr_deliver(struct trapframe *tf, const struct event *first)
 {
+	struct event ev = *first;
 	struct fault nf;
-	int first = vec;
+	uint32_t handler;
+	int chain[4];	/* the vectors tried, for the triple fault's reason */
 
-	(void)f;
 	for (int depth = 0;; depth++) {
-		if (deliver_once(tf, vec, kind, has_err, err, ret_eip, &nf) == 0)
-			return 0;
-		log_debug("intr", "delivering vector %d faulted: vector %d err %x", vec,
+		int r;
+
+		assert(depth < 4);	/* benign, contributory, #DF, then a triple fault */
+		chain[depth] = ev.vec;
+		if (ev.vec == EXC_PF && ev.kind == INTR_EXC)
+			gcr.cr2 = ev.cr2;
+		r = deliver_once(tf, ev.vec, ev.kind, ev.has_err, ev.err, ev.ret_eip, &nf, &handler);
+		if (r == 0)
+			return nx_go(handler, 0);
+		if (r == -2)
+			return nx_stop("%s", stop_why);
+		log_debug("intr", "delivering vector %d faulted: vector %d err %x", ev.vec,
 			  nf.vec, nf.err);
-		if (vec == EXC_DF || depth > 2)
-			guest_stop(tf, "triple fault (delivering vector %d, then %d)", first,
-				   nf.vec);
-		if ((contributory(vec) && contributory(nf.vec)) ||
-		    (vec == EXC_PF && (contributory(nf.vec) || nf.vec == EXC_PF))) {
-			vec = EXC_DF;
-			has_err = 1;
-			err = 0;
-		} else {
-			vec = nf.vec;
-			has_err = nf.has_err;
-			err = nf.err;
-			if (vec == EXC_PF)
-				gcr.cr2 = nf.cr2;
+		if (ev.vec == EXC_DF && ev.kind == INTR_EXC) {
+			char list[32] = "";
+
+			for (int i = 0, n = 0; i < depth; i++)
+				n += fmt_snprintf(list + n, sizeof(list) - (size_t)n, "%d, then ",
+						  chain[i]);
+			return nx_stop("triple fault (delivering vector %s8, then %d)", list,
+				       nf.vec);
 		}
-		kind = INTR_EXC;
-		/* A fault while delivering reports the original instruction. */
+		if (nf.vec == EXC_PF)
+			gcr.cr2 = nf.cr2;
+		if (ev.kind == INTR_EXC && ((contributory(ev.vec) && contributory(nf.vec)) ||
+		    (ev.vec == EXC_PF && (contributory(nf.vec) || nf.vec == EXC_PF)))) {
+			ev.vec = EXC_DF;
+			ev.has_err = 1;
+			ev.err = 0;
+		} else {
+			ev.vec = (uint8_t)nf.vec;
+			ev.has_err = (uint8_t)nf.has_err;
+			ev.err = nf.err;
+			ev.cr2 = nf.cr2;
+		}
+		ev.kind = INTR_EXC;
+		ev.ret_eip = ev.at_eip;
 	}
-}
-
-int intr_soft(struct trapframe *tf, int vec, uint32_t next_eip, struct fault *f)
-{
-	struct fault nf;
-
-	/* INT n faults (bad gate, DPL) are reported at the INT instruction. */
-	if (deliver_once(tf, vec, INTR_SOFT, 0, 0, next_eip, &nf) == 0)
-		return 0;
-	*f = nf;
-	return -1;
 }

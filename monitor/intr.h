@@ -7,24 +7,14 @@
 #include <stdint.h>
 
 #include "monitor/emul.h"
-
-enum intr_kind {
-	INTR_EXC,	/* exception (a fault or a trap) */
-	INTR_EXT,	/* hardware interrupt: EXT set in error codes */
-	INTR_SOFT,	/* INT n, INT3, INTO: the gate's DPL is checked */
-	INTR_ICEBP,	/* INT1: no DPL check */
-};
+#include "monitor/next.h"
 
 /*
- * Delivers vector vec with the return address ret_eip through the guest's
- * IDT; escalates a fault during delivery to #DF and a fault during #DF to
- * a triple fault (the guest is stopped).  On return vcpu.eip is the
- * handler's EIP.
+ * Delivers ev through the guest's IDT with the frame the CPU would push,
+ * following the SDM's rules for faults during delivery (#DF, triple fault:
+ * intr.c).  Returns NX_GO at the handler, or NX_STOP.
  */
-int intr_deliver(struct trapframe *tf, int vec, int kind, int has_err, uint32_t err,
-		 uint32_t ret_eip, struct fault *f);
-/* INT n/INT3/INTO: a fault of the delivery itself comes back in f. */
-int intr_soft(struct trapframe *tf, int vec, uint32_t next_eip, struct fault *f);
+struct next intr_deliver(struct trapframe *tf, const struct event *ev);
 
 void vcpu_sync_cr(void);
 

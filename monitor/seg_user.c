@@ -108,7 +108,7 @@ int seg_user_accessed(struct trapframe *tf, struct fault *f)
 		access = (uint8_t)(d >> 40) | DESC_ACC;
 		r = gmem_write(la + 5, &access, 1);	/* supervisor, as the CPU's */
 		if (r == GMEM_PF) {
-			*f = (struct fault){ EXC_PF, 1, gmem_pf.err, gmem_pf.cr2 };
+			*f = (struct fault){ EXC_PF, 1, gmem_pf.err, gmem_pf.cr2, INTR_EXC };
 			return -1;
 		}
 		d |= (uint64_t)DESC_ACC << 40;

@@ -66,8 +66,8 @@ hostile gdt-hv-frame "case=desc which=gdt" "$stopped" \
 hostile idt-hv-linear "case=desc which=idt at=$(sym idt)" "$stopped" 'stopped: triple fault'
 hostile idt-hv-frame "case=desc which=idt" "$stopped" "stopped: the guest's IDT \([0-9a-f]{8}\) lies in hv's memory"
 hostile tss-hv-linear "case=desc which=tss at=$(sym hv_tss_io)" "$stopped" \
-	'stopped: triple fault \(delivering vector 10'
-hostile tss-hv-frame "case=desc which=tss" "$stopped" 'stopped: triple fault \(delivering vector 10'
+	'stopped: triple fault \(delivering vector 128, then 10, then 8, then 10\)'
+hostile tss-hv-frame "case=desc which=tss" "$stopped" 'stopped: triple fault \(delivering vector 128, then 10, then 8, then 10\)'
 # hv's linear region from ring 3: paging off, hv stops the guest; paging on,
 # the guest's own tables do not map it: the guest gets its #PF.
 hostile linear-ring3 "case=hvlinear ring=3" "$stopped" "stopped: guest touched hv's memory at ff000000"

@@ -50,6 +50,14 @@ expect_run hv-panic "$(exit_status 127)" "console=com2 selftest=panic exit_on_pa
 	'^hv: PANIC at boot/main\.c:[0-9]+: deliberate panic' \
 	'eax=[0-9a-f]{8} ebx=' 'eip=[0-9a-f]{8} eflags=' 'cr0=[0-9a-f]{8} cr3='
 
+# hv's stack has an unmapped guard page below it: an overrun faults there,
+# the #PF cannot be pushed on the same stack, and the #DF task, on a stack of
+# its own, reports it on the console hv was told to use.
+expect_run hv-stack-guard "$(exit_status 127)" "console=com2 selftest=stack exit_on_panic" "" \
+	'^hv: selftest: overrunning hv.s stack' \
+	'^hv: PANIC at monitor/gdt\.c:[0-9]+: double fault: hv.s stack overflowed \(esp=[0-9a-f]{8}, guard page [0-9a-f]{8}\)' \
+	'eip=[0-9a-f]{8} eflags='
+
 # Options.
 expect_run hv-no-module "$ok" "console=com2" "" 'no guest module given'
 expect_run hv-option-unknown "$ok" "console=com2 frobnicate=3" "" \
@@ -58,6 +66,8 @@ expect_run hv-option-bad-console "$bad" "console=com2 loglevel=2 console=com7" "
 	'error: console= takes com1, com2, e9 or none, not com7'
 expect_run hv-option-bad-loglevel "$bad" "console=com2 loglevel=9" "" \
 	'error: loglevel= takes 0 to 3, not 9'
+expect_run hv-option-bad-selftest "$bad" "console=com2 selftest=frobnicate" "" \
+	'error: selftest= takes panic or stack, not frobnicate'
 expect_run hv-option-bad-hvmem "$bad" "console=com2 hvmem=64M" "" \
 	'error: hvmem= takes a page multiple from 1M to 4M, not 64M'
 expect_run hv-option-bad-watchdog "$bad" "console=com2 watchdog=1h" "" \

@@ -13,7 +13,7 @@
  *    stepping uses), so its exit is not met again.
  *  - A single step is such a one-instruction block; when it ends (at its
  *    STEP_END exit, a branch exit, or an exception delivered to the
- *    guest), the next guest_resume() stops.
+ *    guest), the next resumption (guest_hooks.resume) stops.
  *  - A watchpoint compares the watched bytes at every resume; while one
  *    is set, guest kernel code runs one instruction per block, so every
  *    instruction boundary is a resume and a change is seen right after the
