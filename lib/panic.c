@@ -18,6 +18,9 @@ void hv_exit(enum hv_exit_code code)
 		exit_hooks.flush();	/* a guest line held back for hv's log */
 	if (exit_hooks.check)
 		exit_hooks.check();
+	/* Under QEMU's -icount shift=0 the TSC counts guest nanoseconds: the
+	   tests read how long a run took in guest time from here. */
+	log_info("exit", "time stamp counter %llu", rdtsc());
 	log_info("exit", "stopping with status %d", code);
 	uart_drain(PORT_COM1);	/* Bochs drops bytes still being sent */
 	uart_drain(PORT_COM2);

@@ -38,10 +38,17 @@ static int inner_stack(struct trapframe *tf, uint32_t ext, struct fault *f)
 {
 	uint32_t esp0 = 0, ss0 = 0, attr, type;
 	uint64_t d;
+	int r;
 
 	if (!vcpu.tr.valid || vcpu.tr.limit < 11)
 		return raise(f, EXC_TS, 1, (vcpu.tr.sel & 0xFFFC) | ext);
-	if (gmem_read(vcpu.tr.base + 4, &esp0, 4) || gmem_read(vcpu.tr.base + 8, &ss0, 2))
+	/* A TSS page the guest's tables do not map is a #PF, as the CPU's
+	   read makes it; a TSS hv cannot read for it (its region, its
+	   frames) is unusable: #TS. */
+	if ((r = gmem_read(vcpu.tr.base + 4, &esp0, 4)) == GMEM_PF ||
+	    (!r && (r = gmem_read(vcpu.tr.base + 8, &ss0, 2)) == GMEM_PF))
+		return emul_mem_fault(r, 0, 0, f);
+	if (r)
 		return raise(f, EXC_TS, 1, (vcpu.tr.sel & 0xFFFC) | ext);
 	if ((ss0 & 0xFFFC) == 0)
 		return raise(f, EXC_TS, 1, ext);
@@ -83,6 +90,8 @@ static int deliver_once(struct trapframe *tf, int vec, int kind, int has_err, ui
 			     vcpu.idtr.base);
 		return -2;
 	}
+	if (r == GMEM_PF)	/* an IDT page the guest's tables do not map */
+		return emul_mem_fault(r, 0, 0, f);
 	if (r)
 		return RAISE_GP(f, gate_err);
 	lo = (uint32_t)gate;
@@ -161,7 +170,7 @@ struct next intr_deliver(struct trapframe *tf, const struct event *first)
 {
 	struct event ev = *first;
 	struct fault nf;
-	uint32_t handler;
+	uint32_t handler = 0;
 	int chain[4];	/* the vectors tried, for the triple fault's reason */
 
 	for (int depth = 0;; depth++) {
