@@ -11,6 +11,9 @@ RUN_TIMEOUT=${RUN_TIMEOUT:-120}
 # The machine every run uses (README.md, "Running under QEMU").
 QEMU_MACHINE=(-accel tcg -m 256 -display none -no-reboot
 	-device isa-debug-exit,iobase=0xf4,iosize=4)
+# Extra QEMU arguments for native_run and hv_run (none unless a script sets
+# them after sourcing this file, e.g. RUN_QEMU_EXTRA=(-icount shift=0,sleep=off)).
+RUN_QEMU_EXTRA=()
 
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
@@ -20,7 +23,7 @@ fail() { echo "FAIL $1: $2"; }
 native_run() {
 	local out=$1 kernel=$2
 	shift 2
-	timeout "$RUN_TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" -serial stdio \
+	timeout "$RUN_TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" "${RUN_QEMU_EXTRA[@]}" -serial stdio \
 		-kernel "$kernel" -append "$*" </dev/null >"$out" 2>"$out.stderr"
 	RUN_STATUS=$?
 }
@@ -33,7 +36,7 @@ hv_run() {
 	local initrd=()
 	[ -n "$mods" ] && initrd=(-initrd "$mods")
 	: >"$log"
-	timeout "$RUN_TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" -serial stdio \
+	timeout "$RUN_TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" "${RUN_QEMU_EXTRA[@]}" -serial stdio \
 		-serial "file:$log" -kernel "$BUILD/hv.elf" -append "$opts" \
 		"${initrd[@]}" </dev/null >"$out" 2>"$out.stderr"
 	RUN_STATUS=$?
