@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Faults during exception delivery (issue 14): guest/tests/delivery.c, each
 # case natively and under hv, both under -icount shift=0,sleep=off (the TSC
-# counts guest nanoseconds).  Natively a triple fault shuts QEMU down
-# (-no-reboot): status 0 and no END line.  Under hv:
-#   - the COM1 transcript is the native one, byte for byte;
-#   - a native triple fault is hv's status 7 with exactly one line
-#     "hv: guest: stopped: triple fault (delivering vector ...)", and the
-#     vectors are the ones the SDM's table 6-5 gives for the case (CHAIN
-#     below); any other native ending is hv's exit status too;
-#   - hv's log has "hv: integrity: text and data intact (crc X)";
-#   - "hv: exit: time stamp counter N" with N < 1000000000: less than one
-#     second of guest time.
-# each with hv's options "console=com2 exit_on_panic" and the same plus
-# "pic=emulate".
+# counts guest nanoseconds).  Checks, one PASS/FAIL line each:
+#   native       the native run (the oracle) ends as the case says: with
+#                END, or in a triple fault (-no-reboot: QEMU exits with
+#                status 0, no END line, and its -d cpu_reset log says
+#                "Triple fault") after the vectors in CHAIN below (its -d int
+#                log);
+# and for each of hv's options "console=com2 exit_on_panic" and the same
+# plus "pic=emulate":
+#   transcript   COM1 under hv is the native one, byte for byte;
+#   ending       a native triple fault is hv's status 7 with exactly one
+#                line "hv: guest: stopped: triple fault ..."; any other
+#                native ending is hv's exit status too;
+#   chain        (triple faults) that line lists CHAIN: "(delivering vector
+#                A, then B, ...)", the vectors the SDM's table 6-5 gives;
+#   integrity    hv's log has "hv: integrity: text and data intact (crc X)";
+#   guest time   hv's log has "hv: exit: time stamp counter N", N < 10^9:
+#                less than one second of guest time.
 set -u
 . "$(dirname "$0")/lib.sh"
 work=$BUILD/test-delivery
@@ -27,8 +32,8 @@ tsc_max=1000000000
 # vectors of a triple fault as hv's stop line lists them (each event being
 # delivered, then the fault while delivering #DF; SDM vol. 3A 6.15 table
 # 6-5, every one checked natively with QEMU's -d int), '-' when the case
-# ends with END.  Vectors: 64 int $0x40, 65 int $0x41, 6 #UD, 8 #DF,
-# 10 #TS, 13 #GP, 14 #PF.
+# ends with END.  Vectors: 64 int $0x40, 65 int $0x41, 66 int $0x42,
+# 6 #UD, 8 #DF, 10 #TS, 11 #NP, 13 #GP, 14 #PF.
 runs=(
 	# The last #PF of the handler fetches cannot be pushed: #DF, whose push faults.
 	"pf-df-unmapped 0 '' 14, then 8, then 14"
@@ -51,16 +56,22 @@ runs=(
 	"ss0-bad 3 '' 64, then 10, then 8, then 10"
 	# a #GP from ring 3, then #TS (contributory twice): #DF, #TS.
 	"ss0-bad 3 'event=gp' 13, then 8, then 10"
+	# int $0x42: #NP for its gate's code segment, checked before the stack;
+	# then #TS for the #NP's stack: #DF, #TS.
+	"ss0-bad 3 'event=intnp' 66, then 11, then 8, then 10"
 	# int $0x40 from ring 3, #PF pushing on ESP0, #PF again: #DF, #PF.
 	"esp0-unmapped 3 '' 64, then 14, then 8, then 14"
 	# int $0x41: #GP for its gate's type (before the stack), whose push is a
 	# #PF (contributory then #PF: serially), #PF again: #DF, #PF.
 	"esp0-unmapped 3 'event=intgp' 65, then 13, then 14, then 8, then 14"
+	# int $0x42: #NP for its code segment before the stack, then as above.
+	"esp0-unmapped 3 'event=intnp' 66, then 11, then 14, then 8, then 14"
 	"gp-in-gp 0 '' -"
 	"gp-in-gp 3 '' -"
 	"pf-push 0 '' 64, then 14, then 8, then 14"
 	"pf-push 3 '' 64, then 14, then 8, then 14"
 	"pf-push 0 'event=gp' 13, then 14, then 8, then 14"
+	"pf-push 0 'event=intnp' 66, then 11, then 14, then 8, then 14"
 )
 # The chain in QEMU's -d int log, as long as the wanted one: the last
 # vectors delivered ("v=NN", hex) and the one raised while delivering #DF
@@ -131,15 +142,18 @@ for r in "${runs[@]}"; do
 		fi
 
 		if [ "$ntriple" = 1 ]; then
-			line=$(grep -m1 '^hv: guest: stopped: ' "$hvf.log")
 			if [ "$hstatus" != "$stopped" ]; then
 				fail "$what: ending" "native triple fault, hv status $hstatus, want $stopped (log $hvf.log)"
 			elif [ "$n" != 1 ]; then
 				fail "$what: ending" "$n 'stopped: triple fault' lines, want one (log $hvf.log)"
-			elif [ "$chain" != - ] && [[ "$line" != *"triple fault (delivering vector $chain) "* ]]; then
-				fail "$what: ending" "want 'triple fault (delivering vector $chain)', log has '$line'"
 			else
 				pass "$what: ending"
+			fi
+			line=$(tr -d '\r' <"$hvf.log" | grep -m1 '^hv: guest: stopped: triple fault')
+			if [[ "$line" == *"triple fault (delivering vector $chain) "* ]]; then
+				pass "$what: chain"
+			else
+				fail "$what: chain" "want 'triple fault (delivering vector $chain)', log has '${line:-no such line}'"
 			fi
 		elif [ "$hstatus" != "$nstatus" ]; then
 			fail "$what: ending" "hv status $hstatus, native $nstatus (log $hvf.log)"

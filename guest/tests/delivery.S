@@ -24,6 +24,14 @@ dv_intgp_at:
 dv_intgp_after:
 	ret
 
+/* int $0x42, a gate whose code segment is not present: #NP(0x30) */
+	.globl dv_intnp, dv_intnp_at, dv_intnp_after
+dv_intnp:
+dv_intnp_at:
+	int $DV_VEC_NPCS
+dv_intnp_after:
+	ret
+
 /* ud2: #UD */
 	.globl dv_ud, dv_ud_at, dv_ud_after
 dv_ud:

@@ -12,10 +12,12 @@
  *
  * Arguments: case=NAME ring=0|3 (the CPL of the instruction that raises
  * the first event; from ring 3 delivery switches to SS0:ESP0 of the TSS)
- * and, for the cases that say so, event=int|intgp|ud|gp (the first
+ * and, for the cases that say so, event=int|intgp|intnp|ud|gp (the first
  * event: int $0x40 through a present DPL-3 gate; int $0x41 through a gate
- * of a reserved type, #GP(0x20a); ud2, #UD; a load of FS with a selector
- * beyond the GDT, #GP(0x138)).
+ * of a reserved type, #GP(0x20a); int $0x42 through a DPL-3 gate whose
+ * code segment is not present, #NP(0x30), raised before any stack is
+ * used: INT n's operation checks the new code segment before the stack;
+ * ud2, #UD; a load of FS with a selector beyond the GDT, #GP(0x138)).
  *
  *   pf-df-unmapped  #PF and #DF gates to handler code on unmapped pages,
  *                   then a read of an unmapped page: every fetch of the #PF
@@ -72,12 +74,13 @@
 
 GUEST_NAME("delivery");
 
-extern char dv_int_at[], dv_int_after[], dv_intgp_at[];
+extern char dv_int_at[], dv_int_after[], dv_intgp_at[], dv_intnp_at[];
 extern char dv_ud_at[], dv_ud_after[], dv_gp_at[], dv_gp_after[];
 extern char dv_gp_inner_at[], dv_gp_inner_after[];
 extern char dv_touch_at[], dv_touch_after[];
 void dv_int(void);
 void dv_intgp(void);
+void dv_intnp(void);
 void dv_ud(void);
 void dv_gp(void);
 void dv_gp_inner(void);
@@ -96,6 +99,7 @@ struct event {
 static const struct event events[] = {
 	{ "int", "int $0x40", dv_int },
 	{ "intgp", "int $0x41 (a gate of a reserved type)", dv_intgp },
+	{ "intnp", "int $0x42 (a gate to a code segment not present)", dv_intnp },
 	{ "ud", "ud2", dv_ud },
 	{ "gp", "a load of fs beyond the gdt", dv_gp },
 };
@@ -105,7 +109,8 @@ static const struct {
 	const char *name;
 	const char *at;
 } labels[] = {
-	{ "int", dv_int_at }, { "intgp", dv_intgp_at }, { "ud", dv_ud_at },
+	{ "int", dv_int_at }, { "intgp", dv_intgp_at }, { "intnp", dv_intnp_at },
+	{ "ud", dv_ud_at },
 	{ "gp", dv_gp_at }, { "gp_inner", dv_gp_inner_at }, { "touch", dv_touch_at },
 };
 
@@ -206,17 +211,21 @@ static const struct event *find_event(const char *def)
 	for (unsigned i = 0; i < sizeof(events) / sizeof(events[0]); i++)
 		if (!strcmp(events[i].name, e))
 			return &events[i];
-	guest_abort("unknown event=%s (int, intgp, ud, gp)", e);
+	guest_abort("unknown event=%s (int, intgp, intnp, ud, gp)", e);
 }
 
-/* The gates the events use: 0x40 present with DPL 3 (ring 3 may use it),
-   0x41 of type 0 (reserved) with DPL 3, so only its type is wrong. */
+/* The gates the events use, all DPL 3 (ring 3 may use them): 0x40
+   present, 0x41 of type 0 (reserved), 0x42 to a code segment (DPL 0)
+   that is not present. */
 static void event_gates(void)
 {
 	idt_set_gate(DV_VEC_INT, (const void *)trap_vector_table[DV_VEC_INT],
 		     SYS_INTGATE32, 3);
 	idt_set(DV_VEC_BADTYPE, GATE_DESC(SEL_KCODE, trap_vector_table[DV_VEC_BADTYPE],
 					  0, 3));
+	gdt_set(DV_GDT_NP, SEG_DESC(0, FLAT_LIMIT, ACC_CODE(0) & ~DESC_P, FLAT_FLAGS));
+	idt_set(DV_VEC_NPCS, GATE_DESC(DV_SEL_NP_ERR, trap_vector_table[DV_VEC_NPCS],
+				       SYS_INTGATE32, 3));
 }
 
 /* Runs fn at the case's ring (at ring 0 on esp when esp is not 0). */

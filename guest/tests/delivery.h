@@ -29,5 +29,6 @@
 
 #define DV_VEC_INT	0x40	/* int $0x40: a present gate (DPL 3) */
 #define DV_VEC_BADTYPE	0x41	/* int $0x41: a gate of a reserved type */
+#define DV_VEC_NPCS	0x42	/* int $0x42: a gate to a code segment with P = 0 */
 
 #endif
