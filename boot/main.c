@@ -96,7 +96,8 @@ static void setup_machine(void)
 	watchdog_init(opt.watchdog);
 	io_register(PORT_DEBUG_EXIT, PORT_DEBUG_EXIT + 3, "debug exit", 0, debug_exit_write, 0);
 	gdt_refresh_iomap();
-	dt_init((void *)HV_CACHE_BASE, boot.cache_size, (void *)HV_META_BASE, HV_META_SIZE);
+	dt_init((void *)HV_CACHE_BASE, boot.cache_size, (void *)HV_META_BASE, HV_META_SIZE,
+		&sens_table, SEL_R1_GS);
 	vcpu.cpl = 0;
 	gcr.cr0 = boot.cr0;
 	vcpu.vflags = 0;

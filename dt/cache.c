@@ -17,6 +17,7 @@
 
 #include "dt/fast.h"
 #include "dt/host.h"
+#include "dt/sens.h"
 #include "dt/smc.h"
 #include "lib/layout.h"
 #include "lib/log.h"
@@ -59,6 +60,11 @@ static struct dt_block *blocks;
 static struct dt_exit *exits;
 static struct dt_pc *pcs;
 static uint32_t nblocks, nexits, npcs;
+/* The decoded instructions of EMUL exits (dt_exit.insn). */
+static struct dt_insn insns[MAX_INSNS];
+static uint32_t ninsns;
+/* The table of sensitive instructions (dt/sens.h). */
+static const struct dt_sens_table *sens_table;
 
 /* Per 4 MiB region of linear space: blocks there, and the guest PDE
    seen when they were checked last (dt_check_mappings). */
@@ -195,10 +201,13 @@ static void ibtc_clear(void)
 	}
 }
 
-void dt_init(void *cache, uint32_t cache_size, void *meta, uint32_t meta_size)
+void dt_init(void *cache, uint32_t cache_size, void *meta, uint32_t meta_size,
+	     const struct dt_sens_table *sens, uint16_t fast_sel)
 {
 	struct emit e = { cache };
 
+	sens_table = sens;
+	dt_fast.hv_gs = fast_sel;
 	if (meta_size < META_SIZE)
 		panic("translator records need %u bytes, have %u", (uint32_t)META_SIZE, meta_size);
 	blocks = meta;
@@ -219,7 +228,7 @@ void dt_flush(void)
 	dt_stats.flushes++;
 	dt_flush_gen++;
 	cache_next = cache_start;
-	nblocks = nexits = npcs = 0;
+	nblocks = nexits = npcs = ninsns = 0;
 	memset(hash, 0, sizeof(hash));
 	memset(region_blocks, 0, sizeof(region_blocks));
 	memset(region_local, 0, sizeof(region_local));
@@ -238,7 +247,7 @@ struct dt_block *cache_begin_block(uint32_t eip, uint32_t cs_base)
 
 	if (cache_end - cache_next < DT_BLOCK_MAXCODE || nblocks == MAX_BLOCKS ||
 	    nexits + 2 * DT_BLOCK_INSNS + 2 > MAX_EXITS ||
-	    npcs + DT_BLOCK_INSNS > MAX_PCS)
+	    npcs + DT_BLOCK_INSNS > MAX_PCS || ninsns + DT_BLOCK_INSNS > MAX_INSNS)
 		dt_flush();
 	b = &blocks[nblocks++];
 	memset(b, 0, sizeof(*b));
@@ -246,6 +255,7 @@ struct dt_block *cache_begin_block(uint32_t eip, uint32_t cs_base)
 	b->cs_base = cs_base;
 	b->code = cache_next;
 	b->pc_first = npcs;
+	b->insn_first = ninsns;
 	b->page[1] = ~0u;
 	return b;
 }
@@ -264,6 +274,7 @@ void cache_abort_block(struct dt_block *b)
 	assert(b == &blocks[nblocks - 1]);
 	nblocks--;
 	npcs = b->pc_first;
+	ninsns = b->insn_first;
 }
 
 struct dt_exit *cache_new_exit(void)
@@ -280,6 +291,53 @@ struct dt_pc *cache_new_pc(void)
 {
 	assert(npcs < MAX_PCS);
 	return &pcs[npcs++];
+}
+
+const struct dt_insn *cache_new_insn(const struct dt_insn *d)
+{
+	assert(ninsns < MAX_INSNS);
+	insns[ninsns] = *d;
+	return &insns[ninsns++];
+}
+
+const struct dt_sens *dt_sens_find(const struct dt_insn *d)
+{
+	/* Control transfers hv must make (far, INT, IRET, SYSENTER...), I/O,
+	   and what the decoder classes as privileged or sensitive: the rest
+	   is copied. */
+	if (d->cf == DT_CF_NONE && !(d->flags & (DT_F_SENS | DT_F_WSEG | DT_F_PRIV)) &&
+	    !((d->flags & DT_F_GS) && (d->flags & DT_F_RSEG)))
+		return 0;
+	for (uint32_t i = 0; i < sens_table->nrows; i++) {
+		const struct dt_sens *s = &sens_table->rows[i];
+
+		if (s->map != d->map || s->opcode != d->opcode)
+			continue;
+		if (s->reg != DTS_ANY && (!d->has_modrm || s->reg != d->reg))
+			continue;
+		if (s->mod == DTS_MOD_MEM && (!d->has_modrm || d->mod == 3))
+			continue;
+		if (s->mod == DTS_MOD_REG && (!d->has_modrm || d->mod != 3 ||
+					      (s->rm != DTS_ANY && s->rm != d->rm)))
+			continue;
+		return s;
+	}
+	return sens_table->other;
+}
+
+int dt_insn_rmw(const struct dt_block *b, uint32_t addr)
+{
+	uint32_t off = addr - (uint32_t)b->code;
+	const struct dt_pc *best = 0;
+
+	for (uint32_t i = 0; i < b->npc; i++) {
+		const struct dt_pc *pc = &pcs[b->pc_first + i];
+
+		if (pc->coff > off)
+			break;
+		best = pc;
+	}
+	return best && best->rmw;
 }
 
 uint32_t cache_pc_index(void)

@@ -18,6 +18,7 @@
 #define MAX_BLOCKS	32768
 #define MAX_EXITS	65536
 #define MAX_PCS		(MAX_BLOCKS * 4)
+#define MAX_INSNS	8192	/* decoded instructions of EMUL exits, in hv's bss */
 
 /* The shared indirect-branch lookup (eax = guest linear target). */
 extern uint8_t *dt_lookup_routine;
@@ -36,6 +37,8 @@ struct dt_exit *cache_new_exit(void);
 struct dt_pc *cache_new_pc(void);
 uint32_t cache_pc_index(void);
 struct dt_pc *cache_pc(uint32_t i);
+/* A copy of decoded instruction d for an EMUL exit (dt_exit.insn). */
+const struct dt_insn *cache_new_insn(const struct dt_insn *d);
 /* Blocks by index (dt/smc.c keeps per-block data in arrays). */
 uint32_t cache_block_index(const struct dt_block *b);
 struct dt_block *cache_block(uint32_t i);

@@ -34,18 +34,30 @@ enum dtx_kind {
 
 struct dt_block;
 
+struct dt_sens;
+struct dt_sens_table;
+struct dt_insn;
+
 struct dt_exit {
 	uint8_t kind;
 	uint8_t flags;
 	uint8_t len;		/* EMUL: instruction length */
 	uint8_t vector;		/* RAISE: exception vector */
-	uint32_t eip;		/* EMUL/RAISE: the instruction's guest EIP */
-	uint32_t target;	/* BRANCH/STEP_END: guest EIP to go on at */
+	uint32_t eip;		/* EMUL/RAISE/DEBUG: the instruction's guest EIP */
 	uint8_t *stub;		/* the stub's cache address */
-	int32_t *patch;		/* BRANCH: the rel32 that jumps to the stub */
 	struct dt_block *block;	/* the block the exit belongs to (0: shared) */
-	struct dt_block *linked; /* chained to this block, if any */
-	struct dt_exit *next_in; /* next exit chained into `linked` */
+	union {
+		struct {	/* BRANCH, STEP_END */
+			uint32_t target;	/* guest EIP to go on at */
+			int32_t *patch;		/* BRANCH: the rel32 that jumps to the stub */
+			struct dt_block *linked; /* chained to this block, if any */
+			struct dt_exit *next_in; /* next exit chained into `linked` */
+		};
+		struct {	/* EMUL */
+			const struct dt_sens *sens;	/* its row (dt/sens.h) */
+			const struct dt_insn *insn;	/* decoded when translated */
+		};
+	};
 };
 
 /* One pcmap entry per guest instruction of a block. */
@@ -53,7 +65,8 @@ struct dt_pc {
 	uint16_t coff;		/* offset of its translation in the block */
 	uint16_t goff : 13;	/* offset of the instruction from block EIP */
 	uint16_t scratch : 1;	/* expansion keeps guest eax/ecx in scratch */
-	uint16_t pad : 2;
+	uint16_t rmw : 1;	/* reads and writes its ModRM memory operand */
+	uint16_t pad : 1;
 };
 
 struct dt_block {
@@ -66,14 +79,15 @@ struct dt_block {
 	uint16_t body_len;	/* translated instructions; stubs follow */
 	uint16_t code_len;	/* body and stubs */
 	uint32_t pc_first;	/* pcmap entries [pc_first, pc_first + npc) */
-	uint16_t npc;
+	uint16_t insn_first;	/* its EMUL exits' decoded instructions from here */
+	uint8_t npc;		/* at most DT_BLOCK_INSNS */
 	uint8_t dead:1;
 	uint8_t transient:1;	/* one-instruction block, never looked up */
 	uint8_t global:1;	/* its page was mapped global (CR4.PGE): a CR3
 				   write need not re-check it */
 	uint8_t checked:1;	/* from a checked page (smc_is_checked): never
 				   chained into; its bytes verified at each lookup
-				   against an FNV-1a hash kept in dt/cache.c */
+				   against an FNV-1a hash kept in dt/smc.c */
 	struct dt_exit *incoming; /* exits chained into this block */
 	struct dt_block *hash_next;
 };
@@ -105,9 +119,12 @@ extern struct dt_stats dt_stats;
 
 /*
  * Sets the translator up over the code cache at cache (size bytes, mapped
- * for ring 1) and its records at meta (meta_size bytes).
+ * for the ring translated code runs at) and its records at meta
+ * (meta_size bytes), with the table of sensitive instructions and the
+ * selector of the data segment over dt_fast (SEL_R1_GS in hv).
  */
-void dt_init(void *cache, uint32_t size, void *meta, uint32_t meta_size);
+void dt_init(void *cache, uint32_t size, void *meta, uint32_t meta_size,
+	     const struct dt_sens_table *sens, uint16_t fast_sel);
 /*
  * The live block at guest linear address `lin` for code segment base
  * cs_base, translating it if needed; 0 on failure.  (Addresses in dt/ are
@@ -134,6 +151,12 @@ struct dt_block *dt_block_at(uint32_t addr);
  * the expansion holds guest eax/ecx in the fast area's scratch slots.
  */
 int dt_guest_eip(const struct dt_block *b, uint32_t addr, uint32_t *eip, int *scratch);
+/*
+ * Is the guest instruction that cache address addr (inside block b)
+ * belongs to a read-modify-write of its ModRM memory operand?  (Decided
+ * when it was translated; dt_guest_eip tells which instruction it is.)
+ */
+int dt_insn_rmw(const struct dt_block *b, uint32_t addr);
 /* The exit whose stub starts at addr, or 0. */
 struct dt_exit *dt_stub_at(uint32_t addr);
 /* The shared lookup entry that always misses (for single-stepping). */

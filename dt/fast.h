@@ -17,7 +17,8 @@ struct dt_fast {
 	uint32_t s_ecx;		/* 0x04 scratch: guest ecx */
 	uint32_t s_target;	/* 0x08 cache address of an indirect target */
 	uint32_t s_guest;	/* 0x0c guest address of an indirect target */
-	uint32_t hv_gs;		/* 0x10 SEL_R1_GS, for reloading %gs */
+	uint32_t hv_gs;		/* 0x10 its own selector (dt_init), for reloading
+				   %gs through %cs after a guest %gs access */
 	uint32_t guest_gs;	/* 0x14 the guest's GS selector */
 	uint32_t sv_ds;		/* 0x18 the reload trampoline (dt/cache.c): */
 	uint32_t sv_es;		/* 0x1c   selectors to load at ring 1 */

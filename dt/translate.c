@@ -13,11 +13,16 @@
  *   ret, jmp/call *x     save eax/ecx to the fast area, load the guest
  *                        target into eax (call: push $guest_return), jump
  *                        to the shared lookup (dt/cache.c)
- *   naughty              `int $VEC_DT_EXIT; .long exit` - hv emulates it;
- *                        most go on with the next instruction in the block
+ *   sensitive            as its row of the table (dt/sens.h) says: mostly
+ *                        `int $VEC_DT_EXIT; .long exit` - hv runs the row's
+ *                        handler on the instruction decoded here, and most
+ *                        go on with the next instruction in the block;
+ *                        CLI/STI/PUSHF/POPF inline with the guest's IF in
+ *                        the real IF; I/O inline unless the port is hv's
  *   invalid              an exit that raises #UD (or #GP past 15 bytes)
  *
- * Example: guest `cli; add %eax,%ebx; jz L; ret` becomes
+ * Example (the guest's IF virtual): guest `cli; add %eax,%ebx; jz L; ret`
+ * becomes
  *   int $0xe0; .long x1        (x1: EMUL cli, goes on)
  *   add %eax,%ebx
  *   jz stub2                   (rel32; patched to L's block once known)
@@ -30,13 +35,17 @@
 #include "dt/decode.h"
 #include "dt/fast.h"
 #include "dt/host.h"
+#include "dt/sens.h"
 #include "dt/smc.h"
 #include "lib/layout.h"
 #include "lib/string.h"
 #include "lib/x86.h"
 
-/* Read by translated code through %cs to get hv's %gs back. */
-static const uint16_t hv_gs_selector = SEL_R1_GS;
+/* A read-modify-write of the ModRM memory operand (ADD/XOR/... to
+   memory, shifts and rotates, INC/DEC/NEG/NOT, XCHG, XADD, CMPXCHG,
+   BTS/BTR/BTC); stack and string instructions read one place and write
+   another, so they are not. */
+#define RMW (DT_F_MEM | DT_F_MREAD | DT_F_MWRITE)
 
 /* mov %gs:guest_gs,%gs */
 static void emit_guest_gs(struct emit *e)
@@ -45,11 +54,13 @@ static void emit_guest_gs(struct emit *e)
 	emit4(e, VF_GUEST_GS);
 }
 
-/* mov %cs:hv_gs_selector,%gs */
+/* mov %cs:dt_fast.hv_gs,%gs: hv's %gs back after the guest's (the code
+   segment is flat, and %gs cannot reach the fast area while it is the
+   guest's). */
 static void emit_hv_gs(struct emit *e)
 {
 	emit1(e, 0x2E); emit1(e, 0x8E); emit1(e, 0x2D);
-	emit4(e, (uint32_t)&hv_gs_selector);
+	emit4(e, (uint32_t)&dt_fast.hv_gs);
 }
 
 /* A rel32 inside the block body that must point at an exit's stub. */
@@ -159,30 +170,23 @@ static void emit_push_imm(struct emit *e, uint32_t v, int opsize)
 	}
 }
 
-/* Instructions hv emulates without ending the block. */
-static int emul_continues(const struct dt_insn *d)
+/*
+ * An exit to the handler of table row s (dt/sens.h) for instruction d at
+ * eip, keeping its decoded form; cont: the block goes on after it.
+ */
+static struct dt_exit *emit_emul_exit(struct tstate *t, const struct dt_sens *s,
+				      const struct dt_insn *d, uint32_t eip, int cont)
 {
-	if (d->cf != DT_CF_NONE)
-		return 0;
-	/* MOV to CR0/CR3/CR4 may change how code must be translated. */
-	if (d->map == DT_MAP_0F && d->opcode == 0x22)
-		return 0;
-	/* LMSW and CLTS only touch CR0's low bits; fine. */
-	return 1;
-}
+	struct dt_exit *x = emit_inline_exit(t, DTX_EMUL, eip);
 
-/* Does the instruction have to be handled by hv rather than copied? */
-static int is_naughty(const struct dt_insn *d)
-{
-	if (d->flags & (DT_F_SENS | DT_F_WSEG))
-		return 1;
-	/* mov/push/pop of %gs itself (a %gs prefix alone is harmless) */
-	if ((d->flags & DT_F_GS) && (d->flags & (DT_F_RSEG | DT_F_WSEG)))
-		return 1;
-	/* I/O runs natively; ports hv intercepts fault and are emulated. */
-	if ((d->flags & DT_F_PRIV) && !(d->flags & DT_F_IO))
-		return 1;
-	return 0;
+	x->len = d->len;
+	x->sens = s;
+	x->insn = cache_new_insn(d);
+	if (cont)
+		x->flags |= DTX_F_CONT;
+	if (s->flags & DTS_HLT)
+		x->flags |= DTX_F_HLT;
+	return x;
 }
 
 /* `jmp rel8` to be patched: returns the address of its displacement. */
@@ -194,27 +198,18 @@ static uint8_t *emit_jmp8(struct emit *e)
 }
 
 /*
- * With the guest's IF in the real IF (DT_MODE_NATIVE_IF: hv runs ring 1 with
- * IOPL 1), CLI and STI run as they are, PUSHF gets the guest's IOPL and TF
- * patched into what it stored, POPF runs as it is unless the value would
- * change IOPL or TF, and I/O no longer meets the TSS bitmap, so ports hv
- * intercepts are checked here instead.  Returns 1 if it emitted the
- * instruction.
+ * With the guest's IF in the real IF (DT_MODE_NATIVE_IF: hv runs ring 1
+ * with IOPL 1), CLI and STI run as they are, PUSHF gets the guest's IOPL
+ * and TF patched into what it stored, and POPF runs as it is unless the
+ * value would change IOPL or TF (then it is an exit to row s).
  */
-static int emit_native_if(struct tstate *t, const struct dt_insn *d, const uint8_t *buf,
-			  uint32_t eip)
+static void emit_if_inline(struct tstate *t, const struct dt_sens *s, const struct dt_insn *d,
+			   const uint8_t *buf, uint32_t eip)
 {
 	struct emit *e = &t->e;
 	uint8_t *skip, *over;
-	struct dt_exit *x;
 
-	if (d->map != DT_MAP_1B)
-		return 0;
 	switch (d->opcode) {
-	case 0xFA: case 0xFB:	/* cli sti */
-		memcpy(e->p, buf, d->len);
-		e->p += d->len;
-		return 1;
 	case 0x9C:		/* pushf; fix byte 1 of what it stored */
 		memcpy(e->p, buf, d->len);
 		e->p += d->len;
@@ -223,7 +218,7 @@ static int emit_native_if(struct tstate *t, const struct dt_insn *d, const uint8
 		emit1(e, 0x65); emit1(e, 0x8A); emit1(e, 0x80); emit4(e, VF_PUSHF_FIX);
 		emit1(e, 0x88); emit1(e, 0x44); emit1(e, 0x24); emit1(e, 0x01);
 		emit1(e, 0x65); emit1(e, 0xA1); emit4(e, VF_S_EAX);
-		return 1;
+		return;
 	case 0x9D:		/* popf: as it is, or through hv */
 		cache_pc(cache_pc_index() - 1)->scratch = 1;
 		emit_save_scratch(e);
@@ -234,9 +229,7 @@ static int emit_native_if(struct tstate *t, const struct dt_insn *d, const uint8
 		emit1(e, 0);
 		emit1(e, 0x65); emit1(e, 0x8B); emit1(e, 0x0D); emit4(e, VF_S_ECX);
 		emit1(e, 0x65); emit1(e, 0xA1); emit4(e, VF_S_EAX);
-		x = emit_inline_exit(t, DTX_EMUL, eip);
-		x->len = d->len;
-		x->flags |= DTX_F_CONT;
+		emit_emul_exit(t, s, d, eip, 1);
 		/* hv goes on after the stub: jump over the native POPF */
 		over = emit_jmp8(e);
 		*skip = (uint8_t)(e->p - (skip + 1));
@@ -245,45 +238,50 @@ static int emit_native_if(struct tstate *t, const struct dt_insn *d, const uint8
 		memcpy(e->p, buf, d->len);
 		e->p += d->len;
 		*over = (uint8_t)(e->p - (over + 1));
-		return 1;
-	case 0xE4: case 0xE5: case 0xE6: case 0xE7:	/* in/out imm8 */
+		return;
+	default:		/* cli, sti */
+		memcpy(e->p, buf, d->len);
+		e->p += d->len;
+	}
+}
+
+/*
+ * I/O runs as it is, except on the ports hv intercepts, which are an exit
+ * to row s: known at translation for an immediate port, looked up in the
+ * fast area's port table for a port in DX.  (At ring 1 with IOPL 1 I/O
+ * does not meet the TSS bitmap at all, so the check must be here; with
+ * IOPL 0 the bitmap would fault, but an exit costs less than a #GP.)
+ */
+static void emit_port_check(struct tstate *t, const struct dt_sens *s, const struct dt_insn *d,
+			    const uint8_t *buf, uint32_t eip)
+{
+	struct emit *e = &t->e;
+	uint8_t *skip, *over;
+
+	if (d->opcode >= 0xE4 && d->opcode <= 0xE7) {	/* in/out imm8 */
 		if (dth_port_intercepted((uint16_t)(d->imm & 0xFF), (d->opcode & 1) ? d->opsize : 1)) {
-			x = emit_inline_exit(t, DTX_EMUL, eip);
-			x->len = d->len;
-			x->flags |= DTX_F_CONT;
+			emit_emul_exit(t, s, d, eip, 1);
 		} else {
 			memcpy(e->p, buf, d->len);
 			e->p += d->len;
 		}
-		return 1;
-	case 0xEC: case 0xED: case 0xEE: case 0xEF:	/* in/out (%dx) */
-	case 0x6C: case 0x6D: case 0x6E: case 0x6F:	/* ins/outs */
-		emit1(e, 0x65); emit1(e, 0x89); emit1(e, 0x0D); emit4(e, VF_S_ECX);
-		emit1(e, 0x0F); emit1(e, 0xB7); emit1(e, 0xCA);		/* movzwl %dx,%ecx */
-		emit1(e, 0x65); emit1(e, 0x0F); emit1(e, 0xB6); emit1(e, 0x89); emit4(e, VF_IO_EXIT);
-		emit1(e, 0xE3);
-		skip = e->p;
-		emit1(e, 0);
-		emit1(e, 0x65); emit1(e, 0x8B); emit1(e, 0x0D); emit4(e, VF_S_ECX);
-		x = emit_inline_exit(t, DTX_EMUL, eip);
-		x->len = d->len;
-		x->flags |= DTX_F_CONT;
-		over = emit_jmp8(e);
-		*skip = (uint8_t)(e->p - (skip + 1));
-		emit1(e, 0x65); emit1(e, 0x8B); emit1(e, 0x0D); emit4(e, VF_S_ECX);
-		memcpy(e->p, buf, d->len);
-		e->p += d->len;
-		*over = (uint8_t)(e->p - (over + 1));
-		return 1;
+		return;
 	}
-	return 0;
-}
-
-/* Sensitive only for what hv does not change: runs as it is at ring 1. */
-static int harmless(const struct dt_insn *d)
-{
-	/* RDTSC: the guest sees the real TSC, as natively. */
-	return d->map == DT_MAP_0F && d->opcode == 0x31;
+	/* in/out (%dx), ins/outs */
+	emit1(e, 0x65); emit1(e, 0x89); emit1(e, 0x0D); emit4(e, VF_S_ECX);
+	emit1(e, 0x0F); emit1(e, 0xB7); emit1(e, 0xCA);		/* movzwl %dx,%ecx */
+	emit1(e, 0x65); emit1(e, 0x0F); emit1(e, 0xB6); emit1(e, 0x89); emit4(e, VF_IO_EXIT);
+	emit1(e, 0xE3);
+	skip = e->p;
+	emit1(e, 0);
+	emit1(e, 0x65); emit1(e, 0x8B); emit1(e, 0x0D); emit4(e, VF_S_ECX);
+	emit_emul_exit(t, s, d, eip, 1);
+	over = emit_jmp8(e);
+	*skip = (uint8_t)(e->p - (skip + 1));
+	emit1(e, 0x65); emit1(e, 0x8B); emit1(e, 0x0D); emit4(e, VF_S_ECX);
+	memcpy(e->p, buf, d->len);
+	e->p += d->len;
+	*over = (uint8_t)(e->p - (over + 1));
 }
 
 /* Does a %gs override pick the data segment of this instruction? */
@@ -308,6 +306,8 @@ static void add_pc(struct tstate *t, uint32_t eip, int scratch)
 	pc->coff = (uint16_t)(t->e.p - t->b->code);
 	pc->goff = (uint16_t)(eip - t->b->eip);
 	pc->scratch = (uint16_t)scratch;
+	pc->rmw = 0;
+	pc->pad = 0;
 	t->b->npc++;
 }
 
@@ -335,6 +335,7 @@ int dt_translate(struct dt_block *b, int mode, int single, struct dt_fail *fail)
 		struct dt_insn d;
 		int why = 0, n = dth_fetch(eip, buf, DT_MAX_LEN, &why);
 		enum dt_status st;
+		const struct dt_sens *sens;
 		uint32_t next;
 
 		if ((mode & DT_MODE_DEBUG) && !single && dth_breakpoint_at(eip)) {
@@ -384,18 +385,29 @@ int dt_translate(struct dt_block *b, int mode, int single, struct dt_fail *fail)
 				b->checked = 1;
 		}
 
+		sens = d.cf == DT_CF_NONE ? dt_sens_find(&d) : 0;
+		if (sens && sens->how == DTS_NATIVE)
+			sens = 0;	/* harmless at ring 1: copied */
+		if ((d.flags & RMW) == RMW && !(d.flags & (DT_F_STACK | DT_F_STRING)))
+			cache_pc(cache_pc_index() - 1)->rmw = 1;
+
 		switch (d.cf) {
 		case DT_CF_NONE:
-			if ((mode & DT_MODE_NATIVE_IF) && !single && emit_native_if(&t, &d, buf, eip)) {
-				/* done */
-			} else if (is_naughty(&d) && !harmless(&d)) {
-				struct dt_exit *x = emit_inline_exit(&t, DTX_EMUL, eip);
+			if (sens && sens->how == DTS_UD) {
+				struct dt_exit *x = emit_inline_exit(&t, DTX_RAISE, eip);
 
-				x->len = d.len;
-				if (emul_continues(&d) && !single && !b->checked)
-					x->flags |= DTX_F_CONT;
-				else
-					end = 1;
+				x->vector = EXC_UD;
+				end = 1;
+			} else if (sens && (sens->flags & DTS_IF_INLINE) &&
+				   (mode & DT_MODE_NATIVE_IF) && !single) {
+				emit_if_inline(&t, sens, &d, buf, eip);
+			} else if (sens && (sens->flags & DTS_PORT)) {
+				emit_port_check(&t, sens, &d, buf, eip);
+			} else if (sens) {
+				int cont = sens->how == DTS_EXIT && !single && !b->checked;
+
+				emit_emul_exit(&t, sens, &d, eip, cont);
+				end = !cont;
 			} else if (gs_data(&d)) {
 				/* %gs is hv's: the guest's around the access. */
 				emit_guest_gs(&t.e);
@@ -502,15 +514,9 @@ int dt_translate(struct dt_block *b, int mode, int single, struct dt_fail *fail)
 			break;
 		}
 		default:
-			/* Far transfers, int/into/int3/int1, iret, hlt, sysenter...:
-			   emulated by hv. */
-			{
-				struct dt_exit *x = emit_inline_exit(&t, DTX_EMUL, eip);
-
-				x->len = d.len;
-				if (d.cf == DT_CF_HLT)
-					x->flags |= DTX_F_HLT;
-			}
+			/* Far transfers, INT n, IRET, HLT, SYSENTER...: emulated by
+			   hv (their rows, or the catch-all row). */
+			emit_emul_exit(&t, dt_sens_find(&d), &d, eip, 0);
 			end = 1;
 			break;
 		}

@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "dt/decode.h"
+#include "dt/dt.h"
+#include "dt/sens.h"
 #include "monitor/next.h"
 #include "monitor/trap.h"
 
@@ -42,14 +44,51 @@ static inline struct next nx_from_fault(uint32_t eip, const struct fault *f)
 #define RAISE_UD(f) raise((f), EXC_UD, 0, 0)
 
 /*
- * Emulates the instruction at guest EIP eip.  On success returns 0 and
- * sets *next to the guest EIP to go on at; on a guest exception returns -1
- * with f filled in (EIP stays at the instruction: a fault), or 1 for a
- * software interrupt the trap loop delivers (INT n, INT3, INTO, INT1: f's
- * vector and kind, returning to *next).
+ * Runs the handler of an EMUL exit (its row of the table of sensitive
+ * instructions, monitor/sensitive.c) on the instruction decoded when it
+ * was translated, at guest EIP eip.  On success returns 0 and sets *next
+ * to the guest EIP to go on at; on a guest exception returns -1 with f
+ * filled in (EIP stays at the instruction: a fault), or 1 for a software
+ * interrupt the trap loop delivers (INT n, INT3, INTO, INT1: f's vector
+ * and kind, returning to *next).  Every handler (dts_handler, dt/sens.h)
+ * keeps this contract.
  */
-int emul_insn(struct trapframe *tf, uint32_t eip, const void *key, struct fault *f,
+int emul_exit(struct trapframe *tf, const struct dt_exit *x, uint32_t eip, struct fault *f,
 	      uint32_t *next);
+/* The table itself, for dt_init. */
+extern const struct dt_sens_table sens_table;
+
+/* The handlers (emul.c, emul_sys.c; sensitive.c adapts the others). */
+#define EMUL_HANDLER(name) \
+	int name(struct trapframe *tf, const struct dt_insn *d, uint32_t eip, \
+		 struct fault *f, uint32_t *next)
+EMUL_HANDLER(emul_cli);
+EMUL_HANDLER(emul_sti);
+EMUL_HANDLER(emul_pushf);
+EMUL_HANDLER(emul_popf);
+EMUL_HANDLER(emul_hlt);
+EMUL_HANDLER(emul_push_sreg);
+EMUL_HANDLER(emul_pop_sreg);
+EMUL_HANDLER(emul_mov_from_sreg);
+EMUL_HANDLER(emul_mov_to_sreg);
+EMUL_HANDLER(emul_load_far_ptr);
+EMUL_HANDLER(emul_int);
+EMUL_HANDLER(emul_grp6);
+EMUL_HANDLER(emul_dtr);
+EMUL_HANDLER(emul_smsw);
+EMUL_HANDLER(emul_lmsw);
+EMUL_HANDLER(emul_invlpg);
+EMUL_HANDLER(emul_clts);
+EMUL_HANDLER(emul_nop);
+EMUL_HANDLER(emul_mov_from_cr);
+EMUL_HANDLER(emul_mov_to_cr);
+EMUL_HANDLER(emul_mov_from_dr);
+EMUL_HANDLER(emul_mov_to_dr);
+EMUL_HANDLER(emul_rdmsr);
+EMUL_HANDLER(emul_wrmsr);
+EMUL_HANDLER(emul_rdpmc);
+EMUL_HANDLER(emul_cpuid);
+
 /*
  * Emulates an I/O instruction that faulted: at ring 1 on an intercepted
  * port (returns 1 if the port is not intercepted), or in user code whose
@@ -61,9 +100,20 @@ int emul_io(struct trapframe *tf, const struct dt_insn *d, struct fault *f, int 
 /* Turns a gmem_* error into the guest's fault (or stops the guest). */
 int emul_mem_fault(int gmem_result, uint32_t la, int write, struct fault *f);
 
+/* Guest memory for a handler: 0, or -1 with the guest's fault in f. */
+int emul_read_mem(uint32_t la, void *v, uint32_t n, struct fault *f);
+int emul_write_mem(uint32_t la, const void *v, uint32_t n, struct fault *f);
 /* Reads a decoded instruction's r/m operand (size 2 or 4, zero-extended). */
 int emul_read_rm(struct trapframe *tf, const struct dt_insn *d, int size, uint32_t *v,
 		 struct fault *f);
+/*
+ * Writes the r/m operand.  A 16-bit register destination keeps the upper
+ * half; zext makes a 32-bit register destination take the zero-extended
+ * value (what QEMU does for SLDT/STR/SMSW/MOV from Sreg with a 32-bit
+ * register, where the SDM allows either).
+ */
+int emul_write_rm(struct trapframe *tf, const struct dt_insn *d, int size, uint32_t v,
+		  int zext, struct fault *f);
 
 /* Effective linear address of a decoded memory operand. */
 uint32_t emul_ea(struct trapframe *tf, const struct dt_insn *d);

@@ -39,7 +39,7 @@
 #include <stdarg.h>
 
 static struct {
-	uint32_t exits, irqs, steps, faults[32], smc_writes, io_emulated;
+	uint32_t exits, irqs, steps, faults[32], smc_writes;
 } stats;
 
 struct guest_hooks guest_hooks;
@@ -286,7 +286,7 @@ static struct next do_exit(struct trapframe *tf)
 		return nx_fault(x->eip - cs_base(), x->vector, EXC_HAS_ERRCODE(x->vector), 0, 0);
 	case DTX_EMUL:
 		eip = vcpu.eip = x->eip - cs_base();
-		r = emul_insn(tf, eip, x, &f, &next);
+		r = emul_exit(tf, x, eip, &f, &next);
 		if (r < 0)
 			return nx_from_fault(eip, &f);
 		if (r > 0) {
@@ -450,10 +450,17 @@ static int rmw_insn(void *ctx)
 	struct trapframe *tf = ctx;
 	uint8_t buf[DT_MAX_LEN];
 	struct dt_insn d;
-	uint32_t eip = fault_eip(tf, 0);
-	int why, n = gmem_fetch(cs_base() + eip, buf, DT_MAX_LEN, vcpu.cpl == 3, &why);
 	const uint32_t rmw = DT_F_MEM | DT_F_MREAD | DT_F_MWRITE;
+	struct dt_block *b;
+	int why, n;
 
+	if ((tf->cs & 3) != 3) {
+		/* Translated code: decided when it was translated. */
+		b = dt_block_at(tf->eip);
+		return b && dt_insn_rmw(b, tf->eip);
+	}
+	/* User code runs as it is: look at it. */
+	n = gmem_fetch(cs_base() + tf->eip, buf, DT_MAX_LEN, 1, &why);
 	return n > 0 && dt_decode(buf, (size_t)n, &d) == DT_OK && (d.flags & rmw) == rmw &&
 	       !(d.flags & (DT_F_STACK | DT_F_STRING));
 }
@@ -532,22 +539,6 @@ static struct next do_fault(struct trapframe *tf)
 		vcpu.dr[6] |= DR6_BS;
 		return nx_fault(eip, EXC_DB, 0, 0, 0);
 	}
-	if (tf->vector == EXC_GP && (tf->cs & 3) != 3) {
-		uint8_t buf[DT_MAX_LEN];
-		struct dt_insn d;
-		int why, n = gmem_fetch(cs_base() + eip, buf, DT_MAX_LEN, vcpu.cpl == 3, &why);
-
-		if (n > 0 && dt_decode(buf, (size_t)n, &d) == DT_OK && (d.flags & DT_F_IO)) {
-			int r = emul_io(tf, &d, &f, 0);
-
-			if (r == 0) {
-				stats.io_emulated++;
-				return nx_go(eip + d.len, 0);
-			}
-			if (r < 0)
-				return nx_from_fault(eip, &f);
-		}
-	}
 	return nx_from_fault(eip, &f);
 }
 
@@ -605,8 +596,8 @@ void guest_trap(struct trapframe *tf)
 void guest_print_stats(void)
 {
 	log_info("guest", "traps: exits %u, interrupts %u, steps %u, smc writes %u, "
-		 "emulated i/o %u", stats.exits, stats.irqs, stats.steps, stats.smc_writes,
-		 stats.io_emulated + guest_user_io);
+		 "emulated user i/o %u", stats.exits, stats.irqs, stats.steps, stats.smc_writes,
+		 guest_user_io);
 	shadow_print_stats();
 	for (int v = 0; v < 32; v++)
 		if (stats.faults[v])

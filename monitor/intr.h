@@ -16,6 +16,5 @@
  */
 struct next intr_deliver(struct trapframe *tf, const struct event *ev);
 
-void vcpu_sync_cr(void);
 
 #endif

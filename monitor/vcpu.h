@@ -83,6 +83,9 @@ uint32_t vcpu_read_eflags(const struct trapframe *tf);
  */
 void vcpu_write_eflags(struct trapframe *tf, uint32_t value, uint32_t mask);
 
+/* The real CR0 and CR4 take the guest's FPU and SSE bits (emul_sys.c). */
+void vcpu_sync_cr(void);
+
 /* Rebuilds the fast area's PUSHF/POPF tables after IOPL or TF changed. */
 void vcpu_flags_tables(void);
 
