@@ -71,6 +71,7 @@ static void debug_exit_write(void *ctx, uint16_t port, int size, uint32_t v)
 	emul_print_stats();
 	guest_print_stats();
 	integrity_check();
+	log_info("exit", "time stamp counter %llu", rdtsc());	/* as hv_exit */
 	uart_drain(PORT_COM1);	/* Bochs drops bytes still being sent */
 	uart_drain(PORT_COM2);
 	io_native_write(port, size, v);

@@ -127,6 +127,15 @@ int seg_load(struct trapframe *tf, int sreg, uint16_t sel, struct fault *f);
 int seg_load_cs(struct trapframe *tf, uint16_t sel, uint32_t offset, int is_iret_or_ret,
 		struct fault *f);
 int seg_read_desc(uint16_t sel, uint64_t *desc);
+/*
+ * The code segment an interrupt or trap gate names (SDM vol. 2 INT n,
+ * "PROTECTED-MODE"; vol. 3A 6.12.1.1): null #GP(0); beyond the table, not
+ * code, DPL above the CPL #GP(sel); not present #NP(sel); error codes with
+ * ext.  *dpl is the privilege level the handler runs at.
+ */
+int seg_check_int_cs(uint16_t sel, uint32_t ext, uint64_t *desc, int *dpl, struct fault *f);
+/* ... and loads it (accessed bit, shadow) once the frame is pushed. */
+void seg_load_int_cs(uint16_t sel, uint64_t desc);
 /* The linear address of sel's descriptor; -1 beyond the table's limit. */
 int seg_desc_addr(uint16_t sel, uint32_t *la);
 /* The real (shadow) descriptor for a guest code or data descriptor. */

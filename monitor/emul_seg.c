@@ -245,6 +245,33 @@ int seg_load_cs(struct trapframe *tf, uint16_t sel, uint32_t offset, int is_retu
 	return 0;
 }
 
+int seg_check_int_cs(uint16_t sel, uint32_t ext, uint64_t *desc, int *dpl, struct fault *f)
+{
+	uint32_t attr;
+
+	if ((sel & 0xFFFC) == 0)
+		return RAISE_GP(f, 0);
+	if (seg_read_desc(sel, desc))
+		return RAISE_GP(f, SEL_ERR(sel) | ext);
+	attr = SEG_ATTR(*desc);
+	if (!ATTR_S(attr) || !(ATTR_TYPE(attr) & TYPE_CODE))
+		return RAISE_GP(f, SEL_ERR(sel) | ext);
+	*dpl = ATTR_DPL(attr);
+	if (*dpl > vcpu.cpl)
+		return RAISE_GP(f, SEL_ERR(sel) | ext);
+	if (!ATTR_P(attr))
+		return raise(f, EXC_NP, 1, SEL_ERR(sel) | ext);
+	if (ATTR_TYPE(attr) & TYPE_CONFORM)
+		*dpl = vcpu.cpl;	/* a conforming handler runs at the CPL */
+	return 0;
+}
+
+void seg_load_int_cs(uint16_t sel, uint64_t desc)
+{
+	set_accessed(sel, &desc);
+	seg_set_real(VS_CS, (uint16_t)((sel & ~3u) | (uint32_t)vcpu.cpl), desc);
+}
+
 /*
  * The second half of IRET/RETF to an outer privilege level (SDM vol. 2
  * IRET "RETURN-TO-OUTER-PRIVILEGE-LEVEL", RET "RETURN-TO-OUTER-

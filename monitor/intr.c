@@ -77,7 +77,8 @@ static int deliver_once(struct trapframe *tf, int vec, int kind, int has_err, ui
 {
 	uint32_t ext = kind == INTR_EXT ? 1 : 0, gate_err = (uint32_t)vec * 8 + 2 + ext;
 	uint32_t lo, hi, type, dpl, sel, off, fl;
-	uint64_t gate;
+	uint64_t gate, cs_desc;
+	int cs_dpl;
 	struct trapframe saved = *tf;
 	struct vcpu saved_vcpu = vcpu;
 	int r;
@@ -119,7 +120,20 @@ static int deliver_once(struct trapframe *tf, int vec, int kind, int has_err, ui
 	off = (hi & 0xFFFF0000) | (lo & 0xFFFF);
 	fl = vcpu_read_eflags(tf) & ~FL_RF;
 
-	if (vcpu.cpl > 0) {
+	/* The handler's code segment first, then its stack (SDM INT n). */
+	if (seg_check_int_cs((uint16_t)sel, ext, &cs_desc, &cs_dpl, f))
+		goto undo;
+	if (!ATTR_DB(SEG_ATTR(cs_desc))) {
+		fmt_snprintf(stop_why, sizeof(stop_why),
+			     "16-bit code segment %04x: not supported yet", sel);
+		return -2;
+	}
+	if (cs_dpl != 0 && cs_dpl != vcpu.cpl) {
+		fmt_snprintf(stop_why, sizeof(stop_why),
+			     "vector %d: a handler at ring %d: not supported yet", vec, cs_dpl);
+		return -2;
+	}
+	if (cs_dpl < vcpu.cpl) {
 		/* To ring 0: the stack from the guest's TSS (SDM 6.12.1). */
 		uint32_t old_ss = vcpu.seg[VS_SS].sel, old_esp = tf->esp;
 		uint32_t old_cs = vcpu.seg[VS_CS].sel;
@@ -127,20 +141,27 @@ static int deliver_once(struct trapframe *tf, int vec, int kind, int has_err, ui
 
 		if (r)
 			goto undo;
+		if (off > desc_limit(cs_desc)) {
+			RAISE_GP(f, 0);
+			goto undo;
+		}
 		if (vcpu_push(tf, old_ss, 4, f) || vcpu_push(tf, old_esp, 4, f))
 			goto undo;
 		if (vcpu_push(tf, fl, 4, f) || vcpu_push(tf, old_cs, 4, f) ||
 		    vcpu_push(tf, ret_eip, 4, f) || (has_err && vcpu_push(tf, err, 4, f)))
 			goto undo;
+	} else if (vcpu.cpl != 0) {
+		fmt_snprintf(stop_why, sizeof(stop_why),
+			     "vector %d: a handler at ring %d: not supported yet", vec, cs_dpl);
+		return -2;
+	} else if (off > desc_limit(cs_desc)) {
+		RAISE_GP(f, 0);
+		goto undo;
 	} else if (vcpu_push(tf, fl, 4, f) || vcpu_push(tf, vcpu.seg[VS_CS].sel, 4, f) ||
 		   vcpu_push(tf, ret_eip, 4, f) || (has_err && vcpu_push(tf, err, 4, f))) {
 		goto undo;
 	}
-	if (seg_load_cs(tf, (uint16_t)sel, off, 0, f)) {
-		/* Errors about the target CS carry EXT (SDM 6.13). */
-		f->err |= f->has_err && f->err ? ext : 0;
-		goto undo;
-	}
+	seg_load_int_cs((uint16_t)sel, cs_desc);
 	if (vcpu.vflags & FL_TF) {
 		vcpu.vflags &= ~FL_TF;
 		vcpu_flags_tables();
