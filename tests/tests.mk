@@ -41,3 +41,4 @@ test-decoder: $(BUILD)/tests/decoder_cmp corpus
 test-decoder-full: $(BUILD)/tests/decoder_cmp corpus
 	tests/run-decoder.sh --full
 -include tests/devices/devices.mk
+-include tests/dt/dt.mk
