@@ -8,7 +8,7 @@
  *   text      the image's code, one CRC per 4 KiB page, so that a mismatch
  *             names the page;
  *   rodata    the read-only data, per page as well;
- *   gdt       hv's own descriptors (its last slots, monitor/layout.h; not the
+ *   gdt       hv's own descriptors (its last slots, lib/layout.h; not the
  *             ring-3 trampoline's slot, which is set when first used) and
  *             GDTR;
  *   idt       the whole IDT and IDTR;

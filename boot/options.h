@@ -16,10 +16,10 @@
  *                              code for that long (default 0: off; 1 to 3600)
  *   pcihide=BB:DD.F[,...]      with pci=emulate, PCI functions the guest
  *                              does not see (at most OPT_PCI_HIDE_MAX)
- *   monitor=com1..com4|off     hv's monitor console (monitor/monitor.c); on
+ *   monitor=com1..com4|off     hv's monitor console (monitor/debug/console.c); on
  *                              the guest's COM1/COM2 it shares the line
  *                              (that UART defaults to emulate)
- *   gdb=com1..com4|off         the GDB stub (monitor/gdbstub.c); the guest
+ *   gdb=com1..com4|off         the GDB stub (monitor/debug/gdbstub.c); the guest
  *                              waits for gdb; COM1/COM2 default to hide
  * The first word is skipped when it is the image's path (it holds '/' or
  * '.'), as GRUB and QEMU put it there.

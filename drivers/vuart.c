@@ -187,7 +187,7 @@ void vuart_share_rx(uint16_t base, int (*getc)(void))
 }
 
 /* A byte from the real UART, or -1; the monitor's escapes are not the
-   guest's when it shares the line (monitor/monitor.c). */
+   guest's when it shares the line (monitor/debug/console.c). */
 static int real_getc(struct uart *u)
 {
 	if (shared_rx_getc && u->base == shared_rx_base)

@@ -23,7 +23,7 @@ enum dtx_kind {
 	DTX_EMUL,	/* emulate the instruction at eip (len bytes) */
 	DTX_RAISE,	/* raise exception `vector` at eip */
 	DTX_STEP_END,	/* end of a one-instruction block: go on at target */
-	DTX_DEBUG,	/* a debugger breakpoint at eip (monitor/debug.c) */
+	DTX_DEBUG,	/* a debugger breakpoint at eip (monitor/debug/debug.c) */
 };
 
 /* An exit stub: `int $VEC_DT_EXIT` (2 bytes) and the record's address. */

@@ -1,6 +1,6 @@
 /*
  * Freestanding memory and string routines for hv (and the guest library,
- * which compiles monitor/string.c too).  Same contracts as ISO C.
+ * which compiles lib/string.c too).  Same contracts as ISO C.
  */
 #ifndef LIB_STRING_H
 #define LIB_STRING_H

@@ -1,6 +1,6 @@
 /*
  * 16550 UART, polled output and input (hv's console; the guest library
- * compiles drivers/uart.c too).  Registers per the National PC16550D data
+ * compiles lib/uart.c too).  Registers per the National PC16550D data
  * sheet: THR/RBR 0, IER 1, FCR/IIR 2, LCR 3, MCR 4, LSR 5, MSR 6, SCR 7;
  * DLL/DLM at 0/1 while LCR.DLAB is set.
  */

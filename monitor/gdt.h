@@ -1,6 +1,6 @@
 /*
  * hv's GDT and TSSs (SDM vol. 3A 3.5.1, 7.2).  The GDT has all 8192 slots;
- * hv's descriptors sit in the last ones (monitor/layout.h) so a guest's
+ * hv's descriptors sit in the last ones (lib/layout.h) so a guest's
  * table can be shadowed into the rest.
  */
 #ifndef MON_GDT_H

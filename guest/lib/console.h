@@ -1,5 +1,5 @@
 /*
- * The guest console: COM1 at 115200 baud, 8N1, polled (drivers/uart.c).
+ * The guest console: COM1 at 115200 baud, 8N1, polled (lib/uart.c).
  * Everything a guest prints is part of its transcript, which the
  * differential test compares byte for byte: print nothing that differs
  * between a native run and a run under hv (timings, TSC values, memory

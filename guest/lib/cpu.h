@@ -1,5 +1,5 @@
 /*
- * Guest-only CPU helpers that monitor/x86.h does not have: segment
+ * Guest-only CPU helpers that lib/x86.h does not have: segment
  * register access, the descriptor-table and task registers, EFLAGS writes,
  * interrupt control, and the descriptor-checking instructions
  * (SDM vol. 2: LAR, LSL, VERR, VERW, SGDT, SIDT, SLDT, STR, SMSW, LLDT).

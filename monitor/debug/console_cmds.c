@@ -1,5 +1,5 @@
 /*
- * The monitor console's commands (monitor/monitor.c reads the line and
+ * The monitor console's commands (monitor/debug/console.c reads the line and
  * dispatches; README.md, "The monitor console", lists them).
  */
 #include "monitor/debug/console.h"

@@ -18,12 +18,13 @@
  * Debugging the guest over a serial line (see debug.c, docs/ARCHITECTURE.md
  * "Debugging the guest"): breakpoints and watchpoints, stopping and
  * stepping the guest, and the two front ends that drive them, the monitor
- * console (monitor/monitor.c) and the GDB stub (monitor/gdbstub.c).
+ * console (monitor/debug/console.c) and the GDB stub (monitor/debug/gdbstub.c).
  *
- * The guest is only ever stopped inside guest_resume() (monitor/guest.c), at a
- * clean guest-instruction boundary with its registers in the trap frame
- * and its EIP known: dbg_resume() is called there and runs the front end's
- * command loop synchronously until it says go on.
+ * The guest is only ever stopped when the trap loop goes on at a guest EIP
+ * (monitor/guest.c), at a clean guest-instruction boundary with its
+ * registers in the trap frame and its EIP known: dbg_resume() is the resume
+ * hook called there (guest_hooks) and runs the front end's command loop
+ * synchronously until it says go on.
  */
 /* Serial ports a front end can use (options monitor= and gdb=). */
 enum dbg_port { DBG_OFF = 0, DBG_COM1, DBG_COM2, DBG_COM3, DBG_COM4 };
