@@ -293,6 +293,23 @@ struct dt_pc *cache_new_pc(void)
 	return &pcs[npcs++];
 }
 
+/* The pcmap entry of the guest instruction cache address addr belongs to. */
+static const struct dt_pc *pc_at(const struct dt_block *b, uint32_t addr)
+{
+	uint32_t off = addr - (uint32_t)b->code;
+	const struct dt_pc *best = 0;
+
+	for (uint32_t i = 0; i < b->npc; i++) {
+		const struct dt_pc *pc = &pcs[b->pc_first + i];
+
+		if (pc->coff > off)
+			break;
+		best = pc;
+	}
+	assert(best);
+	return best;
+}
+
 const struct dt_insn *cache_new_insn(const struct dt_insn *d)
 {
 	assert(ninsns < MAX_INSNS);
@@ -327,17 +344,7 @@ const struct dt_sens *dt_sens_find(const struct dt_insn *d)
 
 int dt_insn_rmw(const struct dt_block *b, uint32_t addr)
 {
-	uint32_t off = addr - (uint32_t)b->code;
-	const struct dt_pc *best = 0;
-
-	for (uint32_t i = 0; i < b->npc; i++) {
-		const struct dt_pc *pc = &pcs[b->pc_first + i];
-
-		if (pc->coff > off)
-			break;
-		best = pc;
-	}
-	return best && best->rmw;
+	return pc_at(b, addr)->rmw;
 }
 
 uint32_t cache_pc_index(void)
@@ -603,20 +610,11 @@ struct dt_block *dt_block_at(uint32_t addr)
 
 int dt_guest_eip(const struct dt_block *b, uint32_t addr, uint32_t *eip, int *scratch)
 {
-	uint32_t off = addr - (uint32_t)b->code;
-	const struct dt_pc *best = 0;
+	const struct dt_pc *pc = pc_at(b, addr);
 
-	for (uint32_t i = 0; i < b->npc; i++) {
-		const struct dt_pc *pc = &pcs[b->pc_first + i];
-
-		if (pc->coff > off)
-			break;
-		best = pc;
-	}
-	assert(best);
-	*eip = b->eip + best->goff;
-	*scratch = best->scratch;
-	return best->coff == off;
+	*eip = b->eip + pc->goff;
+	*scratch = pc->scratch;
+	return pc->coff == addr - (uint32_t)b->code;
 }
 
 struct dt_exit *dt_stub_at(uint32_t addr)

@@ -1,16 +1,17 @@
 /*
- * Running the guest: every trap from translated guest code comes here
- * (docs/ARCHITECTURE.md, "Traps from the guest").
+ * Running the guest: every trap from guest code comes here, and the one
+ * trap loop resumes it (docs/ARCHITECTURE.md, "The trap loop").
  *
  *  - exits (int $VEC_DT_EXIT from the cache): branch to translate and
- *    chain, indirect-branch miss, instruction to emulate, exception to
- *    raise, end of a one-instruction block;
+ *    chain, indirect-branch miss, instruction to emulate (its row's
+ *    handler), exception to raise, end of a one-instruction block;
  *  - hardware interrupts: queued for the guest and delivered at the next
  *    clean guest-instruction boundary where its IF allows;
  *  - #DB from hv's own single-stepping towards such a boundary;
- *  - exceptions raised by translated code: mapped back to the guest EIP
- *    (with the scratch registers restored), then handled by hv (a write to
- *    a code page, an intercepted port) or reflected to the guest.
+ *  - exceptions raised by guest code: mapped back to the guest EIP (with
+ *    the scratch registers restored), then handled by hv (a shadow miss, a
+ *    write to a code page, what user code leaves to hv) or delivered to
+ *    the guest.
  *
  * Each handler returns what happens next (monitor/next.h) to the one
  * trap loop, run(), which delivers events and goes on at guest EIPs
@@ -19,24 +20,24 @@
  */
 #include "monitor/guest.h"
 
+#include <stdarg.h>
+
+#include "drivers/intc.h"
+#include "dt/dt.h"
+#include "dt/fast.h"
 #include "dt/smc.h"
 #include "lib/bootinfo.h"
-#include "drivers/intc.h"
-#include "drivers/ioport.h"
-#include "dt/dt.h"
-#include "monitor/emul.h"
-#include "monitor/gdt.h"
-#include "monitor/mm/mm.h"
-#include "monitor/guest_int.h"
-#include "monitor/intr.h"
+#include "lib/fmt.h"
 #include "lib/layout.h"
 #include "lib/log.h"
 #include "lib/panic.h"
-#include "monitor/vcpu.h"
-#include "lib/fmt.h"
 #include "lib/x86.h"
-
-#include <stdarg.h>
+#include "monitor/emul.h"
+#include "monitor/gdt.h"
+#include "monitor/guest_int.h"
+#include "monitor/intr.h"
+#include "monitor/mm/mm.h"
+#include "monitor/vcpu.h"
 
 static struct {
 	uint32_t exits, irqs, steps, faults[32], smc_writes;
