@@ -24,6 +24,15 @@ int uart_init(uint16_t port, uint32_t baud)
 	return 0;
 }
 
+int uart_present(uint16_t port)
+{
+	outb(port + UART_SCR, 0x5A);
+	if (inb(port + UART_SCR) != 0x5A)
+		return 0;
+	outb(port + UART_SCR, 0xA5);
+	return inb(port + UART_SCR) == 0xA5 && inb(port + UART_LSR) != 0xFF;
+}
+
 void uart_putc(uint16_t port, char c)
 {
 	/* Bounded wait: a missing or wedged UART must not hang the caller. */

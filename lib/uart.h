@@ -1,8 +1,8 @@
 /*
  * 16550 UART, polled output and input (hv's console; the guest library
- * compiles lib/uart.c too).  Registers per the National PC16550D data
- * sheet: THR/RBR 0, IER 1, FCR/IIR 2, LCR 3, MCR 4, LSR 5, MSR 6, SCR 7;
- * DLL/DLM at 0/1 while LCR.DLAB is set.
+ * compiles lib/uart.c too, and hvboot for x86_64).  Registers per the
+ * National PC16550D data sheet: THR/RBR 0, IER 1, FCR/IIR 2, LCR 3, MCR 4,
+ * LSR 5, MSR 6, SCR 7; DLL/DLM at 0/1 while LCR.DLAB is set.
  */
 #ifndef LIB_UART_H
 #define LIB_UART_H
@@ -88,6 +88,13 @@
  * (the scratch register does not hold a value).
  */
 int uart_init(uint16_t port, uint32_t baud);
+/*
+ * A stricter test than uart_init's, for probing ports that may have no UART
+ * (hvboot, on machines of all kinds): 1 when the scratch register holds two
+ * patterns in turn and the line status is not 0xFF (a bus with nothing on
+ * it), else 0.  It writes only the scratch register.
+ */
+int uart_present(uint16_t port);
 /* Waits for the transmitter, then sends one byte. */
 void uart_putc(uint16_t port, char c);
 /* Returns a received byte, or -1 when none is waiting. */

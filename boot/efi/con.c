@@ -2,60 +2,21 @@
  * hvboot: the console.  Everything hvboot says goes to the firmware's text
  * console (UEFI specification 2.10, 12.4 Simple Text Output Protocol) and,
  * unless the firmware already copies that console to a serial port, also
- * to a 16550 UART at 115200 8N1 by port I/O, so that a machine debugged
- * over its serial port sees hvboot's errors too.  The firmware's console
- * devices are in the global variable "ConOut" (UEFI 3.3, a device path
- * list); a UART messaging node (UEFI 10.3.4.12, type 3, subtype 14) in it
- * means the firmware writes to a serial port itself.
+ * to a 16550 UART at 115200 8N1 by port I/O (hv's driver, lib/uart.c), so
+ * that a machine debugged over its serial port sees hvboot's errors too.
+ * The firmware's console devices are in the global variable "ConOut" (UEFI
+ * 3.3, a device path list); a UART messaging node (UEFI 10.3.4.12, type 3,
+ * subtype 14) in it means the firmware writes to a serial port itself.
  */
 #include "hvboot.h"
+
+#include "lib/uart.h"	/* hv's 16550 driver, built for x86_64 too */
 
 EFI_SYSTEM_TABLE *ST;
 EFI_BOOT_SERVICES *BS;
 
 static UINT16 uart;		/* I/O base of the UART we write to, 0 for none */
 static const char *uart_state = "none";
-
-static inline void outb(UINT16 port, UINT8 v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline UINT8 inb(UINT16 port)
-{
-	UINT8 v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static int uart_present(UINT16 base)
-{
-	outb(base + 7, 0x5a);		/* scratch register */
-	if (inb(base + 7) != 0x5a)
-		return 0;
-	outb(base + 7, 0xa5);
-	return inb(base + 7) == 0xa5 && inb(base + 5) != 0xff;
-}
-
-static void uart_init(UINT16 base)
-{
-	outb(base + 1, 0x00);		/* no interrupts */
-	outb(base + 3, 0x80);		/* DLAB */
-	outb(base + 0, 0x01);		/* divisor 1: 115200 baud */
-	outb(base + 1, 0x00);
-	outb(base + 3, 0x03);		/* 8N1 */
-	outb(base + 2, 0xc7);		/* FIFOs on and cleared */
-	outb(base + 4, 0x03);		/* DTR, RTS */
-}
-
-static void uart_putc(char c)
-{
-	/* Bounded: a UART that stops draining must not hang the loader. */
-	for (unsigned i = 0; i < 100000 && !(inb(uart + 5) & 0x20); i++)
-		;
-	outb(uart, (UINT8)c);
-}
 
 /* Does the firmware's ConOut list include a serial terminal? */
 static int firmware_serial_console(void)
@@ -105,13 +66,12 @@ void con_serial(const char *how)
 		con_serial("auto");
 		return;
 	}
-	if (!uart_present(ports[n])) {
+	if (!uart_present(ports[n]) || uart_init(ports[n], 115200) < 0) {
 		uart_state = "none (no UART)";
 		return;
 	}
 	uart = ports[n];
 	uart_state = "com";
-	uart_init(uart);
 }
 
 const char *con_serial_state(void)
@@ -134,11 +94,11 @@ static void emit(const char *s)
 		if (*s == '\n') {
 			w[n++] = L'\r';
 			if (uart)
-				uart_putc('\r');
+				uart_putc(uart, '\r');
 		}
 		w[n++] = (CHAR16)(unsigned char)*s;
 		if (uart)
-			uart_putc(*s);
+			uart_putc(uart, *s);
 		if (n >= 120) {
 			w[n] = 0;
 			ST->ConOut->OutputString(ST->ConOut, w);
@@ -153,23 +113,23 @@ static void emit(const char *s)
 void say(const char *f, ...)
 {
 	char buf[1024];
-	__builtin_va_list ap;
+	va_list ap;
 
-	__builtin_va_start(ap, f);
-	vfmt(buf, sizeof(buf), f, ap);
-	__builtin_va_end(ap);
+	va_start(ap, f);
+	fmt_vsnprintf(buf, sizeof(buf), f, ap);
+	va_end(ap);
 	emit(buf);
 }
 
 void err(const char *f, ...)
 {
 	char buf[1024];
-	__builtin_va_list ap;
+	va_list ap;
 	UINTN attr = (UINTN)ST->ConOut->Mode->Attribute;
 
-	__builtin_va_start(ap, f);
-	vfmt(buf, sizeof(buf), f, ap);
-	__builtin_va_end(ap);
+	va_start(ap, f);
+	fmt_vsnprintf(buf, sizeof(buf), f, ap);
+	va_end(ap);
 	ST->ConOut->SetAttribute(ST->ConOut, EFI_TEXT_ATTR(EFI_LIGHTRED, EFI_BLACK));
 	emit("hvboot: error: ");
 	ST->ConOut->SetAttribute(ST->ConOut, attr);

@@ -6,8 +6,10 @@
 EFI_BUILD  := $(BUILD)/efi
 EFI_LIBDIR := /usr/lib
 EFI_SRCS   := $(sort $(wildcard boot/efi/*.c boot/efi/*.S))
+# hv's base library pieces hvboot shares, compiled here for x86_64.
+EFI_SHARED := lib/string.c lib/fmt.c lib/uart.c
 EFI_OBJS   := $(patsubst boot/efi/%,$(EFI_BUILD)/%.o,$(EFI_SRCS)) \
-	$(EFI_BUILD)/shared/string.c.o	# lib/string.c, for x86_64
+	$(patsubst lib/%,$(EFI_BUILD)/shared/%.o,$(EFI_SHARED))
 EFI_APP    := $(EFI_BUILD)/BOOTX64.EFI
 
 EFI_CFLAGS := -m64 -std=gnu11 -ffreestanding -fpic -fshort-wchar -mno-red-zone \
@@ -25,7 +27,7 @@ $(EFI_BUILD)/%.c.o: boot/efi/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -c $< -o $@
 
-$(EFI_BUILD)/shared/string.c.o: lib/string.c
+$(EFI_BUILD)/shared/%.c.o: lib/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -c $< -o $@
 

@@ -59,12 +59,11 @@ int con_key(int seconds, EFI_INPUT_KEY *key, void (*tick)(int left));
 int con_edit(const char *prompt, char *buf, unsigned cap);
 const char *efi_strerror(EFI_STATUS st);
 
-/* --- small string helpers (string.c) ------------------------------------ */
+/* --- strings (string.c, and hv's lib/, built for x86_64) --------------- */
 
-#include "lib/string.h"	/* memcpy ... strncmp: hv's own, built for x86_64 */
+#include "lib/string.h"	/* memcpy ... strncmp */
+#include "lib/fmt.h"	/* fmt_snprintf, fmt_vsnprintf */
 char *strcpy_cap(char *dst, const char *src, UINTN cap);
-int vfmt(char *buf, UINTN cap, const char *fmt, __builtin_va_list ap);
-int fmt(char *buf, UINTN cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* --- config.c: hvboot.cfg ---------------------------------------------- */
 

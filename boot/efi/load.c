@@ -521,7 +521,8 @@ static int check_kernel(const char *path, const UINT8 *buf, UINT64 size,
 static UINT32 put_cmdline(char **p, const struct cfg_file *f)
 {
 	char *s = *p;
-	int n = fmt(s, CMDLINE_MAX, f->args[0] ? "%s %s" : "%s", f->path, f->args);
+	int n = fmt_snprintf(s, CMDLINE_MAX, f->args[0] ? "%s %s" : "%s",
+			     f->path, f->args);
 
 	*p += n + 1;
 	return (UINT32)(UINTN)s;

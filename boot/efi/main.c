@@ -48,7 +48,7 @@ static int edit_entry(struct cfg_entry *e)
 	char prompt[CFG_LINE + 16];
 
 	strcpy_cap(buf, e->kernel.args, sizeof(buf));
-	fmt(prompt, sizeof(prompt), "\n%s ", e->kernel.path);
+	fmt_snprintf(prompt, sizeof(prompt), "\n%s ", e->kernel.path);
 	say("\nEdit the command line (Enter: boot with it, Esc: cancel, ^U: clear):");
 	if (!con_edit(prompt, buf, sizeof(buf)))
 		return 0;
