@@ -56,7 +56,7 @@ static uint8_t *cache_end;
 #define META_SIZE (MAX_BLOCKS * sizeof(struct dt_block) + \
 		   MAX_EXITS * sizeof(struct dt_exit) + MAX_PCS * sizeof(struct dt_pc))
 _Static_assert(META_SIZE <= HV_META_SIZE, "translator records fit");
-static struct dt_block *blocks;
+struct dt_block *cache_blocks;
 static struct dt_exit *exits;
 static struct dt_pc *pcs;
 static uint32_t nblocks, nexits, npcs;
@@ -210,8 +210,8 @@ void dt_init(void *cache, uint32_t cache_size, void *meta, uint32_t meta_size,
 	dt_fast.hv_gs = fast_sel;
 	if (meta_size < META_SIZE)
 		panic("translator records need %u bytes, have %u", (uint32_t)META_SIZE, meta_size);
-	blocks = meta;
-	exits = (struct dt_exit *)(blocks + MAX_BLOCKS);
+	cache_blocks = meta;
+	exits = (struct dt_exit *)(cache_blocks + MAX_BLOCKS);
 	pcs = (struct dt_pc *)(exits + MAX_EXITS);
 	cache_base = cache;
 	emit_shared(&e);
@@ -249,7 +249,7 @@ struct dt_block *cache_begin_block(uint32_t eip, uint32_t cs_base)
 	    nexits + 2 * DT_BLOCK_INSNS + 2 > MAX_EXITS ||
 	    npcs + DT_BLOCK_INSNS > MAX_PCS || ninsns + DT_BLOCK_INSNS > MAX_INSNS)
 		dt_flush();
-	b = &blocks[nblocks++];
+	b = &cache_blocks[nblocks++];
 	memset(b, 0, sizeof(*b));
 	b->eip = eip;
 	b->cs_base = cs_base;
@@ -271,7 +271,7 @@ void cache_end_block(struct dt_block *b)
 
 void cache_abort_block(struct dt_block *b)
 {
-	assert(b == &blocks[nblocks - 1]);
+	assert(b == &cache_blocks[nblocks - 1]);
 	nblocks--;
 	npcs = b->pc_first;
 	ninsns = b->insn_first;
@@ -319,11 +319,7 @@ const struct dt_insn *cache_new_insn(const struct dt_insn *d)
 
 const struct dt_sens *dt_sens_find(const struct dt_insn *d)
 {
-	/* Control transfers hv must make (far, INT, IRET, SYSENTER...), I/O,
-	   and what the decoder classes as privileged or sensitive: the rest
-	   is copied. */
-	if (d->cf == DT_CF_NONE && !(d->flags & (DT_F_SENS | DT_F_WSEG | DT_F_PRIV)) &&
-	    !((d->flags & DT_F_GS) && (d->flags & DT_F_RSEG)))
+	if (!dt_sens_wanted(d))
 		return 0;
 	for (uint32_t i = 0; i < sens_table->nrows; i++) {
 		const struct dt_sens *s = &sens_table->rows[i];
@@ -357,22 +353,14 @@ struct dt_pc *cache_pc(uint32_t i)
 	return &pcs[i];
 }
 
-uint32_t cache_block_index(const struct dt_block *b)
-{
-	return (uint32_t)(b - blocks);
-}
 
-struct dt_block *cache_block(uint32_t i)
-{
-	return &blocks[i];
-}
 
 static struct dt_block *lookup(uint32_t eip, uint32_t cs_base)
 {
 	for (struct dt_block *b = hash[hash_eip(eip)]; b; b = b->hash_next) {
 		if (b->eip != eip || b->cs_base != cs_base || b->dead)
 			continue;
-		if (smc_block_stale(b)) {
+		if (b->checked && smc_block_stale(b)) {
 			/* A checked page was written under it: translate again. */
 			dt_stats.checked_stale++;
 			cache_kill_block(b);
@@ -522,10 +510,10 @@ static void check_local_page(uint32_t la, uint32_t pte_pa)
 	if (seen && (pte & PTE_P) && (pte & PTE_ADDR) == *seen)
 		return;
 	dt_stats.map_page_scans++;
-	for (uint32_t i = 0; i < nblocks; i++)
-		if (((blocks[i].eip ^ la) & PTE_ADDR) == 0 && !blocks[i].global) {
-			check_block(&blocks[i]);
-			live |= !blocks[i].dead;
+	for (struct dt_block *b = cache_blocks, *end = cache_blocks + nblocks; b < end; b++)
+		if (((b->eip ^ la) & PTE_ADDR) == 0 && !b->global) {
+			check_block(b);
+			live |= !b->dead;
 		}
 	if (live && seen)
 		*seen = pte & PTE_ADDR;
@@ -541,9 +529,9 @@ void dt_check_mappings(void)
 		pde = dth_guest_pde(r << 22, &large);
 		if (pde != region_pde[r]) {
 			dt_stats.map_region_scans++;
-			for (uint32_t i = 0; i < nblocks; i++)
-				if (blocks[i].eip >> 22 == r)
-					check_block(&blocks[i]);
+			for (struct dt_block *b = cache_blocks, *end = cache_blocks + nblocks; b < end; b++)
+				if (b->eip >> 22 == r)
+					check_block(b);
 			region_pde[r] = pde;
 			continue;
 		}
@@ -571,8 +559,8 @@ void dt_check_all_mappings(void)
 	int large;
 
 	memo_gen++;
-	for (uint32_t i = 0; i < nblocks; i++)
-		check_block(&blocks[i]);
+	for (struct dt_block *b = cache_blocks, *end = cache_blocks + nblocks; b < end; b++)
+		check_block(b);
 	for (uint32_t k = 0; k < nregions; k++)
 		region_pde[region_list[k]] = dth_guest_pde(region_list[k] << 22, &large);
 }
@@ -584,19 +572,20 @@ void dt_check_page(uint32_t la)
 	/* Killed even if the page still maps the same frame: the next fetch
 	   walks the guest's tables again and sets its accessed bit, as the
 	   CPU's fetch through a flushed TLB entry would. */
-	for (uint32_t i = 0; i < nblocks; i++)
-		if (((blocks[i].eip ^ la) & PTE_ADDR) == 0 && !blocks[i].dead)
-			cache_kill_block(&blocks[i]);
+	for (struct dt_block *b = cache_blocks, *end = cache_blocks + nblocks; b < end; b++)
+		if (((b->eip ^ la) & PTE_ADDR) == 0 && !b->dead)
+			cache_kill_block(b);
 }
 
 struct dt_block *dt_block_at(uint32_t addr)
 {
+	struct dt_block *const bl = cache_blocks;
 	uint32_t lo = 0, hi = nblocks;
 
 	/* Blocks are allocated in address order: binary search. */
 	while (lo < hi) {
 		uint32_t mid = (lo + hi) / 2;
-		struct dt_block *b = &blocks[mid];
+		struct dt_block *b = &bl[mid];
 
 		if (addr < (uint32_t)b->code)
 			hi = mid;

@@ -40,8 +40,15 @@ struct dt_pc *cache_pc(uint32_t i);
 /* A copy of decoded instruction d for an EMUL exit (dt_exit.insn). */
 const struct dt_insn *cache_new_insn(const struct dt_insn *d);
 /* Blocks by index (dt/smc.c keeps per-block data in arrays). */
-uint32_t cache_block_index(const struct dt_block *b);
-struct dt_block *cache_block(uint32_t i);
+extern struct dt_block *cache_blocks;
+static inline uint32_t cache_block_index(const struct dt_block *b)
+{
+	return (uint32_t)(b - cache_blocks);
+}
+static inline struct dt_block *cache_block(uint32_t i)
+{
+	return &cache_blocks[i];
+}
 /* Kills block b: branches chained into it unlinked, its ibtc entry gone. */
 void cache_kill_block(struct dt_block *b);
 

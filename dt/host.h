@@ -1,8 +1,8 @@
 /*
  * The translator's boundary: everything dt/ needs from the rest of hv, and
- * the only header outside dt/ and lib/ that dt/ includes.  The virtual CPU
- * implements it (monitor/dt_host.c) on top of the memory layer and the
- * debugger; the host unit test of the translator (tests/dt/) implements it
+ * the only header outside dt/ and lib/ that dt/ includes.  The memory
+ * layer implements most of it (monitor/mm/gmem.c, gphys.c), the virtual CPU
+ * the rest (monitor/dt_host.c: breakpoints, ports); the host unit test of the translator (tests/dt/) implements it
  * over a fake guest memory.
  *
  * Addresses are guest linear unless named pa (a guest-physical frame,
@@ -14,8 +14,9 @@
 #include <stdint.h>
 
 /*
- * Copies up to len guest code bytes at lin with the rights of the guest's
- * current privilege level; returns how many it could read.  It stops at
+ * Copies up to len guest code bytes at lin with supervisor rights (what
+ * dt/ translates is the guest kernel's code); returns how many it could
+ * read.  It stops at
  * the first page the guest cannot fetch from and sets *why to the DTF_*
  * kind (dt/dt.h) of that failure.
  */

@@ -75,9 +75,21 @@ struct dt_sens_table {
 };
 
 /*
+ * Does decoded instruction d need a row: a control transfer hv makes
+ * (far, INT n, IRET, SYSENTER...), or what the decoder classes as
+ * privileged (I/O included) or sensitive, or a segment register read into
+ * a %gs operand?  Everything else is copied.
+ */
+static inline int dt_sens_wanted(const struct dt_insn *d)
+{
+	return d->cf != DT_CF_NONE || (d->flags & (DT_F_SENS | DT_F_WSEG | DT_F_PRIV)) ||
+	       ((d->flags & DT_F_GS) && (d->flags & DT_F_RSEG));
+}
+
+/*
  * The row for decoded instruction d: its own, the catch-all for an
- * instruction the decoder classes as sensitive, or 0 for one that is
- * copied as it is.
+ * instruction dt_sens_wanted without a row of its own, or 0 for one that
+ * is copied as it is.
  */
 const struct dt_sens *dt_sens_find(const struct dt_insn *d);
 

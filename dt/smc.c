@@ -15,7 +15,9 @@
  * Blocks by frame.  Each block is on the list of the one or two frames it
  * was read from (a hash of frame numbers to chains through smc_next), so
  * a write costs the blocks of that frame, not a walk of the whole cache.
- * Dead blocks leave a chain when a write walks it.
+ * Dead blocks leave a chain when a write walks it.  Blocks of checked
+ * frames are on no list: those frames are not protected, so no write
+ * reaches smc_write for them.
  *
  * Hot pages.  A frame both written and executed often would thrash: a
  * write fault, every block killed, retranslation, again and again.  After
@@ -29,6 +31,7 @@
 #include "dt/smc.h"
 
 #include "dt/cache.h"
+#include "dt/dt.h"
 #include "dt/host.h"
 #include "lib/layout.h"
 #include "lib/string.h"
@@ -53,8 +56,14 @@ uint32_t smc_checked_count;
 #define FRAME_BUCKETS	4096
 static uint32_t bucket[FRAME_BUCKETS];
 static uint32_t smc_next[MAX_BLOCKS][2];
-/* Checked blocks: the hash of their guest bytes. */
+/*
+ * Checked blocks: the hash of their guest bytes.  The last one found
+ * stale: its range and the hash of the bytes there now, which the block
+ * translated in its place in the same dt_get (the same range, as a rule)
+ * takes over instead of hashing the same bytes again.
+ */
 static uint32_t block_hash[MAX_BLOCKS];
+static struct { uint32_t lookup, eip, end, hash; } last_stale;
 
 static int bit(const uint32_t *map, uint32_t pa)
 {
@@ -116,6 +125,15 @@ void smc_add_block(struct dt_block *b)
 {
 	uint32_t i = cache_block_index(b);
 
+	if (b->checked) {
+		/* Its frames are not protected: no write comes here for it. */
+		if (last_stale.lookup == dt_stats.lookups && b->eip == last_stale.eip &&
+		    b->end == last_stale.end)
+			block_hash[i] = last_stale.hash;	/* the same bytes, just hashed */
+		else
+			block_hash[i] = guest_hash(b);
+		return;
+	}
 	for (uint32_t k = 0; k < 2; k++) {
 		uint32_t h;
 
@@ -125,13 +143,19 @@ void smc_add_block(struct dt_block *b)
 		smc_next[i][k] = bucket[h];
 		bucket[h] = i * 2 + k + 1;
 	}
-	if (b->checked)
-		block_hash[i] = guest_hash(b);
 }
 
 int smc_block_stale(const struct dt_block *b)
 {
-	return b->checked && guest_hash(b) != block_hash[cache_block_index(b)];
+	uint32_t h = guest_hash(b);
+
+	if (h == block_hash[cache_block_index(b)])
+		return 0;
+	last_stale.lookup = dt_stats.lookups;	/* this dt_get's, no other's */
+	last_stale.eip = b->eip;
+	last_stale.end = b->end;
+	last_stale.hash = h;
+	return 1;
 }
 
 /* Kills the blocks made from frame pa, taking them off its chain. */

@@ -31,7 +31,7 @@ int smc_is_checked(uint32_t pa);
 /* Block b is finished: it joins the lists of its frames (and, from a
    checked frame, gets the hash of its bytes). */
 void smc_add_block(struct dt_block *b);
-/* A checked block whose guest bytes changed since it was made. */
+/* Checked block b: have its guest bytes changed since it was made? */
 int smc_block_stale(const struct dt_block *b);
 /* The cache was flushed: no block, no code frame, no hot page. */
 void smc_flush(void);

@@ -301,13 +301,9 @@ static uint32_t rel_target(const struct dt_block *b, const struct dt_insn *d, ui
 
 static void add_pc(struct tstate *t, uint32_t eip, int scratch)
 {
-	struct dt_pc *pc = cache_new_pc();
-
-	pc->coff = (uint16_t)(t->e.p - t->b->code);
-	pc->goff = (uint16_t)(eip - t->b->eip);
-	pc->scratch = (uint16_t)scratch;
-	pc->rmw = 0;
-	pc->pad = 0;
+	*cache_new_pc() = (struct dt_pc){ .coff = (uint16_t)(t->e.p - t->b->code),
+					  .goff = (uint16_t)(eip - t->b->eip),
+					  .scratch = (uint16_t)scratch };
 	t->b->npc++;
 }
 
@@ -385,7 +381,7 @@ int dt_translate(struct dt_block *b, int mode, int single, struct dt_fail *fail)
 				b->checked = 1;
 		}
 
-		sens = d.cf == DT_CF_NONE ? dt_sens_find(&d) : 0;
+		sens = d.cf == DT_CF_NONE && dt_sens_wanted(&d) ? dt_sens_find(&d) : 0;
 		if (sens && sens->how == DTS_NATIVE)
 			sens = 0;	/* harmless at ring 1: copied */
 		if ((d.flags & RMW) == RMW && !(d.flags & (DT_F_STACK | DT_F_STRING)))

@@ -103,10 +103,12 @@ static struct next watchdog_stop(struct trapframe *tf);
  * pending interrupt the guest can take now, is returned as the event to
  * deliver (the loop comes back here at its handler); if only an interrupt
  * shadow holds them back, hv steps the guest past it.  Otherwise the trap
- * frame is made ready to enter the guest: NX_ENTER.
+ * frame is made ready to enter the guest: NX_ENTER.  (It writes what
+ * happens next over *n itself: it is on every trap's way out.)
  */
-static struct next go(struct trapframe *tf, uint32_t eip, uint32_t addr)
+static void go(struct trapframe *tf, struct next *n)
 {
+	uint32_t eip = n->eip, addr = n->addr;
 	int blocked = 0, dbgr = 0;
 
 	vcpu.eip = eip;
@@ -120,7 +122,8 @@ static struct next go(struct trapframe *tf, uint32_t eip, uint32_t addr)
 
 		vcpu.tf_pending = 0;
 		vcpu.dr[6] |= DR6_BS;
-		return nx_event(ev);
+		*n = nx_event(ev);
+		return;
 	}
 	if (vcpu.shadow == 1) {
 		if (eip == vcpu.shadow_eip) {
@@ -137,14 +140,16 @@ static struct next go(struct trapframe *tf, uint32_t eip, uint32_t addr)
 			struct event ev = { (uint8_t)vec, INTR_EXT, 0, 0, 0, eip, eip };
 
 			guest_watch.progress = 1;	/* an idle guest is woken up */
-			return nx_event(ev);
+			*n = nx_event(ev);
+			return;
 		}
 	}
 	/* In a shadow, step the shadowed instruction with interrupts off. */
 	vcpu.stepping = blocked;
 	if (vcpu.cpl == 3) {
 		guest_enter_user(tf, eip, blocked);
-		return nx_enter();
+		n->kind = NX_ENTER;
+		return;
 	}
 	tf->gs = SEL_R1_GS;
 	hv_tss.iomap_base = sizeof(struct tss32);
@@ -154,8 +159,10 @@ static struct next go(struct trapframe *tf, uint32_t eip, uint32_t addr)
 		struct dt_fail fail;
 		struct dt_block *b = dt_get_single(cs_base() + eip, cs_base(), guest_dt_mode(), &fail);
 
-		if (!b)
-			return translate_failed(&fail, eip);
+		if (!b) {
+			*n = translate_failed(&fail, eip);
+			return;
+		}
 		addr = (uint32_t)b->code;
 		vcpu.tf_pending = (vcpu.vflags & FL_TF) != 0;
 		vcpu.single_code = addr;
@@ -163,8 +170,10 @@ static struct next go(struct trapframe *tf, uint32_t eip, uint32_t addr)
 		struct dt_fail fail;
 		struct dt_block *b = dt_get(cs_base() + eip, cs_base(), guest_dt_mode(), &fail);
 
-		if (!b)
-			return translate_failed(&fail, eip);
+		if (!b) {
+			*n = translate_failed(&fail, eip);
+			return;
+		}
 		addr = (uint32_t)b->code;
 	}
 	tf->eip = addr;
@@ -191,7 +200,7 @@ static struct next go(struct trapframe *tf, uint32_t eip, uint32_t addr)
 		tf->eflags |= 1u << FL_IOPL_SHIFT;	/* CLI, STI, POPF's IF at ring 1 */
 	if (vcpu.stepping)
 		tf->eflags |= FL_TF;
-	return nx_enter();
+	n->kind = NX_ENTER;
 }
 
 /*
@@ -202,28 +211,32 @@ static struct next go(struct trapframe *tf, uint32_t eip, uint32_t addr)
  * stands for one guest event, so a guest that keeps faulting makes hv turn
  * here as the CPU would, never recurse.
  */
-static void run(struct trapframe *tf, struct next n)
+static void run(struct trapframe *tf, struct next *n)
 {
 	for (;;) {
-		switch (n.kind) {
+		switch (n->kind) {
 		case NX_ENTER:
 			return;
 		case NX_GO:
-			n = go(tf, n.eip, n.addr);
+			go(tf, n);
 			break;
 		case NX_EVENT:
-			if (n.ev.kind == INTR_EXC) {
-				if (n.ev.vec < 32)
-					stats.faults[n.ev.vec]++;
+			if (n->ev.kind == INTR_EXC) {
+				if (n->ev.vec < 32)
+					stats.faults[n->ev.vec]++;
 				/* A faulting instruction does not complete: no
 				   #DB trap after it. */
 				vcpu.tf_pending = 0;
 			}
-			vcpu.eip = n.ev.at_eip;
-			n = intr_deliver(tf, &n.ev);
+			{
+				struct event ev = n->ev;
+
+				vcpu.eip = ev.at_eip;
+				*n = intr_deliver(tf, &ev);
+			}
 			break;
 		case NX_STOP:
-			guest_stop(tf, "%s", n.why);
+			guest_stop(tf, "%s", n->why);
 		}
 	}
 }
@@ -591,7 +604,13 @@ static struct next handle(struct trapframe *tf)
 
 void guest_trap(struct trapframe *tf)
 {
-	run(tf, handle(tf));
+	struct next n = handle(tf);
+
+	/* The common case, going on in the guest, without the loop's turn. */
+	if (n.kind == NX_GO)
+		go(tf, &n);
+	if (n.kind != NX_ENTER)
+		run(tf, &n);
 }
 
 void guest_print_stats(void)
@@ -620,7 +639,11 @@ void guest_start(uint32_t entry, uint32_t eax, uint32_t ebx, uint32_t esi)
 	tf->ss = vcpu.seg[VS_SS].sel | 1;
 	tf->gs = SEL_R1_GS;
 	tf->eflags = FL_FIXED;
-	run(tf, nx_go(entry, 0));
+	{
+		struct next n = nx_go(entry, 0);
+
+		run(tf, &n);
+	}
 	log_info("guest", "starting the guest at %08x", entry);
 	trap_return_to(tf);
 }

@@ -38,24 +38,41 @@ enum next_kind {
 
 struct next {
 	enum next_kind kind;
-	uint32_t eip, addr;	/* NX_GO */
-	struct event ev;	/* NX_EVENT */
-	const char *why;	/* NX_STOP */
+	union {
+		struct {
+			uint32_t eip, addr;	/* NX_GO */
+		};
+		struct event ev;		/* NX_EVENT */
+		const char *why;		/* NX_STOP */
+	};
 };
 
+/* (Only the member the kind names is set: these are on every trap's path.) */
 static inline struct next nx_enter(void)
 {
-	return (struct next){ .kind = NX_ENTER };
+	struct next n;
+
+	n.kind = NX_ENTER;
+	return n;
 }
 
 static inline struct next nx_go(uint32_t eip, uint32_t addr)
 {
-	return (struct next){ .kind = NX_GO, .eip = eip, .addr = addr };
+	struct next n;
+
+	n.kind = NX_GO;
+	n.eip = eip;
+	n.addr = addr;
+	return n;
 }
 
 static inline struct next nx_event(struct event ev)
 {
-	return (struct next){ .kind = NX_EVENT, .ev = ev };
+	struct next n;
+
+	n.kind = NX_EVENT;
+	n.ev = ev;
+	return n;
 }
 
 /* Exception vec (error code err if has_err) raised by the instruction at eip. */

@@ -187,14 +187,11 @@ void diag_dump(const struct trapframe *tf, const char *why)
 }
 
 /* guest_hooks.dispatched: every branch or indirect-branch exit. */
-static int dispatched(struct trapframe *tf, uint32_t eip)
+static void __attribute__((noinline)) guest_panicked(struct trapframe *tf)
 {
 	char msg[96] = "";
 	uint32_t fmt = 0;
 
-	diag_note_eip(eip);
-	if (eip != panic_eip || !eip)
-		return 0;
 	/* panic(fmt, ...) is variadic: fmt is on the stack. */
 	gmem_read(vcpu.seg[VS_SS].base + tf->esp + 4, &fmt, 4);
 	gmem_read(fmt, msg, sizeof(msg) - 1);
@@ -203,6 +200,14 @@ static int dispatched(struct trapframe *tf, uint32_t eip)
 			msg[i] = ' ';
 	diag_dump(tf, "the guest called panic()");
 	kprintf("hv: diag:   panic format: \"%s\"\n", msg);
+}
+
+static int dispatched(struct trapframe *tf, uint32_t eip)
+{
+	diag_note_eip(eip);
+	if (eip != panic_eip || !eip)
+		return 0;
+	guest_panicked(tf);
 	return 1;	/* not chained: seen every time */
 }
 

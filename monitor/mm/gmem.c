@@ -19,6 +19,7 @@
 #include "monitor/mm/mm.h"
 
 #include "dt/dt.h"
+#include "dt/host.h"
 #include "dt/smc.h"
 #include "lib/bootinfo.h"
 #include "lib/layout.h"
@@ -225,7 +226,8 @@ int gmem_write_as(uint32_t la, const void *buf, uint32_t len, int user)
 	return access(la, (void *)buf, len, GACC_WRITE | (user ? GACC_USER : 0));
 }
 
-int gmem_fetch(uint32_t la, uint8_t *buf, uint32_t len, int user, int *why)
+static inline __attribute__((always_inline)) int fetch(uint32_t la, uint8_t *buf,
+							uint32_t len, int user, int *why)
 {
 	uint32_t n = 0;
 
@@ -253,6 +255,11 @@ int gmem_fetch(uint32_t la, uint8_t *buf, uint32_t len, int user, int *why)
 	return (int)n;
 }
 
+int gmem_fetch(uint32_t la, uint8_t *buf, uint32_t len, int user, int *why)
+{
+	return fetch(la, buf, len, user, why);
+}
+
 int gmem_code_pa(uint32_t la, uint32_t *pa, int *global)
 {
 	uint32_t eff;
@@ -278,4 +285,28 @@ uint32_t gmem_guest_pde(uint32_t la)
 	if (!(gcr.cr0 & CR0_PG))
 		return 0;
 	return gphys_read32((gcr.cr3 & PTE_ADDR) + (la >> PGDIR_SHIFT) * 4);
+}
+
+/*
+ * The translator's boundary (dt/host.h), where it is the memory layer's
+ * own work: the same functions under the names dt/ calls, so a call from
+ * the translator costs no second hop.
+ */
+int dth_code_frame(uint32_t lin, uint32_t *pa, int *global) __attribute__((alias("gmem_code_pa")));
+int dth_peek_frame(uint32_t lin, uint32_t *pa) __attribute__((alias("gmem_peek_pa")));
+int dth_protect_frame(uint32_t pa) __attribute__((alias("mm_protect_frame")));
+void dth_unprotect_frame(uint32_t pa) __attribute__((alias("mm_unprotect_frame")));
+
+/* Translated code is the guest kernel's: fetched with supervisor rights. */
+int dth_fetch(uint32_t lin, uint8_t *buf, uint32_t len, int *why)
+{
+	return fetch(lin, buf, len, 0, why);
+}
+
+uint32_t dth_guest_pde(uint32_t lin, int *large)
+{
+	uint32_t pde = gmem_guest_pde(lin);
+
+	*large = (pde & PTE_P) && (pde & PTE_PS) && (gcr.cr4 & CR4_PSE);
+	return pde;
 }

@@ -10,6 +10,8 @@
  */
 #include "monitor/mm/mm.h"
 
+#include "dt/host.h"
+
 #include "lib/string.h"
 #include "lib/x86.h"
 
@@ -93,3 +95,6 @@ void gphys_write32(uint32_t pa, uint32_t v)
 {
 	gphys_write(pa, &v, 4);
 }
+
+/* For the translator (dt/host.h): the same function. */
+uint32_t dth_read_phys32(uint32_t pa) __attribute__((alias("gphys_read32")));
