@@ -149,6 +149,16 @@ uint64_t clock_ns(void)
 	return ns;
 }
 
+uint64_t clock_tsc(void)
+{
+	return rdtsc();
+}
+
+uint64_t clock_ns_of_tsc(uint64_t tsc)
+{
+	return tsc <= tsc0 ? 0 : muldiv64(tsc - tsc0, 1000000, tsc_khz);
+}
+
 void clock_set_alarm(uint64_t when)
 {
 	uint64_t now, delay;

@@ -27,6 +27,12 @@ enum clock_waker { CLOCK_WAKER_NONE, CLOCK_WAKER_PIT, CLOCK_WAKER_LAPIC };
 enum clock_waker clock_init(int own_pit, int (*map_mmio)(uint32_t va, uint32_t pa));
 /* Nanoseconds since clock_init; never less than a previous answer. */
 uint64_t clock_ns(void);
+/*
+ * The time stamp counter, which the guest reads natively, and the clock's
+ * nanoseconds for a TSC value (the TSC-deadline timer: drivers/vlapic.c).
+ */
+uint64_t clock_tsc(void);
+uint64_t clock_ns_of_tsc(uint64_t tsc);
 /* Wakes hv (a real interrupt, then dev_sync) at or soon after ns. */
 void clock_set_alarm(uint64_t ns);
 /* A real IRQ line fired: 1 if it was hv's wake-up (acknowledged here). */
