@@ -105,11 +105,15 @@ void vioapic_write(uint32_t offset, int size, uint32_t value);
 void vioapic_set_irq(int pin, int level);
 /* The local APIC's EOI of a level-triggered vector. */
 void vioapic_eoi(int vector);
-/* What hv mirrors to the real machine: pin's mask (1: masked) and trigger
-   (1: level) as the guest set them. */
+/* What hv mirrors to the real machine: pin's mask (1: masked), trigger
+   (1: level) and polarity (1: active low) as the guest set them. */
 int vioapic_masked(int pin);
 int vioapic_level(int pin);
+int vioapic_low(int pin);
 /* Called after the guest changed a pin's entry (hv may mirror it; may be 0). */
 extern void (*vioapic_pin_hook)(int pin);
+/* Called for each pin whose remote IRR an EOI cleared (may be 0): the
+   request of a level pin has ended for the guest. */
+extern void (*vioapic_eoi_hook)(int pin);
 
 #endif

@@ -46,9 +46,17 @@
 /* Ring-3 code for reloading null selectors (monitor/user3.c), DPL 3. */
 #define SEL_U3_CS	(((HV_GDT_FIRST + 7) << 3) | 3)
 
-/* Vectors hv uses for itself. */
-#define VEC_IRQ_BASE	0x20		/* the PIC's real vector base (IRQ 0-15) */
-#define VEC_DT_EXIT	0xE0		/* translated code calls hv (gate DPL 1) */
+/*
+ * Vectors of hv's real IDT.  They are hv's alone: the guest's vectors are
+ * virtual (every vector it programs anywhere is delivered through its own
+ * IDT as it set it), so these may be any it also uses.
+ */
+#define VEC_IRQ_BASE	0x20		/* the real 8259s (IRQ 0-15) */
 #define VEC_USER_SYSCALL 0x80		/* guest user code's int $0x80 (gate DPL 3) */
+#define VEC_IOAPIC_BASE	0xC0		/* the real I/O APIC's pins (0-23) */
+#define VEC_DT_EXIT	0xE0		/* translated code calls hv (gate DPL 1) */
+#define VEC_HV_KICK	0xF0		/* hv's self-IPI: the guest enabled interrupts */
+#define VEC_HV_TIMER	0xF1		/* hv's wake-up: the real local APIC's timer */
+#define VEC_HV_SPURIOUS	0xFF		/* the real local APIC's spurious vector */
 
 #endif
