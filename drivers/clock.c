@@ -7,19 +7,16 @@
  * there is one, is measured in the same window.
  *
  * Wake-ups: the real PIT's channel 0 in mode 0 (one interrupt at the
- * terminal count, at most 65535 ticks = 55 ms ahead), or the local APIC
- * timer in one-shot mode (Intel SDM vol. 3A 10.5.4).  The APIC timer's
- * vector is VEC_IRQ_BASE + 15, the only kind of vector hv routes to
- * irq_host today; it is told from the slave PIC's IRQ15 by the APIC's
- * in-service bit, which an interrupt delivered through the PIC (ExtINT)
- * does not set.
+ * terminal count, at most 65535 ticks = 55 ms ahead), or hv's local APIC
+ * timer in one-shot mode (Intel SDM vol. 3A 10.5.4, drivers/lapic.c) at
+ * its own vector, VEC_HV_TIMER.
  */
 #include "drivers/clock.h"
 
 #include "lib/hw/i8254.h"
 #include "lib/hw/i8259.h"
 #include "drivers/ioport.h"
-#include "lib/hw/lapic.h"
+#include "drivers/lapic.h"
 #include "lib/layout.h"
 #include "lib/log.h"
 #include "lib/x86.h"
@@ -27,63 +24,11 @@
 #define CAL_TICKS	11932		/* 10 ms of PIT input clock */
 #define MIN_DELAY_NS	20000		/* wake-ups at most every 20 us */
 #define LOST_NS		100000000	/* a wake-up 100 ms late is not coming */
-#define LAPIC_IRQ	15		/* the vector's place among the IRQ vectors */
 
 static enum clock_waker waker;
 static uint64_t tsc0, last_ns;
 static uint32_t tsc_khz, lapic_khz;
 static uint64_t armed = CLOCK_NEVER;	/* the wake-up now programmed */
-static volatile uint32_t *lapic;
-/* The APIC's registers are mapped over this page of hv's image. */
-static uint8_t lapic_window[4096] __attribute__((aligned(4096)));
-
-static inline uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static uint32_t lapic_read(uint32_t reg)
-{
-	return lapic[reg / 4];
-}
-
-static void lapic_write(uint32_t reg, uint32_t v)
-{
-	lapic[reg / 4] = v;
-}
-
-/* Maps the local APIC if the CPU has one that is enabled. */
-static int lapic_map(int (*map_mmio)(uint32_t va, uint32_t pa))
-{
-	uint32_t r[4];
-	uint64_t base;
-
-	cpuid(1, 0, r);
-	if (!(r[3] & CPUID1_EDX_APIC))
-		return -1;
-	base = rdmsr(MSR_APIC_BASE);
-	if (!(base & APIC_BASE_ENABLE))
-		return -1;
-	if (!map_mmio || map_mmio((uint32_t)lapic_window, (uint32_t)base & APIC_BASE_ADDR) < 0)
-		return -1;
-	lapic = (volatile uint32_t *)lapic_window;
-	return 0;
-}
-
-static void lapic_start(void)
-{
-	uint32_t vec = VEC_IRQ_BASE + LAPIC_IRQ;
-
-	/* PIC interrupts keep arriving through LINT0 as ExtINT. */
-	lapic_write(LAPIC_LVT_LINT0, LAPIC_DM_EXTINT);
-	lapic_write(LAPIC_LVT_LINT1, LAPIC_DM_NMI);
-	lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | vec);
-	lapic_write(LAPIC_TIMER_DIV, LAPIC_DIV_16);
-	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED | vec);
-}
 
 static uint64_t calibrate(int with_lapic)
 {
@@ -96,15 +41,15 @@ static uint64_t calibrate(int with_lapic)
 	io_native_write(PIT_CH0 + 2, 1, CAL_TICKS & 0xFF);
 	io_native_write(PIT_CH0 + 2, 1, CAL_TICKS >> 8);
 	if (with_lapic)
-		lapic_write(LAPIC_TIMER_INIT, 0xFFFFFFFF);
+		lapic_timer_start(0xFFFFFFFF, 0);
 	t0 = rdtsc();
 	while (!(io_native_read(PORT_SYSCTL_B, 1) & SYSB_OUT2))
 		if (++spins == 100000000)
 			break;
 	t1 = rdtsc();
 	if (with_lapic) {
-		lapic_left = lapic_read(LAPIC_TIMER_CUR);
-		lapic_write(LAPIC_TIMER_INIT, 0);
+		lapic_left = lapic_timer_current();
+		lapic_timer_start(0, 0);
 		lapic_khz = (uint32_t)muldiv64(0xFFFFFFFFu - lapic_left, PIT_HZ / 10,
 					       CAL_TICKS * 100u);
 	}
@@ -112,13 +57,11 @@ static uint64_t calibrate(int with_lapic)
 	return t1 - t0;
 }
 
-enum clock_waker clock_init(int own_pit, int (*map_mmio)(uint32_t va, uint32_t pa))
+enum clock_waker clock_init(int own_pit)
 {
-	int have_lapic = !own_pit && lapic_map(map_mmio) == 0;
+	int have_lapic = !own_pit && lapic_present();
 	uint64_t cycles;
 
-	if (have_lapic)
-		lapic_start();
 	cycles = calibrate(have_lapic);
 	tsc_khz = (uint32_t)muldiv64(cycles, PIT_HZ / 10, CAL_TICKS * 100u);
 	if (!tsc_khz)
@@ -188,31 +131,22 @@ void clock_set_alarm(uint64_t when)
 
 		if (count > 0xFFFFFFFFu)
 			count = 0xFFFFFFFFu;
-		lapic_write(LAPIC_LVT_TIMER, VEC_IRQ_BASE + LAPIC_IRQ);
-		lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+		lapic_timer_start((uint32_t)count, 1);
 		armed = now + muldiv64(count, 1000000, lapic_khz);
 	}
 }
 
 int clock_irq(int irq)
 {
-	uint32_t vec = VEC_IRQ_BASE + LAPIC_IRQ;
-
-	switch (waker) {
-	case CLOCK_WAKER_PIT:
-		if (irq != PIT_IRQ)
-			return 0;
-		io_native_write(PIC1_CMD, 1, OCW2_SEOI | PIT_IRQ);
-		break;
-	case CLOCK_WAKER_LAPIC:
-		if (irq != LAPIC_IRQ ||
-		    !(lapic_read(LAPIC_ISR + (vec / 32) * 0x10) & (1u << (vec % 32))))
-			return 0;
-		lapic_write(LAPIC_EOI, 0);
-		break;
-	default:
+	if (waker != CLOCK_WAKER_PIT || irq != PIT_IRQ)
 		return 0;
-	}
+	io_native_write(PIC1_CMD, 1, OCW2_SEOI | PIT_IRQ);
 	armed = CLOCK_NEVER;
 	return 1;
+}
+
+void clock_lapic_timer(void)
+{
+	lapic_eoi();
+	armed = CLOCK_NEVER;
 }

@@ -21,10 +21,10 @@ enum clock_waker { CLOCK_WAKER_NONE, CLOCK_WAKER_PIT, CLOCK_WAKER_LAPIC };
 
 /*
  * Calibrates the TSC and picks the wake-up timer: the real PIT if
- * own_pit, else the local APIC's timer if there is one.  Returns the
- * waker in use.
+ * own_pit, else the local APIC's timer if there is one (drivers/lapic.c,
+ * set up first).  Returns the waker in use.
  */
-enum clock_waker clock_init(int own_pit, int (*map_mmio)(uint32_t va, uint32_t pa));
+enum clock_waker clock_init(int own_pit);
 /* Nanoseconds since clock_init; never less than a previous answer. */
 uint64_t clock_ns(void);
 /*
@@ -37,6 +37,8 @@ uint64_t clock_ns_of_tsc(uint64_t tsc);
 void clock_set_alarm(uint64_t ns);
 /* A real IRQ line fired: 1 if it was hv's wake-up (acknowledged here). */
 int clock_irq(int irq);
+/* The real local APIC's timer fired (VEC_HV_TIMER): hv's wake-up. */
+void clock_lapic_timer(void);
 
 /* a * mul / div without overflowing 64 bits on the way (div != 0). */
 static inline uint64_t muldiv64(uint64_t a, uint32_t mul, uint32_t div)

@@ -10,8 +10,10 @@
  */
 #include "drivers/devices.h"
 
+#include "drivers/acpi.h"
 #include "drivers/clock.h"
 #include "drivers/intc.h"
+#include "drivers/lapic.h"
 #include "drivers/vdev.h"
 #include "lib/log.h"
 #include "lib/panic.h"
@@ -109,13 +111,22 @@ void dev_init(const struct dev_config *o)
 		 mode_name(m[DEVK_PIC]), mode_name(m[DEVK_PIT]), mode_name(m[DEVK_COM1]),
 		 mode_name(m[DEVK_COM2]), mode_name(m[DEVK_RTC]), mode_name(m[DEVK_KBD]),
 		 mode_name(m[DEVK_PCI]));
+	acpi_init();
+	if (lapic_init(o->map_mmio) < 0) {
+		log_info("dev", "no local APIC");
+	} else {
+		/* One CPU: the others never run, and the guest does not find them. */
+		lapic_park_others();
+		if (acpi_keep_one_cpu(lapic_firmware.id))
+			log_info("dev", "firmware tables: the other CPUs marked disabled");
+	}
 	if (need_clock) {
-		if (clock_init(m[DEVK_PIT] == DEV_EMULATE, o->map_mmio) == CLOCK_WAKER_NONE)
+		if (clock_init(m[DEVK_PIT] == DEV_EMULATE) == CLOCK_WAKER_NONE)
 			log_warn("dev", "no timer for hv: emulated devices advance only when "
 				 "the guest touches them");
 		clock_running = 1;
 	}
-	intc_init(m[DEVK_PIC] == DEV_EMULATE, m[DEVK_PIT] == DEV_EMULATE);
+	intc_init(m[DEVK_PIC] == DEV_EMULATE, m[DEVK_PIT] == DEV_EMULATE, o->map_mmio);
 	if (m[DEVK_PIT] == DEV_EMULATE)
 		vpit_init();
 	if (m[DEVK_COM1] != DEV_PASS)

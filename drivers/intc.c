@@ -7,28 +7,51 @@
 
 #include "drivers/clock.h"
 #include "drivers/devices.h"
+#include "drivers/irq.h"
+#include "drivers/lapic.h"
 #include "drivers/pic.h"
 #include "drivers/vdev.h"
+#include "lib/layout.h"
 
 static int emulated;
 
-void intc_init(int emul, int own_pit)
+void intc_init(int emul, int own_pit, int (*map_mmio)(uint32_t va, uint32_t pa))
 {
 	emulated = emul;
 	if (emulated)
-		vpic_init(own_pit ? 0 : -1);
+		irq_init(own_pit ? 0 : -1, map_mmio);
 	else
 		pic_init_passthrough();
 }
 
-void irq_host(int irq)
+int intc_is_irq(unsigned vec)
 {
+	return (vec >= VEC_IRQ_BASE && vec < VEC_IRQ_BASE + 16) ||
+	       (vec >= VEC_IOAPIC_BASE && vec < VEC_IOAPIC_BASE + 24) || vec == VEC_HV_KICK ||
+	       vec == VEC_HV_TIMER || vec == VEC_HV_SPURIOUS;
+}
+
+void intc_host(unsigned vec)
+{
+	int irq = (int)vec - VEC_IRQ_BASE;
+
+	if (vec == VEC_HV_TIMER) {
+		clock_lapic_timer();
+		dev_sync();
+		return;
+	}
+	if (vec == VEC_HV_KICK) {
+		lapic_eoi();	/* it only brought hv back */
+		return;
+	}
+	if (vec == VEC_HV_SPURIOUS || irq < 0 || irq >= 16)
+		return;	/* no EOI for the spurious vector (SDM 10.9) */
 	if (clock_irq(irq)) {
 		dev_sync();
 		return;
 	}
 	if (emulated) {
-		vpic_host_irq(irq);
+		irq_real_8259(irq);
 		dev_sync();
 	} else {
 		pic_pass_irq(irq);
@@ -48,10 +71,4 @@ int intc_ack(void)
 int intc_real_if_follows_guest(void)
 {
 	return !emulated;
-}
-
-void intc_set_line(int irq, int level)
-{
-	if (emulated)
-		vpic_set_irq(irq, level);
 }

@@ -2,24 +2,29 @@
  * The guest's interrupt controller, as the virtual CPU sees it
  * (docs/ARCHITECTURE.md, "Flags and interrupts"; docs/DEVICES.md).
  *
- * Real IRQ lines enter hv at VEC_IRQ_BASE + line and are handed to
- * irq_host(); the virtual CPU asks intc_pending() at every clean guest
- * boundary where the guest's IF is set, and takes a vector with
- * intc_ack(), as a CPU's INTA cycle would.
+ * Every real interrupt enters hv at one of hv's vectors (lib/layout.h)
+ * and is handed to intc_host(); the virtual CPU asks intc_pending() at
+ * every clean guest boundary where the guest's IF is set, and takes a
+ * vector with intc_ack(), as a CPU's INTA cycle would.
  *
  * Two implementations behind these functions, chosen by pic=:
  *  - passed through (drivers/pic.c): the real PIC holds IRR, ISR and IMR;
  *    hv only remembers which guest vector each acknowledged line stands
  *    for until the guest can take it, and the real IF follows the guest's
  *    so that nothing is acknowledged before the guest could be.
- *  - emulated (drivers/vpic.c): hv owns the real PICs and takes every
- *    real interrupt at once; the model decides what the guest sees.
+ *  - emulated (drivers/vpic.c, connected to the real lines by
+ *    drivers/irq.c): hv owns the real PICs and takes every real interrupt
+ *    at once; the model decides what the guest sees.
  */
 #ifndef DEV_INTC_H
 #define DEV_INTC_H
 
-/* A real IRQ line (0-15) fired. */
-void irq_host(int irq);
+#include <stdint.h>
+
+/* Is vec one of hv's interrupt vectors (not an exception)? */
+int intc_is_irq(unsigned vec);
+/* A real interrupt arrived at hv's vector vec. */
+void intc_host(unsigned vec);
 /* An interrupt waits for the guest CPU. */
 int intc_pending(void);
 /* The guest CPU takes it: returns its vector, or -1 if none. */
@@ -31,9 +36,10 @@ int intc_ack(void);
  */
 int intc_real_if_follows_guest(void);
 
-/* For drivers/devices.c: which PIC; own_pit: IRQ0 is hv's wake-up. */
-void intc_init(int emulated, int own_pit);
-/* An emulated device's interrupt line (level). */
-void intc_set_line(int irq, int level);
+/*
+ * For drivers/devices.c: which PIC; own_pit: IRQ0 is hv's wake-up;
+ * map_mmio maps the real I/O APIC's page.
+ */
+void intc_init(int emulated, int own_pit, int (*map_mmio)(uint32_t va, uint32_t pa));
 
 #endif

@@ -11,18 +11,16 @@
 
 #include <stdint.h>
 
-/* --- vpic.c: the guest's PIC pair (used through drivers/intc.h) --- */
-/* Takes the real PICs over.  hv_irq: a real line hv keeps for itself, or -1. */
-void vpic_init(int hv_irq);
-/* An emulated device drives line irq: the real line stays masked; if
-   host is given, real interrupts on it go there instead. */
-void vpic_own_line(int irq, void (*host)(int irq));
-/* A model's interrupt output (level; the PIC sees edges in edge mode). */
+/* --- vpic.c: the guest's PIC pair (drivers/intc.c and drivers/irq.c use it) --- */
+/* Power-up as the firmware left the real ones: masks and ELCR. */
+void vpic_init(uint8_t imr1, uint8_t imr2, uint8_t elcr1, uint8_t elcr2);
+/* Input line irq's level (ISA line; the PIC sees edges in edge mode). */
 void vpic_set_irq(int irq, int level);
+/* Is line irq level-triggered (ICW1 LTIM or its ELCR bit)? */
+int vpic_line_level(int irq);
+/* The INT output, and the CPU's acknowledge (the vector). */
 int vpic_pending(void);
 int vpic_ack(void);
-/* A real interrupt on line irq (not hv's wake-up). */
-void vpic_host_irq(int irq);
 
 /* --- vpit.c --- */
 void vpit_init(void);

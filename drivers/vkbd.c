@@ -20,7 +20,7 @@
 
 #include "drivers/devices.h"
 #include "lib/hw/i8042.h"
-#include "drivers/intc.h"
+#include "drivers/irq.h"
 #include "lib/log.h"
 
 #define QUEUE	16
@@ -53,8 +53,8 @@ static void update_irq(void)
 {
 	int aux = k.count && k.aux[k.head];
 
-	intc_set_line(KBD_IRQ, k.count && !aux && (CB & KBD_CB_INT));
-	intc_set_line(AUX_IRQ, k.count && aux && (CB & KBD_CB_INT2));
+	irq_set_isa(KBD_IRQ, k.count && !aux && (CB & KBD_CB_INT));
+	irq_set_isa(AUX_IRQ, k.count && aux && (CB & KBD_CB_INT2));
 }
 
 static void reset_machine(const char *how)
@@ -252,8 +252,8 @@ static uint32_t kbd_read(void *ctx, uint16_t port, int size)
 		k.head = (k.head + 1) % QUEUE;
 		k.count--;
 		/* The next byte is a new output-buffer-full: a new edge. */
-		intc_set_line(KBD_IRQ, 0);
-		intc_set_line(AUX_IRQ, 0);
+		irq_set_isa(KBD_IRQ, 0);
+		irq_set_isa(AUX_IRQ, 0);
 	}
 	update_irq();
 	return k.last;
@@ -323,8 +323,8 @@ void vkbd_init(int hide)
 			     post_write, 0);
 		dev_register(PORT_KBD_CMD, PORT_KBD_CMD, "keyboard status (hidden)", post_read,
 			     post_write, 0);
-		vpic_own_line(KBD_IRQ, 0);
-		vpic_own_line(AUX_IRQ, 0);
+		irq_own_line(KBD_IRQ, 0);
+		irq_own_line(AUX_IRQ, 0);
 		return;
 	}
 	/* What the guest finds: the real controller's command byte. */
@@ -341,8 +341,8 @@ void vkbd_init(int hide)
 	k.sys = (uint8_t)(io_native_read(PORT_KBD_CMD, 1) & KBD_ST_SYS);
 	k.sysa = (uint8_t)io_native_read(PORT_SYSCTL_A, 1) & (SYSA_A20 | SYSA_RESET);
 	k.outport = KBD_OUT_RESET | (k.sysa & SYSA_A20 ? KBD_OUT_A20 : 0);
-	vpic_own_line(KBD_IRQ, host_input);
-	vpic_own_line(AUX_IRQ, host_input);
+	irq_own_line(KBD_IRQ, host_input);
+	irq_own_line(AUX_IRQ, host_input);
 	dev_register(PORT_KBD_DATA, PORT_KBD_DATA, "keyboard data (emulated)", kbd_read,
 		     kbd_write, 0);
 	dev_register(PORT_KBD_CMD, PORT_KBD_CMD, "keyboard controller (emulated)", kbd_read,

@@ -19,7 +19,7 @@
 #include "drivers/clock.h"
 #include "drivers/devices.h"
 #include "lib/hw/i8254.h"
-#include "drivers/intc.h"
+#include "drivers/irq.h"
 #include "lib/log.h"
 
 #define REFRESH_TICKS	18	/* 15.085 us */
@@ -399,10 +399,10 @@ static void pit_poll(uint64_t now_ns)
 	if (next_edge(c, from) <= d)
 		edge = 1;
 	if (edge) {
-		intc_set_line(PIT_IRQ, 0);
-		intc_set_line(PIT_IRQ, 1);
+		irq_set_isa(PIT_IRQ, 0);
+		irq_set_isa(PIT_IRQ, 1);
 	}
-	intc_set_line(PIT_IRQ, out_at(c, d));
+	irq_set_isa(PIT_IRQ, out_at(c, d));
 	c->last = d;
 	c->last_gen = c->gen;
 }

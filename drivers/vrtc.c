@@ -23,7 +23,7 @@
 
 #include "drivers/clock.h"
 #include "drivers/devices.h"
-#include "drivers/intc.h"
+#include "drivers/irq.h"
 #include "lib/hw/mc146818.h"
 #include "lib/log.h"
 
@@ -158,7 +158,7 @@ static void update_irq(void)
 	/* PF, AF, UF line up with PIE, AIE, UIE. */
 	if (c & en)
 		cmos[RTC_REG_C] |= RTC_C_IRQF;
-	intc_set_line(RTC_IRQ, !!(cmos[RTC_REG_C] & RTC_C_IRQF));
+	irq_set_isa(RTC_IRQ, !!(cmos[RTC_REG_C] & RTC_C_IRQF));
 }
 
 static void rtc_poll(uint64_t now)
@@ -311,7 +311,7 @@ void vrtc_init(void)
 	index_reg = RTC_REG_D;
 	origin = (int64_t)now;
 	last = now;
-	vpic_own_line(RTC_IRQ, 0);
+	irq_own_line(RTC_IRQ, 0);
 	dev_register(PORT_CMOS_INDEX, PORT_CMOS_DATA, "RTC/CMOS (emulated)", rtc_read,
 		     rtc_write, 0);
 	dev_add_timed(&rtc_timed);

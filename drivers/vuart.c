@@ -21,7 +21,7 @@
 
 #include "drivers/clock.h"
 #include "drivers/devices.h"
-#include "drivers/intc.h"
+#include "drivers/irq.h"
 #include "lib/uart.h"
 #include "lib/log.h"
 #include "lib/x86.h"
@@ -127,7 +127,7 @@ static void update_irq(struct uart *u)
 	int level = !(iir_of(u) & UART_IIR_NONE) && (u->mcr & UART_MCR_OUT2) &&
 		    !(u->mcr & UART_MCR_LOOP);
 
-	intc_set_line(u->irq, level);
+	irq_set_isa(u->irq, level);
 }
 
 /* --- the real UART --- */
@@ -415,7 +415,7 @@ void vuart_init(int index, int hide)
 	u->irq = index ? UART_COM2_IRQ : UART_COM1_IRQ;
 	u->name = index ? "COM2 (emulated)" : "COM1 (emulated)";
 	u->hide = hide;
-	vpic_own_line(u->irq, 0);
+	irq_own_line(u->irq, 0);
 	if (hide) {
 		dev_register(u->base, u->base + 7, index ? "COM2 (hidden)" : "COM1 (hidden)",
 			     absent_read, absent_write, u);

@@ -54,10 +54,10 @@ int guest_dt_mode(void)
 
 void trap_return_to(struct trapframe *tf) __attribute__((noreturn));
 
-void host_irq(int irq)
+void host_interrupt(unsigned vec)
 {
 	stats.irqs++;
-	irq_host(irq);
+	intc_host(vec);
 }
 
 static uint32_t cs_base(void)
@@ -583,12 +583,12 @@ static struct next handle(struct trapframe *tf)
 	/* After an STI/MOV SS shadow was armed, the next trap means the
 	   shadowed instruction has run, unless an interrupt arrived right
 	   before it (at_async sees that case). */
-	if (vcpu.shadow == 2 && !(tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + 16))
+	if (vcpu.shadow == 2 && !intc_is_irq(tf->vector))
 		vcpu.shadow = 0;
 	if (tf->vector == VEC_DT_EXIT)
 		return do_exit(tf);
-	if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + 16) {
-		host_irq((int)tf->vector - VEC_IRQ_BASE);
+	if (intc_is_irq(tf->vector)) {
+		host_interrupt(tf->vector);
 		if (guest_watch.fired)
 			return watchdog_stop(tf);
 		return at_async(tf);

@@ -16,8 +16,8 @@ void guest_start(uint32_t entry, uint32_t eax, uint32_t ebx, uint32_t esi)
 	__attribute__((noreturn));
 /* A trap from guest code (trap_dispatch sends every trap from ring 1/3). */
 void guest_trap(struct trapframe *tf);
-/* A hardware interrupt on PIC line irq, while hv itself was running. */
-void host_irq(int irq);
+/* A hardware interrupt at hv's vector vec, while hv itself was running. */
+void host_interrupt(unsigned vec);
 void guest_print_stats(void);
 /* How dt/ must translate guest code now (DT_MODE_*, dt/dt.h). */
 int guest_dt_mode(void);

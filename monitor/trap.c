@@ -12,6 +12,7 @@
 #include "monitor/user3.h"
 #include "lib/x86.h"
 #include "monitor/guest.h"
+#include "drivers/intc.h"
 
 static uint64_t idt[256] __attribute__((aligned(8)));
 extern const uint32_t trap_vector_table[256];
@@ -55,9 +56,9 @@ void trap_dispatch(struct trapframe *tf)
 			user3_return(tf);
 		return;
 	}
-	if (tf->vector >= VEC_IRQ_BASE && tf->vector < VEC_IRQ_BASE + 16) {
+	if (intc_is_irq(tf->vector)) {
 		/* An interrupt while hv waits for one (guest HLT). */
-		host_irq(tf->vector - VEC_IRQ_BASE);
+		host_interrupt(tf->vector);
 		return;
 	}
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tests of the guest's devices, passed through or emulated (docs/DEVICES.md):
-#  - the device models' host-side unit tests (build/tests/devices_unit);
+#  - the device models' host-side unit tests (build/tests/devices_unit, and
+#    build/tests/irq_unit for the real interrupt lines behind them);
 #  - the device options: bad values and contradictions are one error line
 #    and status 5; the choice is logged;
 #  - each device emulated on its own (the others passed through), with the
@@ -15,11 +16,13 @@ work=$BUILD/test-devices
 mkdir -p "$work"
 
 # The unit tests print their own PASS/FAIL lines.
-if [ -x "$BUILD/tests/devices_unit" ]; then
-	"$BUILD/tests/devices_unit" || true
-else
-	fail "devices-unit" "$BUILD/tests/devices_unit not built (make host-tests)"
-fi
+for unit in devices_unit irq_unit; do
+	if [ -x "$BUILD/tests/$unit" ]; then
+		"$BUILD/tests/$unit" || true
+	else
+		fail "devices-unit" "$BUILD/tests/$unit not built (make host-tests)"
+	fi
+done
 
 ok=$(exit_status 0)
 bad=$(exit_status 2)

@@ -23,19 +23,6 @@ extern void se_entry(void);
 extern uint32_t se_user_loop(void), se_user_fault(void), se_user_sysexit(void);
 extern uint8_t se_user_fault_at[], se_user_sysexit_at[];
 
-static void wrmsr(uint32_t idx, uint32_t v)
-{
-	__asm__ volatile("wrmsr" : : "c"(idx), "a"(v), "d"(0));
-}
-
-static uint32_t rdmsr(uint32_t idx)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(idx));
-	return lo;
-}
-
 static void c_cpuid(void)
 {
 	uint32_t a, b, c, d;

@@ -13,9 +13,9 @@
 /* The fake machine. */
 extern uint8_t real_port[65536];	/* what io_native_read returns */
 extern uint64_t fake_now;		/* clock_ns() */
-extern int line_level[16];		/* intc_set_line: current levels ... */
+extern int line_level[16];		/* irq_set_isa: current levels ... */
 extern int line_edges[16];		/* ... and rising edges seen */
-extern int route_to_vpic;		/* intc_set_line also drives vpic */
+extern int route_to_vpic;		/* irq_set_isa also drives vpic */
 extern char real_out[4096];		/* bytes written to real UART THRs */
 extern int nreal_out;
 extern int real_writes_64;		/* writes to the real port 0x64 */
@@ -55,5 +55,6 @@ void test_vuart(void);
 void test_vrtc(void);
 void test_vkbd(void);
 void test_vpci(void);
+void test_irq(void);
 
 #endif

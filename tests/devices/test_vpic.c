@@ -1,8 +1,7 @@
 /*
  * drivers/vpic.c against the Intel 8259A data sheet: initialisation,
  * fully nested priorities, EOI forms, rotation, poll, special mask mode,
- * automatic EOI, level triggering, the cascade, and the real PICs behind
- * passed-through lines.
+ * automatic EOI, level triggering and the cascade.
  */
 #include "tests/devices/harness.h"
 
@@ -37,14 +36,11 @@ static uint8_t reg(uint16_t cmd, uint8_t ocw3)
 
 void test_vpic(void)
 {
-	int v;
 
 	harness_reset();
-	real_port[PIC1_DATA] = 0xB8;	/* what the BIOS left */
-	vpic_init(0);
+	vpic_init(0xB8, 0, 0, 0);	/* as the BIOS left them */
 	group("vpic: initial state and ICWs");
 	CHECK_EQ("IMR as the BIOS left it", inb_g(PIC1_DATA), 0xB8);
-	CHECK_EQ("real master IMR: all but hv's line 0", real_port[PIC1_DATA] & 1, 0);
 	pulse(1);
 	vpic_set_irq(1, 0);
 	outb_g(PIC1_DATA, 0xFD);
@@ -152,22 +148,4 @@ void test_vpic(void)
 	vpic_set_irq(5, 0);
 	CHECK_EQ("follows the line", reg(PIC1_CMD, OCW3_READ_IRR) & (1 << 5), 0);
 	outb_g(PIC_ELCR1, 0);
-
-	group("vpic: passed-through real lines");
-	vpic_host_irq(3);
-	CHECK(real_port[PIC1_CMD] == (OCW2_SEOI | 3), "real EOI sent");
-	real_port[PIC1_CMD] = 1 << 3;	/* the real IRR shows another edge */
-	CHECK_EQ("real IRQ3 becomes a request", vpic_ack(), 0x23);
-	outb_g(PIC1_CMD, OCW2_EOI);
-	real_port[PIC1_CMD] = 0;
-	vpic_host_irq(3);	/* that edge, latched before the acknowledge */
-	CHECK(!vpic_pending(), "merged into the request taken before");
-	vpic_host_irq(3);
-	CHECK(vpic_pending(), "a later edge requests again");
-	v = vpic_ack();
-	CHECK_EQ("IR3 again", v, 0x23);
-	outb_g(PIC1_CMD, OCW2_EOI);
-	real_port[PIC1_CMD] = 0;	/* real ISR (read for IR7) empty */
-	vpic_host_irq(7);
-	CHECK(!vpic_pending(), "spurious real IRQ7 ignored");
 }

@@ -1,0 +1,27 @@
+/*
+ * The firmware's tables about interrupts and processors (see acpi.c):
+ * ACPI's MADT and the MultiProcessor specification's configuration table.
+ */
+#ifndef DEV_ACPI_H
+#define DEV_ACPI_H
+
+#include <stdint.h>
+
+/* Finds the tables (call once, while low memory is mapped 1:1). */
+void acpi_init(void);
+/* The GSI an ISA IRQ arrives at (an interrupt source override, or the
+   IRQ itself). */
+int acpi_isa_gsi(int irq);
+/* The first I/O APIC's physical address and ID (defaults if no table). */
+uint32_t acpi_ioapic_base(void);
+uint8_t acpi_ioapic_id(void);
+/* Processors the firmware's tables list as enabled (MADT, else MP). */
+int acpi_cpus(void);
+/*
+ * hv keeps one CPU: every processor entry but the one with APIC ID
+ * keep is marked disabled in the MADT (checksum fixed) and in the MP
+ * table where it can be written; returns how many it disabled.
+ */
+int acpi_keep_one_cpu(uint8_t keep);
+
+#endif
