@@ -55,6 +55,7 @@ static uint32_t tramp_read(void *ctx, uint16_t port, int size)
 	struct dev_port *p = ctx;
 	uint32_t v;
 
+	intc_collect();
 	dev_sync();
 	v = p->rd ? p->rd(p->ctx, port, size) : io_native_read(port, size);
 	dev_sync();
@@ -65,6 +66,7 @@ static void tramp_write(void *ctx, uint16_t port, int size, uint32_t v)
 {
 	struct dev_port *p = ctx;
 
+	intc_collect();
 	dev_sync();
 	if (p->wr)
 		p->wr(p->ctx, port, size, v);

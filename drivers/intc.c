@@ -1,7 +1,10 @@
 /*
- * The guest's interrupt controller (see intc.h): hands each real
- * interrupt to hv's wake-up timer or to the PIC implementation that
- * pic= chose, and answers the virtual CPU from that implementation.
+ * The guest's interrupt controllers (see intc.h): hands each real
+ * interrupt to hv's wake-up timer or to the machine's lines
+ * (drivers/irq.c), and answers the virtual CPU from the guest's 8259s.
+ * The kick is a fixed self-IPI at VEC_HV_KICK (Intel SDM vol. 3A 10.6.1):
+ * it stays in the real APIC's IRR while the real IF is clear and is taken
+ * right after the instruction that sets it (after STI's shadow).
  */
 #include "drivers/intc.h"
 
@@ -9,19 +12,18 @@
 #include "drivers/devices.h"
 #include "drivers/irq.h"
 #include "drivers/lapic.h"
-#include "drivers/pic.h"
 #include "drivers/vdev.h"
 #include "lib/layout.h"
+#include "lib/log.h"
 
-static int emulated;
+static int native_if;
 
-void intc_init(int emul, int own_pit, int (*map_mmio)(uint32_t va, uint32_t pa))
+void intc_init(int virtual_if, int own_pit, int (*map_mmio)(uint32_t va, uint32_t pa))
 {
-	emulated = emul;
-	if (emulated)
-		irq_init(own_pit ? 0 : -1, map_mmio);
-	else
-		pic_init_passthrough();
+	native_if = !virtual_if && lapic_present();
+	if (!virtual_if && !native_if)
+		log_info("dev", "no local APIC for the kick: the guest's IF is virtual");
+	irq_init(own_pit ? 0 : -1, map_mmio);
 }
 
 int intc_is_irq(unsigned vec)
@@ -46,29 +48,36 @@ void intc_host(unsigned vec)
 	}
 	if (vec == VEC_HV_SPURIOUS || irq < 0 || irq >= 16)
 		return;	/* no EOI for the spurious vector (SDM 10.9) */
-	if (clock_irq(irq)) {
-		dev_sync();
-		return;
-	}
-	if (emulated) {
+	if (!clock_irq(irq))
 		irq_real_8259(irq);
-		dev_sync();
-	} else {
-		pic_pass_irq(irq);
-	}
+	dev_sync();
 }
 
 int intc_pending(void)
 {
-	return emulated ? vpic_pending() : pic_pass_pending();
+	return vpic_pending();
 }
 
 int intc_ack(void)
 {
-	return emulated ? vpic_ack() : pic_pass_ack();
+	return vpic_ack();
 }
 
 int intc_real_if_follows_guest(void)
 {
-	return !emulated;
+	return native_if;
+}
+
+void intc_entering_if_clear(void)
+{
+	if (native_if && intc_pending())
+		lapic_kick();
+}
+
+void intc_collect(void)
+{
+	/* Real interrupts are recognised after STI's one-instruction shadow,
+	   each handler's IRET returning into the window (SDM vol. 3A 6.8.3). */
+	if (native_if)
+		__asm__ volatile("sti; nop; cli" ::: "memory");
 }

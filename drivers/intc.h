@@ -1,20 +1,24 @@
 /*
- * The guest's interrupt controller, as the virtual CPU sees it
+ * The guest's interrupt controllers, as the virtual CPU sees them
  * (docs/ARCHITECTURE.md, "Flags and interrupts"; docs/DEVICES.md).
  *
- * Every real interrupt enters hv at one of hv's vectors (lib/layout.h)
- * and is handed to intc_host(); the virtual CPU asks intc_pending() at
- * every clean guest boundary where the guest's IF is set, and takes a
- * vector with intc_ack(), as a CPU's INTA cycle would.
+ * hv owns the real 8259s, I/O APIC and local APIC: every real interrupt
+ * enters hv at one of hv's vectors (lib/layout.h) and is handed to
+ * intc_host(), which feeds the guest's emulated controllers
+ * (drivers/irq.c).  The virtual CPU asks intc_pending() at every clean
+ * guest boundary where the guest's IF is set, and takes a vector with
+ * intc_ack(), as a CPU's INTA cycle would.
  *
- * Two implementations behind these functions, chosen by pic=:
- *  - passed through (drivers/pic.c): the real PIC holds IRR, ISR and IMR;
- *    hv only remembers which guest vector each acknowledged line stands
- *    for until the guest can take it, and the real IF follows the guest's
- *    so that nothing is acknowledged before the guest could be.
- *  - emulated (drivers/vpic.c, connected to the real lines by
- *    drivers/irq.c): hv owns the real PICs and takes every real interrupt
- *    at once; the model decides what the guest sees.
+ * How the guest's IF is kept, chosen by pic=:
+ *  - pass (the default, with a local APIC): the real IF follows the
+ *    guest's while its code runs, so its CLI, STI and POPF run natively
+ *    and a real interrupt waits in the real controllers until the guest
+ *    could take it.  An interrupt that becomes pending for the guest while
+ *    its IF is clear (an EOI, a model's timer) is remembered with a kick:
+ *    a self-IPI of hv's that the real local APIC holds until the guest's
+ *    STI, which brings hv back to deliver it.
+ *  - emulate: hv takes every real interrupt at once (the real IF stays
+ *    set while guest code runs); the guest's IF is virtual.
  */
 #ifndef DEV_INTC_H
 #define DEV_INTC_H
@@ -29,17 +33,24 @@ void intc_host(unsigned vec);
 int intc_pending(void);
 /* The guest CPU takes it: returns its vector, or -1 if none. */
 int intc_ack(void);
-/*
- * 1 if the real EFLAGS.IF must follow the guest's while guest code runs
- * (passed-through PIC), 0 if hv must always take interrupts (its own
- * device models need them).
- */
+/* 1 if the real EFLAGS.IF follows the guest's while guest code runs. */
 int intc_real_if_follows_guest(void);
+/*
+ * The guest is entered with its IF clear: if an interrupt waits for it,
+ * arm the kick (see above), so that its STI brings hv back.
+ */
+void intc_entering_if_clear(void);
+/*
+ * Takes the real interrupts that wait for the real IF (hv runs with it
+ * clear): before the guest looks at its controllers or devices, they
+ * must hold what the real ones hold.
+ */
+void intc_collect(void);
 
 /*
- * For drivers/devices.c: which PIC; own_pit: IRQ0 is hv's wake-up;
- * map_mmio maps the real I/O APIC's page.
+ * For drivers/devices.c: virtual_if: pic=emulate; own_pit: IRQ0 is hv's
+ * wake-up; map_mmio maps the real I/O APIC's page.
  */
-void intc_init(int emulated, int own_pit, int (*map_mmio)(uint32_t va, uint32_t pa));
+void intc_init(int virtual_if, int own_pit, int (*map_mmio)(uint32_t va, uint32_t pa));
 
 #endif

@@ -192,10 +192,16 @@ static void go(struct trapframe *tf, struct next *n)
 	   interrupt the guest cannot take yet stays in the PIC, as on
 	   hardware, instead of being acknowledged early by hv. */
 	tf->eflags = (tf->eflags | FL_FIXED) & ~(FL_TF | FL_IF | FL_IOPL_MASK | FL_VM | FL_RF);
-	if (!blocked)
-		tf->eflags |= intc_real_if_follows_guest() ? vcpu.vflags & FL_IF : FL_IF;
-	else
+	if (!blocked) {
+		if (!intc_real_if_follows_guest())
+			tf->eflags |= FL_IF;
+		else if (vcpu.vflags & FL_IF)
+			tf->eflags |= FL_IF;
+		else
+			intc_entering_if_clear();
+	} else {
 		vcpu.if_held = 1;
+	}
 	if (vcpu.native_if)
 		tf->eflags |= 1u << FL_IOPL_SHIFT;	/* CLI, STI, POPF's IF at ring 1 */
 	if (vcpu.stepping)

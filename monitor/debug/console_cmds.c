@@ -356,8 +356,9 @@ void mon_cmd_dev(void)
 	for (int k = 0; k < DEVK_COUNT; k++)
 		mon_pr(" %s=%s", dev_names[k], modes[dbg_config.dev_mode[k] & 3]);
 	mon_pr("\n");
-	mon_pr("interrupt controller: %s, guest IF=%d, interrupt pending=%d, real PIC IMR=%02x/%02x\n",
-	   intc_real_if_follows_guest() ? "passed through" : "emulated",
+	mon_pr("interrupt controllers: emulated, guest IF %s=%d, interrupt pending=%d, "
+	       "real PIC IMR=%02x/%02x\n",
+	   intc_real_if_follows_guest() ? "in the real IF" : "virtual",
 	   (vcpu.vflags & FL_IF) != 0, intc_pending(), inb(0x21), inb(0xA1));
 	mon_pr("debug: monitor=%s%s gdb=%s; breakpoints %d, watchpoints %d\n",
 	   ports[dbg_config.monitor], mon_mux_port ? " (shared with the guest)" : "",

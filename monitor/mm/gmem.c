@@ -56,6 +56,11 @@ static uint32_t *pte_of(uint32_t va)
 	return &pt[(va >> PAGE_SHIFT) & 1023];
 }
 
+uint32_t *mm_hv_pte(uint32_t pa)
+{
+	return pte_of(pa);
+}
+
 void gmem_seal(void)
 {
 	/* Guest ring-3 code runs from the same mappings: allow user access. */

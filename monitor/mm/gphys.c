@@ -41,7 +41,7 @@ int gphys_read(uint32_t pa, void *buf, uint32_t len)
 {
 	uint8_t *out = buf;
 
-	if (gmem_is_hv(pa, len))
+	if (gmem_is_hv(pa, len) || mm_hidden_range(pa, len))
 		return GMEM_HV;
 	if (direct() && pa < 0xFF000000 && len <= 0xFF000000 - pa) {
 		memcpy(buf, (const void *)pa, len);
@@ -64,7 +64,7 @@ int gphys_write(uint32_t pa, const void *buf, uint32_t len)
 {
 	const uint8_t *in = buf;
 
-	if (gmem_is_hv(pa, len))
+	if (gmem_is_hv(pa, len) || mm_hidden_range(pa, len))
 		return GMEM_HV;
 	if (direct() && pa < 0xFF000000 && len <= 0xFF000000 - pa) {
 		memcpy((void *)pa, buf, len);

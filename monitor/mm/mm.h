@@ -132,6 +132,19 @@ int mm_protect_frame(uint32_t pa);
 void mm_unprotect_frame(uint32_t pa);
 
 /*
+ * Device pages hidden from the guest (see hidden.c): its accesses fault.
+ * Hiding counts references (the same page may be hidden for two reasons);
+ * a page of hv's cannot be hidden (-1: it is hidden anyway).
+ */
+#define MM_HIDDEN_MAX 8
+int mm_hide_page(uint32_t pa);
+void mm_unhide_page(uint32_t pa);
+int mm_hidden(uint32_t pa);
+int mm_hidden_range(uint32_t pa, uint32_t len);
+/* hv's PTE for a guest-physical page below HV_BASE (its 4 MiB page split). */
+uint32_t *mm_hv_pte(uint32_t pa);
+
+/*
  * The guest's view of physical memory (see gmap.c).
  */
 #define GUEST_MMAP_MAX (BOOT_MAX_MMAP + 3)
@@ -153,6 +166,7 @@ enum {
 	SHADOW_CODE_WRITE,	/* a write to a frame with translations */
 	SHADOW_HV_FRAME,	/* the guest maps one of hv's frames */
 	SHADOW_HV_LINEAR,	/* the guest uses hv's linear region */
+	SHADOW_MMIO,		/* the frame is a hidden device page */
 };
 
 /*

@@ -385,6 +385,8 @@ int shadow_fault(uint32_t la, uint32_t err, int user, int (*rmw)(void *ctx), voi
 		return SHADOW_HV_LINEAR;
 	if (gmem_is_hv(pa, PAGE_SIZE))
 		return SHADOW_HV_FRAME;
+	if (mm_hidden(pa))
+		return SHADOW_MMIO;
 	if ((err & PFEC_W) && smc_is_code(pa))
 		return SHADOW_CODE_WRITE;	/* the caller invalidates, then refills */
 
