@@ -42,3 +42,4 @@ test-decoder-full: $(BUILD)/tests/decoder_cmp corpus
 	tests/run-decoder.sh --full
 -include tests/devices/devices.mk
 -include tests/dt/dt.mk
+-include tests/mmio/mmio.mk
