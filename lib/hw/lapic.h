@@ -15,6 +15,8 @@
 #define APIC_BASE_ENABLE	0x800	/* global enable */
 #define APIC_BASE_ADDR		0xFFFFF000
 #define APIC_BASE_DEFAULT	0xFEE00000u
+/* Bits 0-7, 9 and MAXPHYADDR-63 are reserved (10.4.4). */
+#define APIC_BASE_RESERVED_LO	0x2FF
 #define MSR_TSC_DEADLINE	0x6E0
 #define CPUID1_EDX_APIC		(1u << 9)
 #define CPUID1_ECX_X2APIC	(1u << 21)
@@ -22,7 +24,9 @@
 
 /* Registers (table 10-1). */
 #define LAPIC_ID		0x020	/* bits 24-31 */
+#define LAPIC_ID_SHIFT		24
 #define LAPIC_VERSION		0x030	/* version, max LVT entry (bits 16-23) */
+#define LAPIC_VER_MAXLVT_SHIFT	16
 #define LAPIC_TPR		0x080
 #define LAPIC_APR		0x090
 #define LAPIC_PPR		0x0A0
@@ -30,6 +34,9 @@
 #define LAPIC_RRD		0x0C0
 #define LAPIC_LDR		0x0D0	/* logical ID: bits 24-31 */
 #define LAPIC_DFR		0x0E0	/* model: bits 28-31, 0xF flat, 0x0 cluster */
+#define LAPIC_DFR_MODEL		0xF0000000	/* the rest reads as ones */
+#define LAPIC_DFR_FLAT		0xF0000000
+#define LAPIC_DFR_CLUSTER	0x00000000
 #define LAPIC_SVR		0x0F0	/* spurious vector; bit 8 software enable */
 #define LAPIC_ISR		0x100	/* 8 registers, 0x10 apart: vectors 32n..32n+31 */
 #define LAPIC_TMR		0x180
@@ -48,7 +55,12 @@
 #define LAPIC_TIMER_CUR		0x390
 #define LAPIC_TIMER_DIV		0x3E0
 
+/* The TPR, PPR, APR: priority class bits 4-7, sub-class bits 0-3 (10.8.3.1). */
+#define LAPIC_PRIO_MASK		0xFF
+#define LAPIC_PRIO_CLASS	0xF0
+
 /* The SVR. */
+#define LAPIC_SVR_VECTOR	0xFF
 #define LAPIC_SVR_ENABLE	0x100
 #define LAPIC_SVR_FOCUS_OFF	0x200
 
@@ -72,12 +84,18 @@
 #define LAPIC_DM_SIPI		0x600
 #define LAPIC_DM_EXTINT		0x700
 
-/* Divide configuration: bits 0, 1 and 3; 0xB is divide by 1. */
+/*
+ * Divide configuration (figure 10-10): bits 0, 1 and 3, read as n = bit 3
+ * << 2 | bits 1-0, divide by 2 << n, except that n = 7 (0xB) divides by 1.
+ */
+#define LAPIC_DIV_BITS		0xB
 #define LAPIC_DIV_2		0x0
 #define LAPIC_DIV_16		0x3
 #define LAPIC_DIV_1		0xB
 
-/* The ICR (10.6.1). */
+/* The ICR (10.6.1): vector and delivery mode as in an LVT entry. */
+#define LAPIC_ICR_VECTOR	0xFF
+#define LAPIC_ICR_DM		0x700
 #define LAPIC_ICR_INIT		0x500
 #define LAPIC_ICR_LOGICAL	0x800	/* destination mode */
 #define LAPIC_ICR_PENDING	0x1000	/* delivery status */
@@ -87,6 +105,11 @@
 #define LAPIC_ICR_SELF		0x40000
 #define LAPIC_ICR_ALL		0x80000
 #define LAPIC_ICR_ALL_BUT_SELF	0xC0000
+#define LAPIC_ICR_SHORTHAND_SHIFT 18
+#define LAPIC_ICR_DEST_SHIFT	24	/* in ICR_HI */
+
+/* Vectors 0-15 are illegal in interrupt messages (10.5.2). */
+#define LAPIC_FIRST_VECTOR	16
 
 /* The ESR (10.5.3). */
 #define LAPIC_ESR_SEND_ILLEGAL	0x20
