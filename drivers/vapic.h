@@ -1,11 +1,11 @@
 /*
  * The guest's APICs, emulated (docs/DEVICES.md, "APICs"): its local APIC
- * (drivers/vlapic.c, Intel SDM vol. 3A chapter 10, xAPIC mode) and its
- * I/O APIC (drivers/vioapic.c, Intel 82093AA I/O APIC datasheet).  hv owns
- * the real ones; these models are all the guest ever sees of them: every
- * guest access to their pages traps and comes here, and every interrupt
- * the guest takes from them is a vector these models chose, delivered
- * through the guest's IDT.
+ * (drivers/vlapic.c, vlapic_irq.c and vlapic_timer.c, Intel SDM vol. 3A
+ * chapter 10, xAPIC mode) and its I/O APIC (drivers/vioapic.c, Intel
+ * 82093AA I/O APIC datasheet).  hv owns the real ones; these models are
+ * all the guest ever sees of them: every guest access to their pages
+ * traps and comes here, and every interrupt the guest takes from them is
+ * a vector these models chose, delivered through the guest's IDT.
  *
  * The CPU's side of the local APIC (which vector it takes next, NMI, the
  * 8259's ExtINT) is drivers/intc.c's business; the machine's interrupt
@@ -64,7 +64,11 @@ void vlapic_set_tsc_deadline(uint64_t tsc);
  */
 int vlapic_match_dest(uint8_t dest, int logical);
 void vlapic_accept(int mode, int vector, int level);
-/* The LINT0 and LINT1 input pins (LINT0: the 8259's INTR). */
+/*
+ * The LINT0 and LINT1 input pins (LINT0: the 8259's INTR): level is the
+ * wire's (1 high), which the LVT entry's polarity bit reads as asserted
+ * or not.
+ */
 void vlapic_set_lint(int pin, int level);
 
 /*
@@ -73,12 +77,20 @@ void vlapic_set_lint(int pin, int level);
  * -1; taking it (IRR to ISR; the spurious vector if nothing is there any
  * more); whether the CPU must take the 8259's vector instead (LINT0 in
  * ExtINT mode, unmasked, its input high; or the APIC globally disabled,
- * which leaves the INTR pin to the 8259); a pending NMI (taken: 1, and it
- * is no longer pending).
+ * which leaves the INTR pin to the 8259; or an ExtINT message, from an
+ * I/O APIC entry in ExtINT mode, not yet taken); a pending NMI (taken: 1,
+ * and it is no longer pending).
  */
 int vlapic_pending(void);
 int vlapic_ack(void);
 int vlapic_extint(void);
+/*
+ * The CPU took the 8259's vector for an ExtINT: an ExtINT message is no
+ * longer pending (LINT0 in ExtINT mode follows its input instead).
+ * Added to the interface with the models: vlapic_extint() had no way to
+ * forget a message.
+ */
+void vlapic_extint_ack(void);
 int vlapic_take_nmi(void);
 
 /*
@@ -101,7 +113,11 @@ uint32_t vioapic_base_addr(void);
 /* A guest access to its page (IOREGSEL at 0x00, IOWIN at 0x10, EOI at 0x40). */
 uint32_t vioapic_read(uint32_t offset, int size);
 void vioapic_write(uint32_t offset, int size, uint32_t value);
-/* The level of input pin (GSI) pin: edge pins fire on the active edge. */
+/*
+ * The input of pin (GSI) pin: level 1 when it is asserted, 0 when not,
+ * whatever its polarity (the real I/O APIC applies the polarity the guest
+ * chose, which hv mirrors).  Edge pins fire on the asserting edge.
+ */
 void vioapic_set_irq(int pin, int level);
 /* The local APIC's EOI of a level-triggered vector. */
 void vioapic_eoi(int vector);
