@@ -10,7 +10,8 @@
 DEV_UNIT_CC     ?= cc
 DEV_UNIT_CFLAGS := -O1 -g -std=gnu11 -Wall -Wextra -Werror -I.
 DEV_UNIT_MODELS := drivers/vpic.c drivers/vpit.c drivers/vuart.c drivers/vrtc.c \
-	drivers/vkbd.c drivers/vpci.c
+	drivers/vkbd.c drivers/vpci.c drivers/vlapic.c drivers/vlapic_irq.c \
+	drivers/vlapic_timer.c drivers/vioapic.c
 DEV_UNIT_SRCS   := $(filter-out tests/devices/test_irq.c,$(sort $(wildcard tests/devices/*.c)))
 DEV_UNIT_HDRS   := $(wildcard tests/devices/*.h) $(wildcard drivers/*.h)
 
@@ -25,8 +26,8 @@ $(BUILD)/tests/devices_unit: $(DEV_UNIT_SRCS) $(DEV_UNIT_MODELS) $(DEV_UNIT_HDRS
 	$(DEV_UNIT_CC) $(DEV_UNIT_CFLAGS) -o $@ $(DEV_UNIT_SRCS) $(DEV_UNIT_MODELS)
 
 # drivers/irq.c with the PIC model, the real PICs faked by the harness.
-$(BUILD)/tests/irq_unit: tests/devices/harness.c tests/devices/test_irq.c drivers/irq.c \
-		drivers/vpic.c $(DEV_UNIT_HDRS)
+IRQ_UNIT_SRCS   := tests/devices/harness.c tests/devices/test_irq.c drivers/irq.c \
+	drivers/vpic.c drivers/vlapic.c drivers/vlapic_irq.c drivers/vlapic_timer.c drivers/vioapic.c
+$(BUILD)/tests/irq_unit: $(IRQ_UNIT_SRCS) $(DEV_UNIT_HDRS)
 	@mkdir -p $(dir $@)
-	$(DEV_UNIT_CC) $(DEV_UNIT_CFLAGS) -DHARNESS_REAL_IRQ -o $@ tests/devices/harness.c \
-		tests/devices/test_irq.c drivers/irq.c drivers/vpic.c
+	$(DEV_UNIT_CC) $(DEV_UNIT_CFLAGS) -DHARNESS_REAL_IRQ -o $@ $(IRQ_UNIT_SRCS)

@@ -1,6 +1,7 @@
 /*
  * The rest of hv, as the device models see it, for host-side tests (see
- * harness.h), and the test runner's main.
+ * harness.h): the port table, the timed models, the clock and the guest's
+ * TSC, the interrupt lines, the log; and the test runner's main.
  */
 #include "tests/devices/harness.h"
 
@@ -86,6 +87,16 @@ uint64_t clock_ns(void)
 	return fake_now;
 }
 
+uint64_t clock_tsc(void)
+{
+	return fake_now * FAKE_TSC_PER_NS;
+}
+
+uint64_t clock_ns_of_tsc(uint64_t tsc)
+{
+	return tsc / FAKE_TSC_PER_NS;
+}
+
 #ifndef HARNESS_REAL_IRQ
 /*
  * The machine's interrupt lines (drivers/irq.c), faked for the models:
@@ -144,6 +155,21 @@ int ioapic_init(uint32_t base, int (*map_mmio)(uint32_t va, uint32_t pa))
 	(void)base;
 	(void)map_mmio;
 	return 0;
+}
+
+void ioapic_route(int pin, int vec, int level, int active_low, int masked)
+{
+	(void)pin;
+	(void)vec;
+	(void)level;
+	(void)active_low;
+	(void)masked;
+}
+
+void ioapic_mask(int pin, int masked)
+{
+	(void)pin;
+	(void)masked;
 }
 #endif
 
@@ -277,6 +303,10 @@ int main(void)
 	test_vrtc();
 	test_vkbd();
 	test_vpci();
+	test_vlapic();
+	test_vlapic_msgs();
+	test_vlapic_timer();
+	test_vioapic();
 #endif
 	group(0);
 	return groups_failed() ? 1 : 0;

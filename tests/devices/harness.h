@@ -13,6 +13,8 @@
 /* The fake machine. */
 extern uint8_t real_port[65536];	/* what io_native_read returns */
 extern uint64_t fake_now;		/* clock_ns() */
+/* The guest's TSC, clock_tsc(): FAKE_TSC_PER_NS ticks a nanosecond. */
+#define FAKE_TSC_PER_NS	3
 extern int line_level[16];		/* irq_set_isa: current levels ... */
 extern int line_edges[16];		/* ... and rising edges seen */
 extern int route_to_vpic;		/* irq_set_isa also drives vpic */
@@ -55,6 +57,10 @@ void test_vuart(void);
 void test_vrtc(void);
 void test_vkbd(void);
 void test_vpci(void);
+void test_vlapic(void);
+void test_vlapic_msgs(void);
+void test_vlapic_timer(void);
+void test_vioapic(void);
 void test_irq(void);
 
 #endif
