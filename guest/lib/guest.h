@@ -13,6 +13,7 @@
 #include "lib/string.h"
 #include "lib/x86.h"
 
+#include "guest/lib/apic.h"
 #include "guest/lib/cmdline.h"
 #include "guest/lib/console.h"
 #include "guest/lib/cpu.h"

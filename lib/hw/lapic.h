@@ -112,6 +112,7 @@
 #define LAPIC_FIRST_VECTOR	16
 
 /* The ESR (10.5.3). */
+#define LAPIC_ESR_SEND_ACCEPT	0x04	/* P6 and Pentium only */
 #define LAPIC_ESR_SEND_ILLEGAL	0x20
 #define LAPIC_ESR_RECV_ILLEGAL	0x40
 #define LAPIC_ESR_ILLEGAL_REG	0x80
