@@ -16,6 +16,7 @@
 #include "monitor/debug/debug.h"
 #include "monitor/emul.h"
 #include "monitor/mm/mm.h"
+#include "monitor/apic.h"
 #include "monitor/guest.h"
 #include "monitor/intr.h"
 #include "monitor/vcpu.h"
@@ -88,12 +89,13 @@ static int map_mmio(uint32_t va, uint32_t pa)
 /* What every guest gets before its loader runs. */
 static void setup_machine(void)
 {
-	struct dev_config dc = { .npci_hide = opt.npci_hide, .need_clock = opt.watchdog != 0,
+	struct dev_config dc = { .npci_hide = opt.npci_hide,
 				 .map_mmio = map_mmio };
 
 	memcpy(dc.mode, opt.dev, sizeof(dc.mode));
 	memcpy(dc.pci_hide, opt.pci_hide, sizeof(dc.pci_hide));
 	dev_init(&dc);
+	apic_init();
 	watchdog_init(opt.watchdog);
 	io_register(PORT_DEBUG_EXIT, PORT_DEBUG_EXIT + 3, "debug exit", 0, debug_exit_write, 0);
 	gdt_refresh_iomap();

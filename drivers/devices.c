@@ -105,9 +105,6 @@ static const char *mode_name(int m)
 void dev_init(const struct dev_config *o)
 {
 	const uint8_t *m = o->mode;
-	int need_clock = m[DEVK_PIT] == DEV_EMULATE || m[DEVK_RTC] == DEV_EMULATE ||
-			 m[DEVK_COM1] == DEV_EMULATE || m[DEVK_COM2] == DEV_EMULATE ||
-			 o->need_clock;
 
 	log_info("dev", "pic=%s pit=%s com1=%s com2=%s rtc=%s kbd=%s pci=%s",
 		 mode_name(m[DEVK_PIC]), mode_name(m[DEVK_PIT]), mode_name(m[DEVK_COM1]),
@@ -122,12 +119,11 @@ void dev_init(const struct dev_config *o)
 		if (acpi_keep_one_cpu(lapic_firmware.id))
 			log_info("dev", "firmware tables: the other CPUs marked disabled");
 	}
-	if (need_clock) {
-		if (clock_init(m[DEVK_PIT] == DEV_EMULATE) == CLOCK_WAKER_NONE)
-			log_warn("dev", "no timer for hv: emulated devices advance only when "
-				 "the guest touches them");
-		clock_running = 1;
-	}
+	/* Always: the guest's local APIC timer is a timed model. */
+	if (clock_init(m[DEVK_PIT] == DEV_EMULATE) == CLOCK_WAKER_NONE)
+		log_warn("dev", "no timer for hv: emulated devices advance only when "
+			 "the guest touches them");
+	clock_running = 1;
 	intc_init(m[DEVK_PIC] == DEV_EMULATE, m[DEVK_PIT] == DEV_EMULATE, o->map_mmio);
 	if (m[DEVK_PIT] == DEV_EMULATE)
 		vpit_init();

@@ -38,7 +38,6 @@ struct dev_config {
 	   device << 3 | function. */
 	uint16_t pci_hide[DEV_PCI_HIDE_MAX];
 	int npci_hide;
-	int need_clock;		/* a timed model outside drivers/ (the watchdog) */
 	/* Maps the 4 KiB page of MMIO at pa to hv's linear va, uncached
 	   (the local APIC, for hv's clock); 0 or -1. */
 	int (*map_mmio)(uint32_t va, uint32_t pa);

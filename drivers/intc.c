@@ -1,7 +1,9 @@
 /*
  * The guest's interrupt controllers (see intc.h): hands each real
  * interrupt to hv's wake-up timer or to the machine's lines
- * (drivers/irq.c), and answers the virtual CPU from the guest's 8259s.
+ * (drivers/irq.c), and answers the virtual CPU from the guest's local
+ * APIC, or from its 8259s when the local APIC passes their INTR through
+ * (LINT0 in ExtINT mode, or the APIC disabled: SDM vol. 3A 10.5.1).
  * The kick is a fixed self-IPI at VEC_HV_KICK (Intel SDM vol. 3A 10.6.1):
  * it stays in the real APIC's IRR while the real IF is clear and is taken
  * right after the instruction that sets it (after STI's shadow).
@@ -12,6 +14,7 @@
 #include "drivers/devices.h"
 #include "drivers/irq.h"
 #include "drivers/lapic.h"
+#include "drivers/vapic.h"
 #include "drivers/vdev.h"
 #include "lib/layout.h"
 #include "lib/log.h"
@@ -46,6 +49,12 @@ void intc_host(unsigned vec)
 		lapic_eoi();	/* it only brought hv back */
 		return;
 	}
+	if (vec >= VEC_IOAPIC_BASE && vec < VEC_IOAPIC_BASE + 24) {
+		irq_real_ioapic((int)vec - VEC_IOAPIC_BASE);
+		lapic_eoi();
+		dev_sync();
+		return;
+	}
 	if (vec == VEC_HV_SPURIOUS || irq < 0 || irq >= 16)
 		return;	/* no EOI for the spurious vector (SDM 10.9) */
 	if (!clock_irq(irq))
@@ -53,14 +62,34 @@ void intc_host(unsigned vec)
 	dev_sync();
 }
 
+/* The 8259 pair's INT output is LINT0's input (the PC's virtual wire). */
+static int extint_pending(void)
+{
+	int intr = vpic_pending();
+
+	vlapic_set_lint(0, intr);
+	return intr && vlapic_extint();
+}
+
 int intc_pending(void)
 {
-	return vpic_pending();
+	return vlapic_pending() >= 0 || extint_pending();
 }
 
 int intc_ack(void)
 {
-	return vpic_ack();
+	if (vlapic_pending() >= 0)
+		return vlapic_ack();
+	if (extint_pending()) {
+		vlapic_extint_ack();
+		return vpic_ack();
+	}
+	return -1;
+}
+
+int intc_take_nmi(void)
+{
+	return vlapic_take_nmi();
 }
 
 int intc_real_if_follows_guest(void)

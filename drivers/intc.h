@@ -33,6 +33,8 @@ void intc_host(unsigned vec);
 int intc_pending(void);
 /* The guest CPU takes it: returns its vector, or -1 if none. */
 int intc_ack(void);
+/* A pending NMI for the guest CPU (taken: 1, and no longer pending). */
+int intc_take_nmi(void);
 /* 1 if the real EFLAGS.IF follows the guest's while guest code runs. */
 int intc_real_if_follows_guest(void);
 /*

@@ -25,6 +25,7 @@
 #include "drivers/acpi.h"
 #include "drivers/ioapic.h"
 #include "drivers/ioport.h"
+#include "drivers/vapic.h"
 #include "drivers/vdev.h"
 #include "lib/hw/i8259.h"
 #include "lib/layout.h"
@@ -34,9 +35,13 @@ static uint16_t owned;			/* lines emulated devices drive */
 static void (*host_handler[ISA_IRQS])(int irq);
 static int hv_line = -1;		/* hv's own wake-up line */
 static uint16_t real_imr = 0xFFFF;	/* what the real IMRs hold */
-static uint16_t real_elcr;		/* real lines that are level-triggered */
+static uint16_t real_elcr;		/* real lines that are level-triggered: */
+static uint16_t pic_elcr;		/* ... the guest's 8259 ELCR says so, or */
+static uint16_t ioapic_lvl;		/* ... its I/O APIC pin is level-triggered */
+#define ELCR_BITS	0xDEF8		/* lines the PIIX ELCR can make level */
 static uint16_t forwarded;		/* real level requests held high in the models */
 static uint16_t swallow;		/* real edges already merged into one taken */
+static uint32_t held_pins;		/* real I/O APIC pins (>= 16) held high */
 
 static void real_sync(void)
 {
@@ -85,6 +90,7 @@ static int real_in_service(int irq)
 static void drive(int irq, int level)
 {
 	vpic_set_irq(irq, level);
+	vioapic_set_irq(isa_gsi[irq], level);
 }
 
 int irq_isa_gsi(int irq)
@@ -128,7 +134,7 @@ void irq_real_8259(int irq)
 		real_eoi(irq);
 		return;
 	}
-	if ((real_elcr & bit) || vpic_line_level(irq)) {
+	if ((real_elcr & bit) || vpic_line_level(irq) || vioapic_level(isa_gsi[irq])) {
 		/* Held until the guest is done with it (level: masked meanwhile). */
 		forwarded |= bit;
 		drive(irq, 1);
@@ -160,6 +166,18 @@ void irq_pic_done(int irq)
 	forward_done(irq);
 }
 
+void irq_ioapic_done(int pin)
+{
+	for (int irq = 0; irq < ISA_IRQS; irq++)
+		if (isa_gsi[irq] == pin)
+			forward_done(irq);
+	if (pin >= ISA_IRQS && pin < VIOAPIC_PINS && (held_pins & (1u << pin))) {
+		held_pins &= ~(1u << pin);
+		vioapic_set_irq(pin, 0);
+		irq_ioapic_changed(pin);	/* unmasked again */
+	}
+}
+
 /*
  * A level-triggered real line held in the models: the real IRR follows the
  * line even while it is masked (8259A data sheet, "Level triggered
@@ -178,21 +196,69 @@ void irq_refresh_levels(void)
 			forward_done(irq);
 }
 
+/* The real ELCR: a passed-through line the guest takes as level (in its
+   8259's ELCR or at its I/O APIC pin) is level in the real 8259 too, so
+   that the real IRR follows the device's line (8259A data sheet). */
+static void write_elcr(void)
+{
+	uint16_t e = (uint16_t)((pic_elcr | ioapic_lvl) & ~owned & ELCR_BITS);
+
+	if (e == real_elcr)
+		return;
+	real_elcr = e;
+	io_native_write(PIC_ELCR1, 1, real_elcr & 0xFF);
+	io_native_write(PIC_ELCR2, 1, real_elcr >> 8);
+}
+
 void irq_elcr_changed(uint16_t elcr, uint16_t mask)
 {
 	/* The guest knows how its passed-through devices signal. */
 	mask &= (uint16_t)~owned;
-	real_elcr = (uint16_t)((real_elcr & ~mask) | (elcr & mask));
-	io_native_write(PIC_ELCR1, 1, real_elcr & 0xFF);
-	io_native_write(PIC_ELCR2, 1, real_elcr >> 8);
+	pic_elcr = (uint16_t)((pic_elcr & ~mask) | (elcr & mask));
+	write_elcr();
+}
+
+void irq_real_ioapic(int pin)
+{
+	if (pin < ISA_IRQS || pin >= VIOAPIC_PINS)
+		return;
+	if (vioapic_level(pin)) {
+		held_pins |= 1u << pin;
+		ioapic_mask(pin, 1);
+		vioapic_set_irq(pin, 1);
+	} else {
+		vioapic_set_irq(pin, 1);
+		vioapic_set_irq(pin, 0);
+	}
+}
+
+void irq_ioapic_changed(int pin)
+{
+	if (pin < 0 || pin >= VIOAPIC_PINS)
+		return;
+	for (int irq = 0; irq < ISA_IRQS; irq++) {
+		uint16_t bit = (uint16_t)(1u << irq);
+
+		if (isa_gsi[irq] != pin)
+			continue;
+		if (vioapic_level(pin) && !vioapic_masked(pin))
+			ioapic_lvl |= bit;
+		else
+			ioapic_lvl &= (uint16_t)~bit;
+		write_elcr();
+		real_sync();
+	}
+	if (pin < ISA_IRQS)
+		return;	/* the ISA pins come through the real 8259s */
+	ioapic_route(pin, VEC_IOAPIC_BASE + pin, vioapic_level(pin), vioapic_low(pin),
+		     vioapic_masked(pin) || (held_pins & (1u << pin)));
 }
 
 void irq_own_line(int irq, void (*host)(int irq))
 {
 	owned |= (uint16_t)(1u << irq);
 	host_handler[irq] = host;
-	real_elcr &= (uint16_t)~(1u << irq);
-	io_native_write(PIC_ELCR1 + (irq >> 3), 1, (real_elcr >> (irq & 8)) & 0xFF);
+	write_elcr();
 	real_sync();
 }
 
@@ -218,7 +284,8 @@ void irq_init(int hv_irq, int (*map_mmio)(uint32_t va, uint32_t pa))
 		isa_gsi[irq] = (uint8_t)acpi_isa_gsi(irq);
 	/* What the guest finds: the firmware's 8259 masks and ELCR. */
 	vpic_init(imr1, imr2, e1, e2);
-	real_elcr = (uint16_t)((e1 & 0xF8) | (e2 & 0xDE) << 8);
+	pic_elcr = (uint16_t)((e1 & 0xF8) | (e2 & 0xDE) << 8);
+	real_elcr = pic_elcr;
 	hv_line = hv_irq;
 	real_program(PIC1_CMD, PIC1_DATA, VEC_IRQ_BASE, 1u << PIC_CASCADE_IRQ);
 	real_program(PIC2_CMD, PIC2_DATA, VEC_IRQ_BASE + 8, PIC_SLAVE_ID);

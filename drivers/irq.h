@@ -27,8 +27,10 @@ int irq_isa_gsi(int irq);
 void irq_own_line(int irq, void (*host)(int irq));
 /* An emulated device's output on ISA line irq (level). */
 void irq_set_isa(int irq, int level);
-/* A real interrupt on the real 8259s' line irq. */
+/* A real interrupt: on the real 8259s' line irq; on the real I/O APIC's
+   pin (its vector VEC_IOAPIC_BASE + pin). */
 void irq_real_8259(int irq);
+void irq_real_ioapic(int pin);
 
 /* --- what the guest's controllers tell the real side (drivers/vpic.c,
    drivers/intc.c) --- */
@@ -40,5 +42,9 @@ void irq_pic_done(int irq);
 void irq_refresh_levels(void);
 /* The guest set ELCR bits for ISA lines mask: hv mirrors them. */
 void irq_elcr_changed(uint16_t elcr, uint16_t mask);
+/* The guest's I/O APIC ended pin's level request (its EOI). */
+void irq_ioapic_done(int pin);
+/* The guest changed pin's entry (hv mirrors mask and trigger). */
+void irq_ioapic_changed(int pin);
 
 #endif

@@ -52,6 +52,12 @@ int vlapic_set_base(uint64_t value);
 uint32_t vlapic_base_addr(void);
 int vlapic_enabled(void);
 
+/*
+ * Whether TSC-deadline mode is offered (CPUID.01H:ECX[24], which hv takes
+ * from the real CPU; default 1).  Without it the LVT timer's mode bit 18
+ * has no effect: mode 2 counts as one-shot, as QEMU 7.2's APIC does.
+ */
+extern int vlapic_tsc_deadline;
 /* IA32_TSC_DEADLINE (SDM 10.5.4.1); 0 disarms. */
 uint64_t vlapic_get_tsc_deadline(void);
 void vlapic_set_tsc_deadline(uint64_t tsc);

@@ -38,9 +38,14 @@ static struct {
 	uint64_t deadline;	/* IA32_TSC_DEADLINE; 0: disarmed */
 } t;
 
+int vlapic_tsc_deadline = 1;
+
 static uint32_t mode(void)
 {
-	return vla.lvt[VLVT_TIMER] & LAPIC_TIMER_MODE;
+	uint32_t m = vla.lvt[VLVT_TIMER] & LAPIC_TIMER_MODE;
+
+	/* Not offered: the mode's high bit does nothing (as on QEMU 7.2). */
+	return vlapic_tsc_deadline ? m : m & ~LAPIC_TIMER_TSCDEADLINE;
 }
 
 /* Nanoseconds for n bus ticks, rounded up. */

@@ -459,6 +459,7 @@ int emul_iret(struct trapframe *tf, const struct dt_insn *d, struct fault *f, ui
 		tf->esp += 12;
 	}
 	vcpu_write_eflags(tf, fl, mask);
+	vcpu.nmi_blocked = 0;	/* any IRET ends NMI blocking (SDM vol. 3A 6.7.1) */
 	*next = eip;
 	return 0;
 }

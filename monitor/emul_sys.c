@@ -8,16 +8,18 @@
  */
 #include "monitor/emul.h"
 
+#include "drivers/vapic.h"
 #include "dt/dt.h"
+#include "lib/hw/lapic.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "lib/x86.h"
+#include "monitor/apic.h"
 #include "monitor/mm/mm.h"
 #include "monitor/vcpu.h"
 
 /* MSRs hv answers (SDM vol. 4, table 2-2); the SYSENTER ones are virtual. */
 #define MSR_TSC			0x010
-#define MSR_APIC_BASE		0x01B
 #define MSR_SYSENTER_CS		0x174
 #define MSR_SYSENTER_ESP	0x175
 #define MSR_SYSENTER_EIP	0x176
@@ -30,12 +32,14 @@ static void cpuid_leaf(struct trapframe *tf)
 			 : "a"(leaf), "c"(tf->ecx));
 	if (leaf == 1) {
 		/* Hide what hv cannot give the guest: VME (not emulated), PAE
-		   (no PAE shadows), the local
-		   APIC (its vectors would collide with hv's), MTRR, PAT, MCE and
-		   MCA (their MSRs are not virtualized); VMX, SMX, MONITOR, PCID,
-		   x2APIC, XSAVE/OSXSAVE, the hypervisor bit. */
-		r[3] &= ~((1u << 1) | (1u << 6) | (1u << 9) | (1u << 12) |
+		   (no PAE shadows), MTRR, PAT, MCE and MCA (their MSRs are not
+		   virtualized); VMX, SMX, MONITOR, PCID, x2APIC, XSAVE/OSXSAVE,
+		   the hypervisor bit.  The local APIC is the guest's virtual one
+		   (monitor/apic.c), its ID (EBX 31-24) the real one's. */
+		r[3] &= ~((1u << 1) | (1u << 6) | (1u << 12) |
 			  (1u << 16) | (1u << 7) | (1u << 14));
+		if (!vlapic_enabled())
+			r[3] &= ~CPUID1_EDX_APIC;	/* SDM 10.4.3: EN clears it */
 		r[2] &= ~((1u << 3) | (1u << 5) | (1u << 6) | (1u << 17) | (1u << 21) |
 			  (1u << 26) | (1u << 27) | (1u << 31));
 	} else if (leaf == 0x80000001) {
@@ -146,8 +150,23 @@ static int msr(struct trapframe *tf, int write, struct fault *f)
 			vcpu.sysenter_eip = (uint32_t)v;
 		v = vcpu.sysenter_eip;
 		break;
-	case MSR_TSC:
 	case MSR_APIC_BASE:
+		if (write)
+			return apic_set_base(v) < 0 ? RAISE_GP(f, 0) : 0;
+		v = apic_get_base();
+		break;
+	case MSR_TSC_DEADLINE: {
+		uint32_t r[4];
+
+		cpuid(1, 0, r);
+		if (!(r[2] & CPUID1_ECX_TSC_DEADLINE))
+			return RAISE_GP(f, 0);	/* not offered (SDM 10.5.4.1) */
+		if (write)
+			vlapic_set_tsc_deadline(v);
+		v = vlapic_get_tsc_deadline();
+		break;
+	}
+	case MSR_TSC:
 		if (write)
 			return RAISE_GP(f, 0);	/* not handed to the guest */
 		{

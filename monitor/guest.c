@@ -32,6 +32,7 @@
 #include "lib/log.h"
 #include "lib/panic.h"
 #include "lib/x86.h"
+#include "monitor/apic.h"
 #include "monitor/emul.h"
 #include "monitor/gdt.h"
 #include "monitor/guest_int.h"
@@ -132,6 +133,14 @@ static void go(struct trapframe *tf, struct next *n)
 		} else {
 			vcpu.shadow = 0;
 		}
+	}
+	if (!blocked && !(dbgr & GUEST_R_NOIRQ) && !vcpu.nmi_blocked && intc_take_nmi()) {
+		/* NMI: whatever IF says; blocked until the handler's IRET. */
+		struct event ev = { EXC_NMI, INTR_EXT, 0, 0, 0, eip, eip };
+
+		vcpu.nmi_blocked = 1;
+		*n = nx_event(ev);
+		return;
 	}
 	if (!blocked && !(dbgr & GUEST_R_NOIRQ) && (vcpu.vflags & FL_IF) && intc_pending()) {
 		int vec = intc_ack();
@@ -504,6 +513,10 @@ static struct next paging_fault(struct trapframe *tf)
 		eip = fault_eip(tf, 1);
 		vcpu.eip = eip;
 		return run_single(tf, eip);
+	case SHADOW_MMIO:
+		eip = fault_eip(tf, 1);
+		vcpu.eip = eip;
+		return apic_mmio(tf, eip, cr2, pa | (cr2 & 0xFFF));
 	case SHADOW_HV_FRAME:
 		vcpu.eip = fault_eip(tf, 0);
 		return nx_stop("guest maps hv's frame %08x at %08x", pa, cr2);
@@ -526,6 +539,8 @@ static struct next do_fault(struct trapframe *tf)
 	vcpu.eip = eip;
 	if (tf->vector == EXC_PF) {
 		cr2 = read_cr2();
+		if (cr2 < HV_BASE && mm_hidden(cr2))
+			return apic_mmio(tf, eip, cr2, cr2);	/* paging off: 1:1 */
 		if ((tf->errcode & (PFEC_P | PFEC_W)) == (PFEC_P | PFEC_W) && cr2 < HV_BASE &&
 		    smc_write(cr2)) {
 			/* A write to a page with translations (self-modifying

@@ -63,6 +63,8 @@ struct vcpu {
 	int tf_pending;		/* guest TF: a #DB is due after this instruction */
 	int native_if;		/* guest IF lives in the real IF (IOPL 1 at ring 1) */
 	int if_held;		/* hv forced the real IF clear (shadow stepping) */
+	int nmi_blocked;	/* an NMI handler runs: NMIs wait for its IRET
+				   (SDM vol. 3A 6.7.1) */
 
 	/* The debugger (monitor/debug/, through guest_hooks). */
 	int breakpoints;	/* how many are set: translate with DT_MODE_DEBUG */

@@ -14,13 +14,13 @@ mkdir -p "$work"
 manifest=$HV_ROOT/guest/tests/MANIFEST
 
 # Tags of guests hv can run so far; others run natively only.
-HV_TAGS=${HV_TAGS-flat,irq,io,smc,paging,user}
+HV_TAGS=${HV_TAGS-flat,irq,io,smc,paging,user,apic}
 # A third hv run with every device emulated (docs/DEVICES.md), for guests
 # whose tags are all in HV_EMU_TAGS (empty HV_EMU_OPTS: no such run).
 # Not "user" yet: with an emulated PIC, ring-3 code runs with the real IF
 # set, and a PUSHF there shows it.
 HV_EMU_OPTS=${HV_EMU_OPTS-pic=emulate pit=emulate com1=emulate com2=emulate rtc=emulate kbd=emulate pci=emulate}
-HV_EMU_TAGS=${HV_EMU_TAGS-flat,irq,io,smc,paging,user}
+HV_EMU_TAGS=${HV_EMU_TAGS-flat,irq,io,smc,paging,user,apic}
 
 if [ ! -f "$manifest" ]; then
 	fail guests "no $manifest"

@@ -148,8 +148,21 @@ static void relocate_case(void)
 	}
 	t_eq("IA32_APIC_BASE after the move", (uint32_t)msr_read(MSR_APIC_BASE),
 	     ((uint32_t)base0 & ~APIC_BASE_ADDR) | RELOC_RAM);
-	t_eq("RAM at the new base (QEMU 7.2)", *ram, MARK);
-	t_eq("version at 0xFEE00030 (QEMU 7.2)", *old, ver);
+	/*
+	 * The SDM (10.4.5) moves the registers to the new base; QEMU 7.2
+	 * leaves them at 0xFEE00000 and RAM at the new base.  Either is
+	 * accepted, and nothing printed tells them apart, so that hv (which
+	 * follows the SDM) and QEMU give the same transcript; the SDM's way is
+	 * checked on Bochs and by hv's unit tests (tests/devices).
+	 */
+	{
+		uint32_t at_new = *ram, at_old = *old;
+
+		t_check((at_new == MARK && at_old == ver) || at_new == ver,
+			"after the move: %08x at the new base, %08x at the old one (neither "
+			"the SDM's registers at the new base nor QEMU 7.2's unmoved page)",
+			at_new, at_old);
+	}
 	msr_write(MSR_APIC_BASE, base0);
 	t_eq("IA32_APIC_BASE back", (uint32_t)msr_read(MSR_APIC_BASE), (uint32_t)base0);
 	t_check(ipi_works(), "self IPI after the move back");
@@ -160,8 +173,7 @@ static void relocate_case(void)
  * EN clear (10.4.3): CPUID.1:EDX[9] reads 0 and the processor has no APIC:
  * the 8259's INTR goes to the CPU.  QEMU 7.2 keeps applying LINT0's mask
  * (a masked LINT0 still blocks the 8259), so LINT0 is left in ExtINT mode
- * here, where both agree.  QEMU 7.2 also keeps the APIC page readable:
- * the same registers (the SVR software-disabled), no fault.
+ * here, where both agree.
  */
 static void disable_case(void)
 {
@@ -183,10 +195,21 @@ static void disable_case(void)
 	v = TRY(id ^= lapic_read(LAPIC_ID); ver ^= lapic_read(LAPIC_VERSION);
 		tpr ^= lapic_read(LAPIC_TPR));
 	t_no_fault("reading the APIC page", v);
-	t_eq("ID changed (QEMU 7.2: still readable)", id, 0);
-	t_eq("version changed", ver, 0);
-	t_eq("TPR changed", tpr, 0);
-	t_eq_mask("SVR software enable", lapic_read(LAPIC_SVR), 0, LAPIC_SVR_ENABLE);
+	/*
+	 * With EN clear the processor has no APIC (SDM 10.4.3): its page is
+	 * whatever lies behind the address (all ones on Bochs and under hv);
+	 * QEMU 7.2 keeps the same registers readable, software-disabled.
+	 * Either is accepted without printing which.
+	 */
+	if (lapic_read(LAPIC_VERSION) != 0xFFFFFFFFu) {
+		t_eq("ID changed (QEMU 7.2: still readable)", id, 0);
+		t_eq("version changed", ver, 0);
+		t_eq("TPR changed", tpr, 0);
+		t_eq_mask("SVR software enable", lapic_read(LAPIC_SVR), 0, LAPIC_SVR_ENABLE);
+	} else {
+		t_eq("ID with no APIC", lapic_read(LAPIC_ID), 0xFFFFFFFFu);
+		t_eq("TPR with no APIC", lapic_read(LAPIC_TPR), 0xFFFFFFFFu);
+	}
 	t_eq("IRQ0s with no APIC", irq0_window(), 3);
 	t_end();
 }
