@@ -23,6 +23,7 @@
 #include "drivers/irq.h"
 #include "drivers/lapic.h"
 #include "drivers/vapic.h"
+#include "lib/fmt.h"
 #include "lib/hw/ioapic.h"
 #include "lib/hw/lapic.h"
 #include "lib/log.h"
@@ -33,6 +34,7 @@
 
 static uint32_t hidden_base;	/* the guest's APIC page we hide, 0 if none */
 static const char *stop_why;	/* set by an IPI hv must stop the guest for */
+static uint32_t accesses;	/* instructions emulated on the hidden pages */
 
 static uint32_t none_read(uint32_t offset, int size)
 {
@@ -138,6 +140,7 @@ struct next apic_mmio(struct trapframe *tf, uint32_t eip, uint32_t lin, uint32_t
 	dev_sync();
 	len = mmio_emulate(tf, insn, n, lin, dev);
 	dev_sync();
+	accesses++;
 	if (len < 0)
 		return nx_stop("%s at %08x (device page %08x)", mmio_why(len), eip, page);
 	if (stop_why)
@@ -145,24 +148,34 @@ struct next apic_mmio(struct trapframe *tf, uint32_t eip, uint32_t lin, uint32_t
 	return nx_go(eip + (uint32_t)len, 0);
 }
 
-void apic_print(void (*pr)(const char *fmt, ...))
+void apic_print(void (*line)(const char *text))
 {
+	char buf[200];
+	int n;
 	uint32_t sel;
 
-	pr("local APIC (virtual): base %08x %s, ID %02x, SVR %03x, TPR %02x, PPR %02x, "
-	   "LVT timer %05x LINT0 %05x LINT1 %05x, timer %08x of %08x\n",
-	   vlapic_base_addr(), vlapic_enabled() ? "enabled" : "disabled",
-	   vlapic_read(LAPIC_ID, 4) >> 24, vlapic_read(LAPIC_SVR, 4), vlapic_read(LAPIC_TPR, 4),
-	   vlapic_read(LAPIC_PPR, 4), vlapic_read(LAPIC_LVT_TIMER, 4),
-	   vlapic_read(LAPIC_LVT_LINT0, 4), vlapic_read(LAPIC_LVT_LINT1, 4),
-	   vlapic_read(LAPIC_TIMER_CUR, 4), vlapic_read(LAPIC_TIMER_INIT, 4));
-	pr("  ISR");
-	for (int i = 7; i >= 0; i--)
-		pr(" %08x", vlapic_read(LAPIC_ISR + 0x10 * (uint32_t)i, 4));
-	pr("\n  IRR");
-	for (int i = 7; i >= 0; i--)
-		pr(" %08x", vlapic_read(LAPIC_IRR + 0x10 * (uint32_t)i, 4));
-	pr("\nI/O APIC (virtual) at %08x, unmasked pins:", vioapic_base_addr());
+	fmt_snprintf(buf, sizeof(buf), "%u accesses to the APIC pages emulated", accesses);
+	line(buf);
+	fmt_snprintf(buf, sizeof(buf), "local APIC (virtual): base %08x %s, ID %02x, SVR %03x, "
+		     "TPR %02x, PPR %02x, LVT timer %05x LINT0 %05x LINT1 %05x, count %08x of %08x",
+		     vlapic_base_addr(), vlapic_enabled() ? "enabled" : "disabled",
+		     vlapic_read(LAPIC_ID, 4) >> 24, vlapic_read(LAPIC_SVR, 4),
+		     vlapic_read(LAPIC_TPR, 4), vlapic_read(LAPIC_PPR, 4),
+		     vlapic_read(LAPIC_LVT_TIMER, 4), vlapic_read(LAPIC_LVT_LINT0, 4),
+		     vlapic_read(LAPIC_LVT_LINT1, 4), vlapic_read(LAPIC_TIMER_CUR, 4),
+		     vlapic_read(LAPIC_TIMER_INIT, 4));
+	line(buf);
+	for (int r = 0; r < 2; r++) {
+		uint32_t reg = r ? LAPIC_IRR : LAPIC_ISR;
+
+		n = fmt_snprintf(buf, sizeof(buf), "  %s", r ? "IRR" : "ISR");
+		for (int i = 7; i >= 0; i--)
+			n += fmt_snprintf(buf + n, sizeof(buf) - (size_t)n, " %08x",
+					  vlapic_read(reg + 0x10 * (uint32_t)i, 4));
+		line(buf);
+	}
+	n = fmt_snprintf(buf, sizeof(buf), "I/O APIC (virtual) at %08x, unmasked pins:",
+			 vioapic_base_addr());
 	sel = vioapic_read(IOAPIC_IOREGSEL, 4);	/* the guest's, put back below */
 	for (int pin = 0; pin < VIOAPIC_PINS; pin++) {
 		uint32_t lo, hi;
@@ -171,9 +184,12 @@ void apic_print(void (*pr)(const char *fmt, ...))
 		lo = vioapic_read(IOAPIC_IOWIN, 4);
 		vioapic_write(IOAPIC_IOREGSEL, 4, IOAPIC_REDTBL(pin) + 1);
 		hi = vioapic_read(IOAPIC_IOWIN, 4);
-		if (!(lo & IOAPIC_RTE_MASKED))
-			pr(" %d:%08x.%08x", pin, hi, lo);
+		if (!(lo & IOAPIC_RTE_MASKED) && n < (int)sizeof(buf) - 24)
+			n += fmt_snprintf(buf + n, sizeof(buf) - (size_t)n, " %d:%08x.%08x", pin,
+					  hi, lo);
 	}
 	vioapic_write(IOAPIC_IOREGSEL, 4, sel);
-	pr("\n");
+	if (n == 0 || buf[n - 1] == ':')
+		fmt_snprintf(buf + n, sizeof(buf) - (size_t)n, " none");
+	line(buf);
 }

@@ -21,7 +21,8 @@ int apic_set_base(uint64_t v);
  * next (go on after it, or stop the guest with why).
  */
 struct next apic_mmio(struct trapframe *tf, uint32_t eip, uint32_t lin, uint32_t pa);
-/* The monitor's `dev` command: the controllers' state, through pr. */
-void apic_print(void (*pr)(const char *fmt, ...));
+/* The controllers' state, a line of text at a time (the monitor's `dev`
+   command, hv's statistics at the guest's end). */
+void apic_print(void (*line)(const char *text));
 
 #endif

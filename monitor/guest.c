@@ -634,12 +634,18 @@ void guest_trap(struct trapframe *tf)
 		run(tf, &n);
 }
 
+static void stats_line(const char *text)
+{
+	log_info("apic", "%s", text);
+}
+
 void guest_print_stats(void)
 {
 	log_info("guest", "traps: exits %u, interrupts %u, steps %u, smc writes %u, "
 		 "emulated user i/o %u", stats.exits, stats.irqs, stats.steps, stats.smc_writes,
 		 guest_user_io);
 	shadow_print_stats();
+	apic_print(stats_line);
 	for (int v = 0; v < 32; v++)
 		if (stats.faults[v])
 			log_info("guest", "  exceptions reflected, vector %d: %u", v,

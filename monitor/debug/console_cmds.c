@@ -12,6 +12,7 @@
 #include "drivers/vdev.h"
 #include "dt/decode.h"
 #include "dt/dt.h"
+#include "monitor/apic.h"
 #include "monitor/emul.h"
 #include "lib/fmt.h"
 #include "monitor/mm/mm.h"
@@ -345,6 +346,11 @@ void mon_all_stats(void)
 	guest_print_stats();
 }
 
+static void dev_line(const char *text)
+{
+	mon_pr("%s\n", text);
+}
+
 void mon_cmd_dev(void)
 {
 	static const char *const dev_names[DEVK_COUNT] = { "pic", "pit", "com1", "com2", "rtc",
@@ -360,6 +366,7 @@ void mon_cmd_dev(void)
 	       "real PIC IMR=%02x/%02x\n",
 	   intc_real_if_follows_guest() ? "in the real IF" : "virtual",
 	   (vcpu.vflags & FL_IF) != 0, intc_pending(), inb(0x21), inb(0xA1));
+	apic_print(dev_line);
 	mon_pr("debug: monitor=%s%s gdb=%s; breakpoints %d, watchpoints %d\n",
 	   ports[dbg_config.monitor], mon_mux_port ? " (shared with the guest)" : "",
 	   ports[dbg_config.gdb], dbg.nbp, dbg.nwatch);
