@@ -1,6 +1,7 @@
 /*
  * Boot-time self-tests of hv's own pieces (the `selftest` option): frame
- * allocator, page mapping and unmapping, and hv's exception path.
+ * allocator, page mapping and unmapping, hv's exception path, and its
+ * guarded MSR accessors.
  * Each prints "hv: selftest: NAME: ok" or "...: FAIL: why"; the summary
  * line is "hv: selftest: N passed, M failed".
  */

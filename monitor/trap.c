@@ -1,9 +1,11 @@
 /*
  * hv's IDT and the C side of every trap (SDM vol. 3A 6.10-6.14).
  *
- * Until guests run, any trap is hv's own: an expected fault from a
- * self-test or probe is recorded and skipped; anything else is a broken
- * invariant and panics with the frame.
+ * A trap from ring 1 or 3 is the guest's (guest_trap).  One from ring 0 is
+ * hv's own: a real interrupt while hv waits for one, or a fault hv expects
+ * (a self-test, or a guarded probe of the real CPU: trap_rdmsr and
+ * trap_wrmsr below), which is recorded and skipped; anything else is a
+ * broken invariant and panics with the frame.
  */
 #include "monitor/trap.h"
 
@@ -74,4 +76,45 @@ void trap_dispatch(struct trapframe *tf)
 		panic_tf(tf, "unexpected %s in hv",
 			 exc_names[tf->vector] ? exc_names[tf->vector] : "exception");
 	panic_tf(tf, "unexpected interrupt, vector %u", tf->vector);
+}
+
+/*
+ * The guarded instruction sits between labels 1 and 2: a #GP at 1 resumes
+ * at 2 with trap_expected.hit set (trap_dispatch above), the registers as
+ * they were.  Interrupts are off in hv, so nothing else can take the shot.
+ */
+int trap_rdmsr(uint32_t idx, uint64_t *v)
+{
+	struct trap_expect *x = &trap_expected;
+	uint32_t lo = 0, hi = 0;
+
+	x->vector = EXC_GP;
+	x->hit = 0;
+	__asm__ volatile("movl $1f, %[at]\n\t"
+			 "movl $2f, %[resume]\n\t"
+			 "1: rdmsr\n"
+			 "2:"
+			 : [at] "=m"(x->at), [resume] "=m"(x->resume), "+a"(lo), "+d"(hi)
+			 : "c"(idx) : "memory");
+	x->at = 0;
+	if (x->hit)
+		return EXC_GP;
+	*v = ((uint64_t)hi << 32) | lo;
+	return 0;
+}
+
+int trap_wrmsr(uint32_t idx, uint64_t v)
+{
+	struct trap_expect *x = &trap_expected;
+
+	x->vector = EXC_GP;
+	x->hit = 0;
+	__asm__ volatile("movl $1f, %[at]\n\t"
+			 "movl $2f, %[resume]\n\t"
+			 "1: wrmsr\n"
+			 "2:"
+			 : [at] "=m"(x->at), [resume] "=m"(x->resume)
+			 : "c"(idx), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+	x->at = 0;
+	return x->hit ? EXC_GP : 0;
 }

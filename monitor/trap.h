@@ -11,9 +11,11 @@
 #include <stdint.h>
 
 /*
- * A fault hv expects from its own code (self-tests, probing): when the next
- * trap with this vector arrives from EIP `at`, trap_dispatch records it and
- * resumes at `resume` instead of panicking.
+ * A fault hv expects from its own code (self-tests, probing the real CPU):
+ * when the next trap with this vector arrives from EIP `at`, trap_dispatch
+ * records it and resumes at `resume` instead of panicking.  One shot: the
+ * hit disarms it.  This is hv's only way to survive a fault of its own
+ * (docs/ARCHITECTURE.md, "Failure"); the guarded accessors below use it.
  */
 struct trap_expect {
 	uint32_t vector;
@@ -25,6 +27,14 @@ struct trap_expect {
 extern struct trap_expect trap_expected;
 
 void idt_init(void);
+
+/*
+ * RDMSR and WRMSR on the real CPU, guarded: 0, or EXC_GP when the CPU
+ * refused (an MSR it does not have, a reserved bit), which hv survives.
+ * trap_rdmsr leaves *v alone then.
+ */
+int trap_rdmsr(uint32_t idx, uint64_t *v);
+int trap_wrmsr(uint32_t idx, uint64_t v);
 #endif
 
 #endif

@@ -32,14 +32,14 @@ bad=$(exit_status 2)
 
 # Self-tests: each named piece must report ok, and the summary no failure.
 hv_run "$work/selftest.out" "$work/selftest.log" "console=com2 selftest exit_on_panic" ""
-for t in "frame allocator" "map and unmap" "#UD in hv" "#PF on hv text"; do
+for t in "frame allocator" "map and unmap" "#UD in hv" "#PF on hv text" "guarded MSR access"; do
 	if grep -q "^hv: selftest: $t: ok" "$work/selftest.log"; then
 		pass "hv-selftest: $t"
 	else
 		fail "hv-selftest: $t" "$(grep "selftest: $t" "$work/selftest.log" | head -3)"
 	fi
 done
-if [ "$RUN_STATUS" = "$ok" ] && grep -q "selftest: 4 passed, 0 failed" "$work/selftest.log"; then
+if [ "$RUN_STATUS" = "$ok" ] && grep -q "selftest: 5 passed, 0 failed" "$work/selftest.log"; then
 	pass "hv-selftest: clean exit"
 else
 	fail "hv-selftest: clean exit" "status $RUN_STATUS"
