@@ -99,7 +99,13 @@ uint64_t clock_tsc(void)
 
 uint64_t clock_ns_of_tsc(uint64_t tsc)
 {
-	return tsc <= tsc0 ? 0 : muldiv64(tsc - tsc0, 1000000, tsc_khz);
+	/* Signed: after clock_tsc_moved, tsc0 may lie above a valid TSC. */
+	return (int64_t)(tsc - tsc0) <= 0 ? 0 : muldiv64(tsc - tsc0, 1000000, tsc_khz);
+}
+
+void clock_tsc_moved(uint64_t delta)
+{
+	tsc0 += delta;
 }
 
 void clock_set_alarm(uint64_t when)

@@ -33,6 +33,12 @@ uint64_t clock_ns(void);
  */
 uint64_t clock_tsc(void);
 uint64_t clock_ns_of_tsc(uint64_t tsc);
+/*
+ * The TSC was just moved by delta (modulo 2^64: a guest's WRMSR to
+ * IA32_TSC or IA32_TSC_ADJUST, monitor/msr.c): the clock takes the jump
+ * out, so its nanoseconds go on from where they were.
+ */
+void clock_tsc_moved(uint64_t delta);
 /* Wakes hv (a real interrupt, then dev_sync) at or soon after ns. */
 void clock_set_alarm(uint64_t ns);
 /* A real IRQ line fired: 1 if it was hv's wake-up (acknowledged here). */
