@@ -19,6 +19,7 @@
 #include "monitor/apic.h"
 #include "monitor/guest.h"
 #include "monitor/intr.h"
+#include "monitor/msr.h"
 #include "monitor/vcpu.h"
 #include "lib/x86.h"
 #include "monitor/gdt.h"
@@ -101,6 +102,7 @@ static void setup_machine(void)
 	gdt_refresh_iomap();
 	dt_init((void *)HV_CACHE_BASE, boot.cache_size, (void *)HV_META_BASE, HV_META_SIZE,
 		&sens_table, SEL_R1_GS);
+	msr_init();
 	vcpu.cpl = 0;
 	gcr.cr0 = boot.cr0;
 	vcpu.vflags = 0;

@@ -2,42 +2,36 @@
  * Emulating the guest's system instructions at CPL 0 (Intel SDM vol. 2,
  * each instruction's "Operation"; vol. 3A 2.5 control registers, 4.10.4
  * TLB invalidation; vol. 4 for the MSRs): MOV to and from control and
- * debug registers, LMSW, SMSW, CLTS, INVLPG, INVD, WBINVD, RDMSR, WRMSR,
- * RDPMC, CPUID, SGDT, SIDT, LGDT, LIDT.  Each handler is a row of the
- * table of sensitive instructions (monitor/sensitive.c).
+ * debug registers, LMSW, SMSW, CLTS, INVLPG, INVD, WBINVD, RDMSR, WRMSR
+ * (each MSR's policy is monitor/msr_tab.c's), RDPMC, CPUID, SGDT, SIDT,
+ * LGDT, LIDT.  Each handler is a row of the table of sensitive
+ * instructions (monitor/sensitive.c).
  */
 #include "monitor/emul.h"
 
 #include "drivers/vapic.h"
 #include "dt/dt.h"
 #include "lib/hw/lapic.h"
-#include "lib/log.h"
 #include "lib/string.h"
 #include "lib/x86.h"
-#include "monitor/apic.h"
 #include "monitor/mm/mm.h"
+#include "monitor/msr.h"
 #include "monitor/vcpu.h"
-
-/* MSRs hv answers (SDM vol. 4, table 2-2); the SYSENTER ones are virtual. */
-#define MSR_TSC			0x010
-#define MSR_SYSENTER_CS		0x174
-#define MSR_SYSENTER_ESP	0x175
-#define MSR_SYSENTER_EIP	0x176
 
 static void cpuid_leaf(struct trapframe *tf)
 {
-	uint32_t r[4], leaf = tf->eax;
+	uint32_t r[4], max[4], leaf = tf->eax;
 
 	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
 			 : "a"(leaf), "c"(tf->ecx));
 	if (leaf == 1) {
 		/* Hide what hv cannot give the guest: VME (not emulated), PAE
-		   (no PAE shadows), MTRR, PAT, MCE and MCA (their MSRs are not
-		   virtualized); VMX, SMX, MONITOR, PCID, x2APIC, XSAVE/OSXSAVE,
+		   (no PAE shadows); VMX, SMX, MONITOR, PCID, x2APIC, XSAVE/OSXSAVE,
 		   the hypervisor bit.  The local APIC is the guest's virtual one
-		   (monitor/apic.c), its ID (EBX 31-24) the real one's. */
-		r[3] &= ~((1u << 1) | (1u << 6) | (1u << 12) |
-			  (1u << 16) | (1u << 7) | (1u << 14));
+		   (monitor/apic.c), its ID (EBX 31-24) the real one's.  MTRR, PAT,
+		   MCE and MCA are shown: their MSRs are the guest's copies
+		   (monitor/msr_mem.c, msr_mca.c). */
+		r[3] &= ~((1u << 1) | (1u << 6));
 		if (!vlapic_enabled())
 			r[3] &= ~CPUID1_EDX_APIC;	/* SDM 10.4.3: EN clears it */
 		r[2] &= ~((1u << 3) | (1u << 5) | (1u << 6) | (1u << 17) | (1u << 21) |
@@ -45,8 +39,14 @@ static void cpuid_leaf(struct trapframe *tf)
 	} else if (leaf == 0x80000001) {
 		/* No SYSCALL, NX, long mode. */
 		r[3] &= ~((1u << 11) | (1u << 20) | (1u << 29));
-	} else if (leaf == 0xD) {
-		r[0] = r[1] = r[2] = r[3] = 0;	/* XSAVE is hidden */
+	} else if (leaf == 0xA || leaf == 0xD) {
+		/* No performance monitoring (its MSRs are refused,
+		   monitor/msr_tab.c), no XSAVE.  A leaf above the maximum
+		   is the CPU's answer for the highest leaf (SDM vol. 2 CPUID),
+		   which stays as it is. */
+		cpuid(0, 0, max);
+		if (leaf <= max[0])
+			r[0] = r[1] = r[2] = r[3] = 0;
 	}
 	tf->eax = r[0];
 	tf->ebx = r[1];
@@ -129,62 +129,20 @@ static int read_cr(int n, uint32_t *v)
 	}
 }
 
+/*
+ * RDMSR and WRMSR at CPL 0: ECX names the MSR, EDX:EAX the value; the
+ * policy of each MSR is monitor/msr_tab.c's.  -1 from it is #GP(0).
+ */
 static int msr(struct trapframe *tf, int write, struct fault *f)
 {
-	uint32_t idx = tf->ecx;
 	uint64_t v = ((uint64_t)tf->edx << 32) | tf->eax;
 
-	switch (idx) {
-	case MSR_SYSENTER_CS:
-		if (write)
-			vcpu.sysenter_cs = (uint32_t)v;
-		v = vcpu.sysenter_cs;
-		break;
-	case MSR_SYSENTER_ESP:
-		if (write)
-			vcpu.sysenter_esp = (uint32_t)v;
-		v = vcpu.sysenter_esp;
-		break;
-	case MSR_SYSENTER_EIP:
-		if (write)
-			vcpu.sysenter_eip = (uint32_t)v;
-		v = vcpu.sysenter_eip;
-		break;
-	case MSR_APIC_BASE:
-		if (write)
-			return apic_set_base(v) < 0 ? RAISE_GP(f, 0) : 0;
-		v = apic_get_base();
-		break;
-	case MSR_TSC_DEADLINE: {
-		uint32_t r[4];
-
-		cpuid(1, 0, r);
-		if (!(r[2] & CPUID1_ECX_TSC_DEADLINE))
-			return RAISE_GP(f, 0);	/* not offered (SDM 10.5.4.1) */
-		if (write)
-			vlapic_set_tsc_deadline(v);
-		v = vlapic_get_tsc_deadline();
-		break;
-	}
-	case MSR_TSC:
-		if (write)
-			return RAISE_GP(f, 0);	/* not handed to the guest */
-		{
-			uint32_t lo, hi;
-
-			__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(idx));
-			v = ((uint64_t)hi << 32) | lo;
-		}
-		break;
-	default:
-		log_debug("emul", "guest %s of unknown MSR %08x: #GP",
-			  write ? "wrmsr" : "rdmsr", idx);
+	if (write)
+		return msr_write(tf->ecx, v) ? RAISE_GP(f, 0) : 0;
+	if (msr_read(tf->ecx, &v))
 		return RAISE_GP(f, 0);
-	}
-	if (!write) {
-		tf->eax = (uint32_t)v;
-		tf->edx = (uint32_t)(v >> 32);
-	}
+	tf->eax = (uint32_t)v;
+	tf->edx = (uint32_t)(v >> 32);
 	return 0;
 }
 

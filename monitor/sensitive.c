@@ -15,6 +15,7 @@
 #include "dt/sens.h"
 #include "lib/log.h"
 #include "lib/x86.h"
+#include "monitor/msr.h"
 #include "monitor/vcpu.h"
 
 /* Emulated instructions by opcode (0F map folded in), for the counters. */
@@ -185,4 +186,5 @@ void emul_print_stats(void)
 	log_info("emul", "emulated %u instructions: cli %u sti %u pushf %u popf %u "
 		 "int %u iret %u hlt %u", total, nemul[0xFA], nemul[0xFB], nemul[0x9C],
 		 nemul[0x9D], nemul[0xCD], nemul[0xCF], nemul[0xF4]);
+	msr_print_stats();
 }
