@@ -28,6 +28,7 @@
 static enum clock_waker waker;
 static uint64_t tsc0, last_ns;
 static uint32_t tsc_khz, lapic_khz;
+static uint32_t ns_int, ns_frac;	/* nanoseconds per TSC tick, 32.32 */
 static uint64_t armed = CLOCK_NEVER;	/* the wake-up now programmed */
 
 static uint64_t calibrate(int with_lapic)
@@ -66,6 +67,10 @@ enum clock_waker clock_init(int own_pit)
 	tsc_khz = (uint32_t)muldiv64(cycles, PIT_HZ / 10, CAL_TICKS * 100u);
 	if (!tsc_khz)
 		tsc_khz = 1;
+	/* ns per tick in 32.32 fixed point (truncated: less than a
+	   nanosecond in four seconds off). */
+	ns_int = 1000000u / tsc_khz;
+	ns_frac = (uint32_t)(((uint64_t)(1000000u % tsc_khz) << 32) / tsc_khz);
 	tsc0 = rdtsc();
 	last_ns = 0;
 	if (own_pit)
@@ -82,9 +87,15 @@ enum clock_waker clock_init(int own_pit)
 	return waker;
 }
 
+/* TSC ticks to nanoseconds without a division (on every port access). */
+static uint64_t ns_of_ticks(uint64_t d)
+{
+	return d * ns_int + ((((d & 0xFFFFFFFFu) * ns_frac) >> 32) + (d >> 32) * ns_frac);
+}
+
 uint64_t clock_ns(void)
 {
-	uint64_t ns = muldiv64(rdtsc() - tsc0, 1000000, tsc_khz);
+	uint64_t ns = ns_of_ticks(rdtsc() - tsc0);
 
 	if (ns < last_ns)
 		ns = last_ns;	/* never backwards */
@@ -100,7 +111,7 @@ uint64_t clock_tsc(void)
 uint64_t clock_ns_of_tsc(uint64_t tsc)
 {
 	/* Signed: after clock_tsc_moved, tsc0 may lie above a valid TSC. */
-	return (int64_t)(tsc - tsc0) <= 0 ? 0 : muldiv64(tsc - tsc0, 1000000, tsc_khz);
+	return (int64_t)(tsc - tsc0) <= 0 ? 0 : ns_of_ticks(tsc - tsc0);
 }
 
 void clock_tsc_moved(uint64_t delta)
@@ -108,13 +119,12 @@ void clock_tsc_moved(uint64_t delta)
 	tsc0 += delta;
 }
 
-void clock_set_alarm(uint64_t when)
+void clock_set_alarm(uint64_t when, uint64_t now)
 {
-	uint64_t now, delay;
+	uint64_t delay;
 
 	if (waker == CLOCK_WAKER_NONE || when == CLOCK_NEVER)
 		return;
-	now = clock_ns();
 	/* A wake-up long overdue was lost (its interrupt never came). */
 	if (armed != CLOCK_NEVER && now > armed + LOST_NS)
 		armed = CLOCK_NEVER;

@@ -39,8 +39,9 @@ uint64_t clock_ns_of_tsc(uint64_t tsc);
  * out, so its nanoseconds go on from where they were.
  */
 void clock_tsc_moved(uint64_t delta);
-/* Wakes hv (a real interrupt, then dev_sync) at or soon after ns. */
-void clock_set_alarm(uint64_t ns);
+/* Wakes hv (a real interrupt, then dev_sync) at or soon after ns (now:
+   clock_ns() as the caller just read it). */
+void clock_set_alarm(uint64_t ns, uint64_t now);
 /* A real IRQ line fired: 1 if it was hv's wake-up (acknowledged here). */
 int clock_irq(int irq);
 /* The real local APIC's timer fired (VEC_HV_TIMER): hv's wake-up. */

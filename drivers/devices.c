@@ -25,6 +25,7 @@ static struct dev_port {
 	io_read_fn rd;
 	io_write_fn wr;
 	void *ctx;
+	int untimed;	/* the model changes no deadline (dev_register_untimed) */
 } ports[MAX_PORTS];
 static int nports;
 
@@ -32,10 +33,13 @@ static const struct dev_timed *timed[MAX_TIMED];
 static int ntimed;
 static int clock_running;
 
+static uint64_t due = CLOCK_NEVER;	/* the earliest deadline at the last sync */
+
 void dev_sync(void)
 {
 	uint64_t now, next = CLOCK_NEVER;
 
+	intc_changed();
 	if (!clock_running)
 		return;
 	now = clock_ns();
@@ -47,7 +51,17 @@ void dev_sync(void)
 		if (t < next)
 			next = t;
 	}
-	clock_set_alarm(next);
+	due = next;
+	clock_set_alarm(next, now);
+}
+
+void dev_catch_up(void)
+{
+	/* Each model computes its state from the clock when asked; a poll
+	   before the earliest deadline finds nothing to raise. */
+	intc_changed();
+	if (clock_running && clock_ns() >= due)
+		dev_sync();
 }
 
 static uint32_t tramp_read(void *ctx, uint16_t port, int size)
@@ -56,9 +70,10 @@ static uint32_t tramp_read(void *ctx, uint16_t port, int size)
 	uint32_t v;
 
 	intc_collect();
-	dev_sync();
+	dev_catch_up();
 	v = p->rd ? p->rd(p->ctx, port, size) : io_native_read(port, size);
-	dev_sync();
+	if (!p->untimed)
+		dev_sync();
 	return v;
 }
 
@@ -67,12 +82,13 @@ static void tramp_write(void *ctx, uint16_t port, int size, uint32_t v)
 	struct dev_port *p = ctx;
 
 	intc_collect();
-	dev_sync();
+	dev_catch_up();
 	if (p->wr)
 		p->wr(p->ctx, port, size, v);
 	else
 		io_native_write(port, size, v);
-	dev_sync();
+	if (!p->untimed)
+		dev_sync();
 }
 
 void dev_register(uint16_t lo, uint16_t hi, const char *name, io_read_fn rd, io_write_fn wr,
@@ -80,9 +96,16 @@ void dev_register(uint16_t lo, uint16_t hi, const char *name, io_read_fn rd, io_
 {
 	if (nports == MAX_PORTS)
 		panic("too many emulated port ranges (registering %s)", name);
-	ports[nports] = (struct dev_port){ rd, wr, ctx };
+	ports[nports] = (struct dev_port){ rd, wr, ctx, 0 };
 	io_register(lo, hi, name, tramp_read, tramp_write, &ports[nports]);
 	nports++;
+}
+
+void dev_register_untimed(uint16_t lo, uint16_t hi, const char *name, io_read_fn rd,
+			  io_write_fn wr, void *ctx)
+{
+	dev_register(lo, hi, name, rd, wr, ctx);
+	ports[nports - 1].untimed = 1;
 }
 
 void dev_add_timed(const struct dev_timed *t)

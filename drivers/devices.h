@@ -60,8 +60,15 @@ void dev_flush(void);
 /* For the models: */
 void dev_register(uint16_t lo, uint16_t hi, const char *name, io_read_fn rd, io_write_fn wr,
 		  void *ctx);
+/* A model no timed model's deadline depends on (the 8259s): no sync after
+   its accesses, only the catch-up before. */
+void dev_register_untimed(uint16_t lo, uint16_t hi, const char *name, io_read_fn rd,
+			  io_write_fn wr, void *ctx);
 void dev_add_timed(const struct dev_timed *t);
 /* Polls every timed model and re-arms the wake-up. */
 void dev_sync(void);
+/* The same, if a deadline has come since the last sync (before a guest
+   access to a model: the models are at the present either way). */
+void dev_catch_up(void);
 
 #endif

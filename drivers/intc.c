@@ -47,37 +47,67 @@ void intc_host(unsigned vec)
 	}
 	if (vec == VEC_HV_KICK) {
 		lapic_eoi();	/* it only brought hv back */
+		intc_changed();
 		return;
 	}
 	if (vec >= VEC_IOAPIC_BASE && vec < VEC_IOAPIC_BASE + 24) {
 		irq_real_ioapic((int)vec - VEC_IOAPIC_BASE);
 		lapic_eoi();
-		dev_sync();
+		dev_catch_up();
 		return;
 	}
 	if (vec == VEC_HV_SPURIOUS || irq < 0 || irq >= 16)
 		return;	/* no EOI for the spurious vector (SDM 10.9) */
-	if (!clock_irq(irq))
-		irq_real_8259(irq);
-	dev_sync();
+	if (clock_irq(irq)) {
+		dev_sync();	/* hv's wake-up: the models' deadlines */
+		return;
+	}
+	irq_real_8259(irq);	/* a passed-through device: only the lines changed */
+	dev_catch_up();
 }
 
 /* The 8259 pair's INT output is LINT0's input (the PC's virtual wire). */
 static int extint_pending(void)
 {
+	static int lint0;	/* the wire's level as the local APIC last saw it */
 	int intr = vpic_pending();
 
-	vlapic_set_lint(0, intr);
+	if (intr != lint0) {
+		lint0 = intr;
+		vlapic_set_lint(0, intr);
+	}
 	return intr && vlapic_extint();
+}
+
+/*
+ * The models change only when hv runs one of them: a port or page access,
+ * a timed poll, a real interrupt, an MSR write, each of which ends in
+ * dev_sync (intc_changed).  In between, what intc_pending found stays
+ * true, so "nothing pending" is remembered until the next change: the
+ * question is asked on every entry to the guest.
+ */
+static int quiet;
+
+void intc_changed(void)
+{
+	quiet = 0;
 }
 
 int intc_pending(void)
 {
-	return vlapic_pending() >= 0 || extint_pending();
+	int p;
+
+	if (quiet)
+		return 0;
+	p = vlapic_pending() >= 0 || extint_pending();
+	if (!p && !vlapic_nmi_pending())
+		quiet = 1;
+	return p;
 }
 
 int intc_ack(void)
 {
+	quiet = 0;
 	if (vlapic_pending() >= 0)
 		return vlapic_ack();
 	if (extint_pending()) {
@@ -89,6 +119,8 @@ int intc_ack(void)
 
 int intc_take_nmi(void)
 {
+	if (quiet)
+		return 0;
 	return vlapic_take_nmi();
 }
 

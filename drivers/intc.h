@@ -35,6 +35,8 @@ int intc_pending(void);
 int intc_ack(void);
 /* A pending NMI for the guest CPU (taken: 1, and no longer pending). */
 int intc_take_nmi(void);
+/* A model may have changed (drivers/devices.c's dev_sync says so). */
+void intc_changed(void);
 /* 1 if the real EFLAGS.IF follows the guest's while guest code runs. */
 int intc_real_if_follows_guest(void);
 /*

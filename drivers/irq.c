@@ -32,6 +32,7 @@
 
 static uint8_t isa_gsi[ISA_IRQS];
 static uint16_t owned;			/* lines emulated devices drive */
+static uint16_t handled;		/* ... of which hv takes the real interrupts */
 static void (*host_handler[ISA_IRQS])(int irq);
 static int hv_line = -1;		/* hv's own wake-up line */
 static uint16_t real_imr = 0xFFFF;	/* what the real IMRs hold */
@@ -45,17 +46,14 @@ static uint32_t held_pins;		/* real I/O APIC pins (>= 16) held high */
 
 static void real_sync(void)
 {
-	uint16_t mask = 0xFFFF;
+	/* Open: hv's own line, owned lines with a handler, and every passed-
+	   through line but a level one whose request is held. */
+	uint16_t open = (uint16_t)((owned & handled) | (~owned & ~(forwarded & real_elcr)));
+	uint16_t mask;
 
-	for (int irq = 0; irq < ISA_IRQS; irq++) {
-		uint16_t bit = (uint16_t)(1u << irq);
-
-		if (irq == PIC_CASCADE_IRQ)
-			continue;
-		if (irq == hv_line ||
-		    ((owned & bit) ? host_handler[irq] != 0 : !(forwarded & real_elcr & bit)))
-			mask &= ~bit;
-	}
+	if (hv_line >= 0)
+		open |= (uint16_t)(1u << hv_line);
+	mask = (uint16_t)~open | (1u << PIC_CASCADE_IRQ);
 	if ((mask & 0xFF00) != 0xFF00)
 		mask &= (uint16_t)~(1u << PIC_CASCADE_IRQ);
 	if ((mask ^ real_imr) & 0xFF)
@@ -258,6 +256,8 @@ void irq_own_line(int irq, void (*host)(int irq))
 {
 	owned |= (uint16_t)(1u << irq);
 	host_handler[irq] = host;
+	if (host)
+		handled |= (uint16_t)(1u << irq);
 	write_elcr();
 	real_sync();
 }

@@ -98,8 +98,11 @@ int lapic_in_service(int vec)
 	return (rd(LAPIC_ISR + (uint32_t)(vec / 32) * 0x10) >> (vec % 32)) & 1;
 }
 
+uint32_t lapic_kicks;
+
 void lapic_kick(void)
 {
+	lapic_kicks++;
 	icr(0, LAPIC_ICR_SELF | VEC_HV_KICK);
 }
 

@@ -25,6 +25,7 @@ void lapic_eoi(void);
 int lapic_in_service(int vec);
 /* A self-IPI at VEC_HV_KICK: taken as soon as the real IF is set. */
 void lapic_kick(void);
+extern uint32_t lapic_kicks;	/* how many (hv's statistics) */
 /* The timer, one-shot, divide 16: interrupt 0 for counting only. */
 void lapic_timer_start(uint32_t count, int interrupt);
 uint32_t lapic_timer_current(void);

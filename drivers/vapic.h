@@ -98,6 +98,8 @@ int vlapic_extint(void);
  */
 void vlapic_extint_ack(void);
 int vlapic_take_nmi(void);
+/* The same without taking it. */
+int vlapic_nmi_pending(void);
 
 /*
  * What the model cannot do itself; hv sets these (either may be 0):

@@ -143,6 +143,12 @@ int vlapic_pending(void)
 {
 	int v;
 
+	const uint32_t *irr = vla.irr;
+
+	/* (Asked on every entry to the guest: nothing requested is the common
+	   case, told without a loop.) */
+	if (!(irr[0] | irr[1] | irr[2] | irr[3] | irr[4] | irr[5] | irr[6] | irr[7]))
+		return -1;
 	if (!vla.en || !sw_enabled())
 		return -1;
 	v = highest(vla.irr);
@@ -239,6 +245,11 @@ int vlapic_extint(void)
 void vlapic_extint_ack(void)
 {
 	vla.extint = 0;
+}
+
+int vlapic_nmi_pending(void)
+{
+	return vla.nmi;
 }
 
 int vlapic_take_nmi(void)

@@ -50,21 +50,21 @@ static int rank(const struct chip *c, int l)
 /* The highest-priority level set in mask, or -1. */
 static int best(const struct chip *c, uint8_t mask)
 {
-	for (int i = 1; i <= 8; i++) {
-		int l = (c->lowest + i) & 7;
+	/* Rotated so that the highest priority is bit 0, its lowest set bit. */
+	unsigned s = (c->lowest + 1u) & 7, rot = ((unsigned)mask >> s | (unsigned)mask << (8 - s)) & 0xFF;
 
-		if (mask & (1u << l))
-			return l;
-	}
-	return -1;
+	return rot ? (int)((__builtin_ctz(rot) + s) & 7) : -1;
 }
 
 /* The level this chip would interrupt with now, or -1 (INT low). */
 static int chip_irq(const struct chip *c)
 {
-	int r = best(c, c->irr & ~c->imr), s;
+	int r, s;
 	uint8_t in = c->isr;
 
+	if (!(c->irr & ~c->imr))
+		return -1;	/* the common case, on every entry to the guest */
+	r = best(c, c->irr & ~c->imr);
 	if (r < 0)
 		return -1;
 	if (c->special_mask)
@@ -94,9 +94,13 @@ static void chip_set_line(struct chip *c, int l, int level)
 }
 
 /* The slave's INT output is the master's IR2 input. */
+static int int_out;	/* the master's INT output, as the last change left it */
+
+/* After every change of either chip (each path ends here). */
 static void cascade(void)
 {
 	chip_set_line(MASTER, PIC_CASCADE_IRQ, chip_irq(SLAVE) >= 0);
+	int_out = chip_irq(MASTER) >= 0;
 }
 
 static int line_of(const struct chip *c, int l)
@@ -286,7 +290,7 @@ static void elcr_write(void *ctx, uint16_t port, int size, uint32_t v)
 
 int vpic_pending(void)
 {
-	return chip_irq(MASTER) >= 0;
+	return int_out;
 }
 
 int vpic_ack(void)
@@ -331,7 +335,8 @@ void vpic_init(uint8_t imr1, uint8_t imr2, uint8_t elcr1, uint8_t elcr2)
 	chips[1] = (struct chip){ .imr = imr2, .elcr = elcr2 & 0xDE, .elcr_mask = 0xDE,
 				  .base = 0x70, .icw3 = PIC_SLAVE_ID, .icw4 = ICW4_8086,
 				  .lowest = 7, .master = 0 };
-	dev_register(PIC1_CMD, PIC1_DATA, "PIC 1 (emulated)", pic_read, pic_write, MASTER);
-	dev_register(PIC2_CMD, PIC2_DATA, "PIC 2 (emulated)", pic_read, pic_write, SLAVE);
-	dev_register(PIC_ELCR1, PIC_ELCR2, "ELCR (emulated)", elcr_read, elcr_write, 0);
+	int_out = 0;
+	dev_register_untimed(PIC1_CMD, PIC1_DATA, "PIC 1 (emulated)", pic_read, pic_write, MASTER);
+	dev_register_untimed(PIC2_CMD, PIC2_DATA, "PIC 2 (emulated)", pic_read, pic_write, SLAVE);
+	dev_register_untimed(PIC_ELCR1, PIC_ELCR2, "ELCR (emulated)", elcr_read, elcr_write, 0);
 }

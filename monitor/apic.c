@@ -116,6 +116,7 @@ int apic_set_base(uint64_t v)
 	if (vlapic_set_base(v) < 0)
 		return -1;
 	place_lapic();
+	dev_sync();	/* its timer and interrupts as they now are */
 	return 0;
 }
 
@@ -137,7 +138,7 @@ struct next apic_mmio(struct trapframe *tf, uint32_t eip, uint32_t lin, uint32_t
 	/* As for a port of an emulated device (drivers/devices.c): the models
 	   at the present before, hv's wake-up re-armed after. */
 	intc_collect();
-	dev_sync();
+	dev_catch_up();
 	len = mmio_emulate(tf, insn, n, lin, dev);
 	dev_sync();
 	accesses++;

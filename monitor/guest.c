@@ -23,6 +23,7 @@
 #include <stdarg.h>
 
 #include "drivers/intc.h"
+#include "drivers/lapic.h"
 #include "dt/dt.h"
 #include "dt/fast.h"
 #include "dt/smc.h"
@@ -642,8 +643,8 @@ static void stats_line(const char *text)
 void guest_print_stats(void)
 {
 	log_info("guest", "traps: exits %u, interrupts %u, steps %u, smc writes %u, "
-		 "emulated user i/o %u", stats.exits, stats.irqs, stats.steps, stats.smc_writes,
-		 guest_user_io);
+		 "emulated user i/o %u, kicks %u", stats.exits, stats.irqs, stats.steps,
+		 stats.smc_writes, guest_user_io, lapic_kicks);
 	shadow_print_stats();
 	apic_print(stats_line);
 	for (int v = 0; v < 32; v++)

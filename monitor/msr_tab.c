@@ -6,6 +6,7 @@
  * does not, the MSR is treated as one without a row (the real CPU's read,
  * no write), so the guest sees what that CPU does.
  */
+#include "drivers/devices.h"
 #include "drivers/vapic.h"
 #include "lib/hw/lapic.h"
 #include "lib/hw/msr.h"
@@ -31,6 +32,7 @@ static int rd_tsc_deadline(uint32_t idx, uint64_t *v)
 {
 	(void)idx;
 	*v = vlapic_get_tsc_deadline();
+	dev_sync();	/* the read brought the timer up to date: it may have fired */
 	return 0;
 }
 
@@ -38,6 +40,7 @@ static int wr_tsc_deadline(uint32_t idx, uint64_t v)
 {
 	(void)idx;
 	vlapic_set_tsc_deadline(v);
+	dev_sync();	/* hv's wake-up for the new deadline */
 	return 0;
 }
 

@@ -22,7 +22,8 @@ static struct {
 	uint32_t pte;		/* hv's PTE for it before it was hidden */
 	int refs;
 } hidden[MM_HIDDEN_MAX];
-static int nhidden;
+/* Bounds of the hidden pages (mm.h's inline test). */
+uint32_t mm_hidden_lo = 0xFFFFFFFFu, mm_hidden_hi;
 
 static int find(uint32_t pa)
 {
@@ -34,14 +35,14 @@ static int find(uint32_t pa)
 
 int mm_hidden(uint32_t pa)
 {
-	return nhidden && find(pa & PTE_ADDR) >= 0;
+	return pa >= mm_hidden_lo && pa <= mm_hidden_hi && find(pa & PTE_ADDR) >= 0;
 }
 
-int mm_hidden_range(uint32_t pa, uint32_t len)
+int mm_hidden_pages(uint32_t pa, uint32_t len)
 {
 	uint32_t p = pa & PTE_ADDR, last = (pa + len - 1) & PTE_ADDR;
 
-	if (!nhidden || !len)
+	if (!len)
 		return 0;
 	for (;; p += PAGE_SIZE) {
 		if (find(p) >= 0)
@@ -53,6 +54,16 @@ int mm_hidden_range(uint32_t pa, uint32_t len)
 
 static void changed(void)
 {
+	mm_hidden_lo = 0xFFFFFFFFu;
+	mm_hidden_hi = 0;
+	for (int i = 0; i < MM_HIDDEN_MAX; i++) {
+		if (!hidden[i].refs)
+			continue;
+		if (hidden[i].pa < mm_hidden_lo)
+			mm_hidden_lo = hidden[i].pa;
+		if (hidden[i].pa + (PAGE_SIZE - 1) > mm_hidden_hi)
+			mm_hidden_hi = hidden[i].pa + (PAGE_SIZE - 1);
+	}
 	if (gcr.cr0 & CR0_PG)
 		shadow_paging_changed();
 	else
@@ -78,7 +89,6 @@ int mm_hide_page(uint32_t pa)
 	hidden[i].pa = pa;
 	hidden[i].pte = *pte;
 	hidden[i].refs = 1;
-	nhidden++;
 	*pte = 0;
 	changed();
 	return 0;
@@ -90,7 +100,6 @@ void mm_unhide_page(uint32_t pa)
 
 	if (i < 0 || --hidden[i].refs)
 		return;
-	nhidden--;
 	*mm_hv_pte(pa) = hidden[i].pte;
 	changed();
 }

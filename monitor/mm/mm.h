@@ -140,7 +140,16 @@ void mm_unprotect_frame(uint32_t pa);
 int mm_hide_page(uint32_t pa);
 void mm_unhide_page(uint32_t pa);
 int mm_hidden(uint32_t pa);
-int mm_hidden_range(uint32_t pa, uint32_t len);
+int mm_hidden_pages(uint32_t pa, uint32_t len);
+extern uint32_t mm_hidden_lo, mm_hidden_hi;
+/* Does [pa, pa+len) touch a hidden page?  (On every access hv makes to
+   guest memory: below the lowest hidden page, one compare.  A range that
+   wraps past 4 GiB is hv's, refused before this is asked.) */
+static inline int mm_hidden_range(uint32_t pa, uint32_t len)
+{
+	return __builtin_expect(pa + len > mm_hidden_lo, 0) && pa <= mm_hidden_hi &&
+	       mm_hidden_pages(pa, len);
+}
 /* hv's PTE for a guest-physical page below HV_BASE (its 4 MiB page split). */
 uint32_t *mm_hv_pte(uint32_t pa);
 

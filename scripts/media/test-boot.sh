@@ -357,8 +357,10 @@ write_usb_tests() {
 		fail "$T: write-usb --force writes a plain file" "$(tr '\n' ' ' <"$d/out")"
 	fi
 
-	# Loop devices: a fixed disk, a mounted one, a small one.
-	if ! command -v losetup >/dev/null || ! truncate -s 32M "$d/disk" ||
+	# Loop devices: a fixed disk, a mounted one (both larger than the image,
+	# so that only what is tested refuses them), a small one.
+	if ! command -v losetup >/dev/null ||
+		! truncate -s $(( ($(stat -c %s "$img") >> 20) + 16 ))M "$d/disk" ||
 		! loop=$(losetup -f --show "$d/disk" 2>/dev/null); then
 		skip "$T: write-usb on loop devices" "no loop device here (losetup failed)"
 		return

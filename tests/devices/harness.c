@@ -70,6 +70,12 @@ void dev_register(uint16_t lo, uint16_t hi, const char *name, io_read_fn rd, io_
 		regs[nregs++] = (struct reg){ lo, hi, rd, wr, ctx };
 }
 
+void dev_register_untimed(uint16_t lo, uint16_t hi, const char *name, io_read_fn rd,
+			  io_write_fn wr, void *ctx)
+{
+	dev_register(lo, hi, name, rd, wr, ctx);
+}
+
 void dev_add_timed(const struct dev_timed *t)
 {
 	if (ntimed < 8)
