@@ -98,5 +98,21 @@ else
 	bad timer "timer interrupts (IRQ 0 + LOC) stayed at $t0 over one second"
 fi
 
+# The interrupt controllers: the kernel found the local APIC and the I/O
+# APIC in the firmware's tables and uses them (the local APIC's timer
+# counts, device lines go through the I/O APIC), not the 8259s alone.
+loc=$(awk '$1 == "LOC:" { print $2 }' /proc/interrupts)
+ioapic=$(grep -c 'IO-APIC' /proc/interrupts)
+if dmesg | grep -q -e 'Local APIC .*not detected' -e 'Keep in PIC mode'; then
+	echo "apic: PIC mode"
+	bad apic "the kernel kept to the 8259s: $(dmesg | grep -e 'not detected' -e 'PIC mode' | head -1)"
+elif [ "${loc:-0}" -gt 0 ] && [ "$ioapic" -gt 0 ]; then
+	echo "apic: local APIC timer and I/O APIC lines counting"
+	ok apic
+else
+	echo "apic: not in use"
+	bad apic "LOC ${loc:-none}, $ioapic IO-APIC lines in /proc/interrupts"
+fi
+
 echo "END linux pass=$pass fail=$fail"
 [ $fail = 0 ]
