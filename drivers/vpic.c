@@ -317,8 +317,12 @@ int vpic_ack(void)
 
 void vpic_set_irq(int irq, int level)
 {
-	chip_set_line(&chips[irq >> 3], irq & 7, level);
-	cascade();
+	struct chip *c = &chips[irq >> 3];
+	uint8_t irr = c->irr;
+
+	chip_set_line(c, irq & 7, level);
+	if (c->irr != irr)	/* (a falling edge in edge mode changes nothing) */
+		cascade();
 }
 
 int vpic_line_level(int irq)

@@ -621,6 +621,12 @@ int dt_in_shared(uint32_t addr)
 	return addr >= (uint32_t)cache_base && addr < (uint32_t)cache_start;
 }
 
+int dt_in_cache(uint32_t addr)
+{
+	/* (Five bytes: a JMP rel32 there can be read whole.) */
+	return addr >= (uint32_t)cache_start && addr + 5 <= (uint32_t)cache_next;
+}
+
 void dt_print_stats(void)
 {
 	const struct dt_stats *s = &dt_stats;

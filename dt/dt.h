@@ -165,6 +165,8 @@ extern uint8_t *dt_miss_routine;
 extern uint8_t *dt_reload_routine, *dt_reload_end;
 /* Is addr inside the shared routines at the start of the cache? */
 int dt_in_shared(uint32_t addr);
+/* Is addr inside the translations made so far (5 bytes from it)? */
+int dt_in_cache(uint32_t addr);
 
 void dt_print_stats(void);
 

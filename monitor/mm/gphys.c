@@ -37,11 +37,25 @@ static int direct(void)
 	return !(gcr.cr0 & CR0_PG);
 }
 
+/*
+ * hv's memory or a hidden device page: refused.  (On every access hv makes
+ * to guest memory: below both ranges, which is nearly always, it is two
+ * compares and no call.)
+ */
+static inline int refused(uint32_t pa, uint32_t len)
+{
+	uint32_t end = pa + len;
+
+	if (__builtin_expect(end >= pa && end <= boot.hv_phys_lo && end <= mm_hidden_lo, 1))
+		return 0;
+	return gmem_is_hv(pa, len) || mm_hidden_range(pa, len);
+}
+
 int gphys_read(uint32_t pa, void *buf, uint32_t len)
 {
 	uint8_t *out = buf;
 
-	if (gmem_is_hv(pa, len) || mm_hidden_range(pa, len))
+	if (refused(pa, len))
 		return GMEM_HV;
 	if (direct() && pa < 0xFF000000 && len <= 0xFF000000 - pa) {
 		memcpy(buf, (const void *)pa, len);
@@ -64,7 +78,7 @@ int gphys_write(uint32_t pa, const void *buf, uint32_t len)
 {
 	const uint8_t *in = buf;
 
-	if (gmem_is_hv(pa, len) || mm_hidden_range(pa, len))
+	if (refused(pa, len))
 		return GMEM_HV;
 	if (direct() && pa < 0xFF000000 && len <= 0xFF000000 - pa) {
 		memcpy((void *)pa, buf, len);
