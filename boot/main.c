@@ -16,6 +16,7 @@
 #include "monitor/debug/debug.h"
 #include "monitor/emul.h"
 #include "monitor/mm/mm.h"
+#include "drivers/acpi.h"
 #include "monitor/apic.h"
 #include "monitor/guest.h"
 #include "monitor/intr.h"
@@ -97,6 +98,13 @@ static void setup_machine(void)
 	memcpy(dc.pci_hide, opt.pci_hide, sizeof(dc.pci_hide));
 	dev_init(&dc);
 	apic_init();
+	if (opt.dev[DEVK_PIT] == DEV_EMULATE && acpi_hpet_base()) {
+		/* Its legacy interrupts would arrive on IRQ 0, hv's then: the
+		   guest finds nothing there (all ones), and takes the PIT. */
+		mm_hide_page(acpi_hpet_base());
+		log_info("dev", "pit=emulate: the HPET at %08x is hidden from the guest",
+			 acpi_hpet_base());
+	}
 	watchdog_init(opt.watchdog);
 	io_register(PORT_DEBUG_EXIT, PORT_DEBUG_EXIT + 3, "debug exit", 0, debug_exit_write, 0);
 	gdt_refresh_iomap();

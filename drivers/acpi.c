@@ -77,7 +77,8 @@ static uint8_t *find_rsdp(void)
 	return p ? p : scan(0xE0000, 0x100000, "RSD PTR ", 20);
 }
 
-static uint8_t *find_madt(void)
+/* The RSDT's table with signature sig (4 bytes) and a valid checksum. */
+static uint8_t *find_table(const char *sig)
 {
 	uint8_t *rsdp = find_rsdp(), *rsdt;
 	uint32_t len;
@@ -90,10 +91,15 @@ static uint8_t *find_madt(void)
 	for (uint32_t off = 36; off + 4 <= len; off += 4) {
 		uint8_t *t = (uint8_t *)rd32(rsdt + off);
 
-		if (t && !memcmp(t, "APIC", 4) && sum(t, rd32(t + 4)) == 0)
+		if (t && !memcmp(t, sig, 4) && sum(t, rd32(t + 4)) == 0)
 			return t;
 	}
 	return 0;
+}
+
+static uint8_t *find_madt(void)
+{
+	return find_table("APIC");
 }
 
 static uint8_t *find_mpc(void)
@@ -111,6 +117,18 @@ static uint8_t *find_mpc(void)
 	    sum(c, *(const uint16_t *)(c + 4)))
 		return 0;
 	return c;
+}
+
+uint32_t acpi_hpet_base(void)
+{
+	/* The HPET table (IA-PC HPET specification 1.0a, 3.2.4): its base
+	   address, a generic address structure at offset 40 (address at 44),
+	   in memory space. */
+	uint8_t *t = find_table("HPET");
+
+	if (!t || rd32(t + 4) < 56 || t[40] != 0 || rd32(t + 48))
+		return 0;
+	return rd32(t + 44);
 }
 
 void acpi_init(void)

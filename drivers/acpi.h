@@ -15,6 +15,8 @@ int acpi_isa_gsi(int irq);
 /* The first I/O APIC's physical address and ID (defaults if no table). */
 uint32_t acpi_ioapic_base(void);
 uint8_t acpi_ioapic_id(void);
+/* The HPET's physical address (ACPI's HPET table), 0 if none. */
+uint32_t acpi_hpet_base(void);
 /* Processors the firmware's tables list as enabled (MADT, else MP). */
 int acpi_cpus(void);
 /*
