@@ -621,10 +621,29 @@ int dt_in_shared(uint32_t addr)
 	return addr >= (uint32_t)cache_base && addr < (uint32_t)cache_start;
 }
 
-int dt_in_cache(uint32_t addr)
+int dt_branch_tail(uint32_t addr, uint32_t *lin)
 {
-	/* (Five bytes: a JMP rel32 there can be read whole.) */
-	return addr >= (uint32_t)cache_start && addr + 5 <= (uint32_t)cache_next;
+	struct dt_exit *x;
+	struct dt_block *b;
+	uint32_t to;
+	int32_t rel;
+
+	if (addr < (uint32_t)cache_start || addr + 5 > (uint32_t)cache_next ||
+	    *(const uint8_t *)addr != 0xE9)
+		return 0;
+	memcpy(&rel, (const uint8_t *)addr + 1, 4);
+	to = addr + 5 + (uint32_t)rel;
+	x = dt_stub_at(to);
+	if (x && (x->kind == DTX_BRANCH || x->kind == DTX_STEP_END)) {
+		*lin = x->target;
+		return 1;
+	}
+	b = dt_block_at(to);
+	if (b && to == (uint32_t)b->code) {
+		*lin = b->eip;
+		return 1;
+	}
+	return 0;
 }
 
 void dt_print_stats(void)

@@ -165,8 +165,15 @@ extern uint8_t *dt_miss_routine;
 extern uint8_t *dt_reload_routine, *dt_reload_end;
 /* Is addr inside the shared routines at the start of the cache? */
 int dt_in_shared(uint32_t addr);
-/* Is addr inside the translations made so far (5 bytes from it)? */
-int dt_in_cache(uint32_t addr);
+/*
+ * Is addr the not-taken half of a translated conditional branch, a JMP
+ * rel32 after the JCC in a block's tail, to the fall-through's exit stub
+ * or block?  The guest's branch has completed there and the JMP changes
+ * nothing the guest can see, so it is as clean a point as its target:
+ * *lin, the guest linear address.  (QEMU takes interrupts only where its
+ * own translation blocks start, and one starts after every JCC.)
+ */
+int dt_branch_tail(uint32_t addr, uint32_t *lin);
 
 void dt_print_stats(void);
 

@@ -78,6 +78,24 @@ static inline uint32_t tf_interrupted_esp(const struct trapframe *tf)
 	return (tf->cs & 3) ? tf->esp : (uint32_t)tf + offsetof(struct trapframe, esp);
 }
 
+/*
+ * General register n in ModRM order (EAX ECX EDX EBX ESP EBP ESI EDI) of a
+ * guest's frame: guest traps always push ESP, so n = 4 is tf->esp.
+ */
+static inline uint32_t *tf_gpr(struct trapframe *tf, int n)
+{
+	switch (n & 7) {
+	case 0: return &tf->eax;
+	case 1: return &tf->ecx;
+	case 2: return &tf->edx;
+	case 3: return &tf->ebx;
+	case 4: return &tf->esp;
+	case 5: return &tf->ebp;
+	case 6: return &tf->esi;
+	default: return &tf->edi;
+	}
+}
+
 /* The C side of every vector, called by the common entry path. */
 void trap_dispatch(struct trapframe *tf);
 #endif

@@ -32,7 +32,6 @@
 #include "lib/layout.h"
 #include "lib/log.h"
 #include "lib/panic.h"
-#include "lib/string.h"
 #include "lib/x86.h"
 #include "monitor/apic.h"
 #include "monitor/emul.h"
@@ -343,38 +342,6 @@ static struct next do_exit(struct trapframe *tf)
  * Where the guest is when an interrupt or a step stopped it at cache
  * address addr: returns 1 and the guest EIP at a clean boundary.
  */
-/*
- * The not-taken half of a translated conditional branch: a JMP rel32 after
- * the JCC, in the block's tail, to the fall-through's exit stub or block.
- * The guest's branch has completed there and the JMP changes nothing the
- * guest can see, so it is as clean as its target.  (QEMU takes interrupts
- * only where its own translation blocks start, and one starts right after
- * every JCC: without this, hv would step to the target.)
- */
-static int jump_to_clean(uint32_t addr, uint32_t *eip)
-{
-	struct dt_exit *x;
-	struct dt_block *b;
-	uint32_t to;
-	int32_t rel;
-
-	if (!dt_in_cache(addr) || *(const uint8_t *)addr != 0xE9)
-		return 0;
-	memcpy(&rel, (const uint8_t *)addr + 1, 4);
-	to = addr + 5 + (uint32_t)rel;
-	x = dt_stub_at(to);
-	if (x && (x->kind == DTX_BRANCH || x->kind == DTX_STEP_END)) {
-		*eip = x->target - cs_base();
-		return 1;
-	}
-	b = dt_block_at(to);
-	if (b && to == (uint32_t)b->code) {
-		*eip = b->eip - b->cs_base;
-		return 1;
-	}
-	return 0;
-}
-
 static int clean_point(uint32_t addr, uint32_t *eip)
 {
 	struct dt_exit *x = dt_stub_at(addr);
@@ -401,8 +368,14 @@ static int clean_point(uint32_t addr, uint32_t *eip)
 		}
 	}
 	b = dt_block_at(addr);
-	if (!b || addr >= (uint32_t)b->code + b->body_len)
-		return jump_to_clean(addr, eip);
+	if (!b || addr >= (uint32_t)b->code + b->body_len) {
+		uint32_t lin;
+
+		if (!dt_branch_tail(addr, &lin))
+			return 0;
+		*eip = lin - cs_base();
+		return 1;
+	}
 	r = dt_guest_eip(b, addr, eip, &scratch);
 	*eip -= b->cs_base;
 	return r;

@@ -150,26 +150,12 @@ static uint32_t size_mask(int size)
 	return size == 1 ? 0xFF : size == 2 ? 0xFFFF : 0xFFFFFFFF;
 }
 
-static uint32_t *gpr(struct trapframe *tf, int n)
-{
-	switch (n & 7) {
-	case 0: return &tf->eax;
-	case 1: return &tf->ecx;
-	case 2: return &tf->edx;
-	case 3: return &tf->ebx;
-	case 4: return &tf->esp;	/* guest traps always push esp */
-	case 5: return &tf->ebp;
-	case 6: return &tf->esi;
-	default: return &tf->edi;
-	}
-}
-
 /* Register n of size bytes: for bytes, 0-3 are AL-BL and 4-7 AH-BH. */
 static uint32_t reg_get(struct trapframe *tf, int n, int size)
 {
 	if (size == 1)
-		return n < 4 ? *gpr(tf, n) & 0xFF : (*gpr(tf, n - 4) >> 8) & 0xFF;
-	return *gpr(tf, n) & size_mask(size);
+		return n < 4 ? *tf_gpr(tf, n) & 0xFF : (*tf_gpr(tf, n - 4) >> 8) & 0xFF;
+	return *tf_gpr(tf, n) & size_mask(size);
 }
 
 /* Writes only the size bytes of the register (SDM vol. 1 3.4.1.1). */
@@ -181,7 +167,7 @@ static void reg_set(struct trapframe *tf, int n, int size, uint32_t v)
 		n -= 4;
 		shift = 8;
 	}
-	r = gpr(tf, n);
+	r = tf_gpr(tf, n);
 	*r = (*r & ~(mask << shift)) | ((v & mask) << shift);
 }
 

@@ -29,20 +29,6 @@ void vcpu_flags_tables(void)
 	}
 }
 
-uint32_t *tf_gpr(struct trapframe *tf, int n)
-{
-	switch (n & 7) {
-	case 0: return &tf->eax;
-	case 1: return &tf->ecx;
-	case 2: return &tf->edx;
-	case 3: return &tf->ebx;
-	case 4: return &tf->esp;	/* guest traps always push esp */
-	case 5: return &tf->ebp;
-	case 6: return &tf->esi;
-	default: return &tf->edi;
-	}
-}
-
 uint32_t vcpu_read_eflags(const struct trapframe *tf)
 {
 	return (tf->eflags & FL_REAL_GUEST) | (vcpu.vflags & (FL_IF | FL_IOPL_MASK | FL_TF)) |

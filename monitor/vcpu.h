@@ -74,8 +74,7 @@ struct vcpu {
 
 extern struct vcpu vcpu;
 
-/* The guest's general register n (0 = eax ... 7 = edi) in a trap frame. */
-uint32_t *tf_gpr(struct trapframe *tf, int n);
+/* (tf_gpr, a register of the frame: lib/trapframe.h.) */
 
 /* The guest's full EFLAGS as it would read them (pushf). */
 uint32_t vcpu_read_eflags(const struct trapframe *tf);
