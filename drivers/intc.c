@@ -20,6 +20,7 @@
 #include "lib/log.h"
 
 static int native_if;
+static int pic_mode;
 
 void intc_init(int virtual_if, int own_pit, int (*map_mmio)(uint32_t va, uint32_t pa))
 {
@@ -66,12 +67,17 @@ void intc_host(unsigned vec)
 	dev_catch_up();
 }
 
-/* The 8259 pair's INT output is LINT0's input (the PC's virtual wire). */
+/*
+ * The 8259 pair's INT output is LINT0's input (the PC's virtual wire), or,
+ * in PIC mode, the CPU's INTR pin itself, past the local APIC.
+ */
 static int extint_pending(void)
 {
 	static int lint0;	/* the wire's level as the local APIC last saw it */
 	int intr = vpic_pending();
 
+	if (pic_mode)
+		return intr;
 	if (intr != lint0) {
 		lint0 = intr;
 		vlapic_set_lint(0, intr);
@@ -103,6 +109,12 @@ int intc_pending(void)
 	if (!p && !vlapic_nmi_pending())
 		quiet = 1;
 	return p;
+}
+
+void intc_set_pic_mode(int on)
+{
+	pic_mode = on;
+	quiet = 0;
 }
 
 int intc_ack(void)

@@ -35,6 +35,14 @@ int intc_pending(void);
 int intc_ack(void);
 /* A pending NMI for the guest CPU (taken: 1, and no longer pending). */
 int intc_take_nmi(void);
+
+/*
+ * PIC mode (MP specification 1.4, 3.6.2.1): the 8259s' INTR goes to the
+ * CPU directly, whatever the local APIC's LINT0 says.  A machine whose
+ * firmware leaves LINT0 masked works so (Bochs); with virtual wire (LINT0
+ * in ExtINT mode, as SeaBIOS leaves it) the 8259s pass through LINT0.
+ */
+void intc_set_pic_mode(int on);
 /* A model may have changed (drivers/devices.c's dev_sync says so). */
 void intc_changed(void);
 /* 1 if the real EFLAGS.IF follows the guest's while guest code runs. */

@@ -15,6 +15,7 @@
 
 static volatile uint32_t *regs;
 static int npins;
+static uint8_t version;
 static uint32_t low[32];	/* what each pin's low dword holds */
 /* The registers are mapped over this page of hv's image. */
 static uint8_t window[4096] __attribute__((aligned(4096)));
@@ -31,6 +32,11 @@ static void wr(uint32_t reg, uint32_t v)
 	regs[IOAPIC_IOWIN / 4] = v;
 }
 
+int ioapic_version(void)
+{
+	return regs ? version : 0;
+}
+
 int ioapic_init(uint32_t base, int (*map_mmio)(uint32_t va, uint32_t pa))
 {
 	uint32_t ver;
@@ -44,6 +50,7 @@ int ioapic_init(uint32_t base, int (*map_mmio)(uint32_t va, uint32_t pa))
 		regs = 0;
 		return 0;
 	}
+	version = (uint8_t)ver;
 	npins = (int)((ver >> 16) & 0xFF) + 1;
 	if (npins > 32)
 		npins = 32;

@@ -12,6 +12,9 @@
  * other calls do nothing.  Returns its number of pins (0: none).
  */
 int ioapic_init(uint32_t base, int (*map_mmio)(uint32_t va, uint32_t pa));
+
+/* The real I/O APIC's version (0x11: 82093AA; 0x20: with an EOI register), or 0. */
+int ioapic_version(void);
 /* Pin pin to hv's vector vec on this CPU, fixed, physical destination. */
 void ioapic_route(int pin, int vec, int level, int active_low, int masked);
 void ioapic_mask(int pin, int masked);

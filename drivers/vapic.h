@@ -117,6 +117,8 @@ extern void (*vlapic_ipi_hook)(int mode, int vector, uint8_t dest, int shorthand
 
 /* Power-up state at physical address base: ID id, every pin masked. */
 void vioapic_init(uint32_t base, uint8_t id);
+/* The version the guest reads (0x20 unless set: the machine's I/O APIC's). */
+extern uint8_t vioapic_version;
 uint32_t vioapic_base_addr(void);
 /* A guest access to its page (IOREGSEL at 0x00, IOWIN at 0x10, EOI at 0x40). */
 uint32_t vioapic_read(uint32_t offset, int size);

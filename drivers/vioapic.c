@@ -2,7 +2,9 @@
  * The guest's I/O APIC, emulated, after the Intel 82093AA I/O APIC data
  * sheet (3.0 "Register Description") with the EOI register at 0x40 of the
  * version 0x20 I/O APICs that QEMU models (QEMU 7.2 reads 0x00170020
- * natively: version 0x20, 24 entries).
+ * natively: version 0x20, 24 entries).  The guest reads the machine's
+ * version (vioapic_version; Bochs's is the 82093AA's 0x11), and an I/O
+ * APIC older than 0x20 has no EOI register: writes there do nothing.
  *
  * Registers: IOREGSEL (bits 0-7), IOWIN, EOI (write-only); indirect: ID
  * (bits 24-27), version and arbitration (read-only; arbitration holds the
@@ -32,7 +34,9 @@
 
 #include "lib/hw/ioapic.h"
 
-#define VIOAPIC_VERSION	(0x20u | (VIOAPIC_PINS - 1) << IOAPIC_VER_MAXRTE_SHIFT)
+#define VIOAPIC_MAXRTE	((VIOAPIC_PINS - 1u) << IOAPIC_VER_MAXRTE_SHIFT)
+
+uint8_t vioapic_version = 0x20;
 /* Writable bits of an entry's low dword (bits 17-31 are reserved). */
 #define RTE_LO_BITS	(IOAPIC_RTE_VECTOR | IOAPIC_RTE_DM | IOAPIC_RTE_LOGICAL | \
 			 IOAPIC_RTE_ACTIVE_LOW | IOAPIC_RTE_LEVEL | IOAPIC_RTE_MASKED)
@@ -144,7 +148,7 @@ static uint32_t ind_read(uint32_t index)
 	case IOAPIC_ID:
 		return io.id;
 	case IOAPIC_VER:
-		return VIOAPIC_VERSION;
+		return vioapic_version | VIOAPIC_MAXRTE;
 	case IOAPIC_ARB:
 		return io.id;
 	}
@@ -203,7 +207,8 @@ void vioapic_write(uint32_t offset, int size, uint32_t value)
 		ind_write(io.regsel, value);
 		break;
 	case IOAPIC_EOIR:
-		vioapic_eoi((int)(value & IOAPIC_RTE_VECTOR));
+		if (vioapic_version >= 0x20)	/* the 82093AA (0x11) has none */
+			vioapic_eoi((int)(value & IOAPIC_RTE_VECTOR));
 		break;
 	}
 }

@@ -20,6 +20,7 @@
 #include "drivers/acpi.h"
 #include "drivers/devices.h"
 #include "drivers/intc.h"
+#include "drivers/ioapic.h"
 #include "drivers/irq.h"
 #include "drivers/lapic.h"
 #include "drivers/vapic.h"
@@ -91,11 +92,19 @@ void apic_init(void)
 	vlapic_tsc_deadline = (r[2] & CPUID1_ECX_TSC_DEADLINE) != 0;
 	vlapic_init(lapic_firmware.id);
 	vioapic_init(acpi_ioapic_base(), acpi_ioapic_id());
+	if (ioapic_version())
+		vioapic_version = (uint8_t)ioapic_version();
 	/* As the firmware left the machine: virtual wire (SDM 10.5.1). */
 	if (lapic_present()) {
 		vlapic_write(LAPIC_SVR, 4, lapic_firmware.svr);
 		vlapic_write(LAPIC_LVT_LINT0, 4, lapic_firmware.lint0);
 		vlapic_write(LAPIC_LVT_LINT1, 4, lapic_firmware.lint1);
+		if ((lapic_firmware.lint0 & (LAPIC_LVT_MASKED | LAPIC_LVT_DM)) != LAPIC_DM_EXTINT) {
+			intc_set_pic_mode(1);
+			log_info("apic", "PIC mode: the firmware left LINT0 at %05x, not virtual wire; "
+				 "the 8259s' INTR reaches the CPU past the local APIC",
+				 lapic_firmware.lint0);
+		}
 		mm_hide_page((uint32_t)lapic_firmware.base & APIC_BASE_ADDR);
 	}
 	mm_hide_page(acpi_ioapic_base());

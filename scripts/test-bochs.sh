@@ -47,7 +47,20 @@ done
 # Not adbits: Bochs leaves a PDE's A bit clear when the walk then faults at
 # the PTE, QEMU sets it, and hv (gmem_walk) does as QEMU does.
 GUESTS=(alu segs exc farxfer paging pgfault pse wp pge user userpg spaces64
-	smc smcpg usersmc alias msr)
+	smc smcpg usersmc alias msr timer apictimer apicirq apicprio apicbase ioapic
+	mptable madt)
+# Checks where Bochs, natively, departs from what hv's models follow (the
+# data sheets and the SDM, as QEMU does); see the comparison below.
+#   timer, apicprio: Bochs takes spurious interrupts (IRQ7; the local APIC's
+#     spurious vector) where QEMU and hv take none.  The 8259A data sheet
+#     and SDM vol. 3A 10.9 give one only when the request is gone (or
+#     masked) by the acknowledge; which step of these guests gives one in
+#     Bochs is not pinned down;
+#   ioapic: Bochs's I/O APIC keeps no remote IRR for level-triggered pins
+#     (82093AA data sheet, "Remote IRR"): the guest's level cases fail
+#     natively (the EOI register case is skipped: Bochs's is version 0x11).
+declare -A BOCHS_DEPARTS=([timer]="no_spurious" [apicprio]="no_spurious"
+	[ioapic]="level_eoi level_redeliver")
 # Arguments after the MANIFEST's, and a line for the bochsrc, per guest: msr
 # checks what the SDM says of MSRs where QEMU's TCG does not (strict=1),
 # which needs a CPU that refuses an MSR it lacks (Bochs's default reads 0
@@ -55,6 +68,10 @@ GUESTS=(alu segs exc farxfer paging pgfault pse wp pge user userpg spaces64
 declare -A GUEST_ARGS=([msr]="strict=1")
 declare -A GUEST_BOCHSRC=([msr]="cpu: ignore_bad_msrs=0")
 sym() { awk -v s="$1" '$3 == s { print "0x" $1 }' "$BUILD/hv.sym"; }
+# BOCHS_ONLY="g1 g2 ...": only those guests' differential runs (debugging).
+if [ -n "${BOCHS_ONLY:-}" ]; then
+	read -r -a GUESTS <<<"$BOCHS_ONLY"
+fi
 # Hostile cases: ID|ARGS
 HOSTILE=(
 	"ring1-read|case=hvlinear ring=1"
@@ -82,6 +99,11 @@ if ! make --no-print-directory -C "$HV_ROOT" efi >"$work/build.log" 2>&1; then
 	exit 0
 fi
 
+# Bochs's emulated time runs at cpu: ips instructions a second (default
+# 4 M, a 4 MHz TSC).  At 4 M a 1 kHz timer leaves 4 000 instructions a
+# tick, fewer than hv's exit path takes per interrupt (docs/PERFORMANCE.md),
+# and a guest under hv never gets past its first timer case; 100 M is
+# nearer a real machine and leaves room.
 # --- one Bochs run ---------------------------------------------------------------
 # bochs_run NAME ENTRY: boots entry ENTRY; COM1 to NAME.com1, COM2 to
 # NAME.com2, Bochs's own log to NAME.bochs; NAME.status gets timeout's
@@ -112,6 +134,7 @@ error: action=report
 info: action=report
 debug: action=ignore
 clock: sync=none, time0=local
+cpu: ips=100000000
 ${GUEST_BOCHSRC[$g]:-}
 EOF
 	: >"$d.com1"
@@ -142,8 +165,10 @@ EOF
 # --- the runs, BOCHS_JOBS at a time ------------------------------------------------
 runs=()
 for g in "${GUESTS[@]}"; do runs+=("native-$g" "$g"); done
-for h in "${HOSTILE[@]}"; do runs+=("hostile-${h%%|*}"); done
-runs+=(native-hostile-churn)
+if [ -z "${BOCHS_ONLY:-}" ]; then
+	for h in "${HOSTILE[@]}"; do runs+=("hostile-${h%%|*}"); done
+	runs+=(native-hostile-churn)
+fi
 t_all=$(date +%s)
 running=0
 for r in "${runs[@]}"; do
@@ -196,13 +221,33 @@ for g in "${GUESTS[@]}"; do
 	guest_part "$work/$n.com1" >"$work/$n.out"
 	guest_part "$work/$g.com1" >"$work/$g.out"
 	# The guests' expectations are QEMU's: where Bochs differs (segs) the
-	# guest fails natively too, and the same way under hv.
+	# guest fails natively too, and the same way under hv.  Where Bochs
+	# departs from the data sheet or the SDM that hv's models follow
+	# (BOCHS_DEPARTS), those checks must pass under hv and are left out of
+	# the comparison, with the END line that counts them.
 	status=1
 	grep -q "^END $g pass=[0-9]* fail=0\$" "$work/$n.out" && status=0
+	departs=${BOCHS_DEPARTS[$g]:-}
+	bad=
+	if [ -n "$departs" ]; then
+		status=1
+		grep -q "^END $g pass=[0-9]* fail=0\$" "$work/$g.out" && status=0
+		for c in $departs; do
+			grep -q "^ok $g\.$c\$" "$work/$g.out" || bad="$bad $c"
+		done
+		re="^(ok|FAIL) $g\.(${departs// /|})(\$|:)|^END $g "
+		grep -Ev "$re" "$work/$n.out" >"$work/$n.cmp"
+		grep -Ev "$re" "$work/$g.out" >"$work/$g.cmp"
+	else
+		cp "$work/$n.out" "$work/$n.cmp"
+		cp "$work/$g.out" "$work/$g.cmp"
+	fi
 	if ! grep -q "^END $g pass=" "$work/$n.out"; then
 		fail "$name" "natively in Bochs the guest did not finish ($work/$n.out)"
-	elif ! cmp -s "$work/$n.out" "$work/$g.out"; then
-		fail "$name" "COM1 differs: diff $work/$n.out $work/$g.out"
+	elif [ -n "$bad" ]; then
+		fail "$name" "under hv these checks do not pass:$bad ($work/$g.out)"
+	elif ! cmp -s "$work/$n.cmp" "$work/$g.cmp"; then
+		fail "$name" "COM1 differs: diff $work/$n.cmp $work/$g.cmp"
 	elif ! grep -q "guest wrote $status to the exit port f4" "$work/$g.com2"; then
 		fail "$name" "hv's log lacks the guest's exit $status (COM2 $work/$g.com2)"
 	else
@@ -225,6 +270,10 @@ hostile_check() {
 		pass "$name"
 	fi
 }
+if [ -n "${BOCHS_ONLY:-}" ]; then
+	echo "bochs: ${#runs[@]} Bochs runs (BOCHS_ONLY), $BOCHS_JOBS at a time: $t_all s"
+	exit 0
+fi
 # Segment limits matter: under QEMU both ring-1 accesses go through
 # (scripts/test-hostile.sh); on Bochs, as on hardware, the guest kernel's
 # data segment ends below hv's region and the access faults with #GP(0),

@@ -172,6 +172,21 @@ static void levels(void)
 	CHECK_EQ("hook", ioeoi_calls, 3);
 	wr(LAPIC_EOI, 0);
 
+	/* An 82093AA (version 0x11, Bochs's) has no EOI register. */
+	vioapic_version = 0x11;
+	CHECK_EQ("version 0x11, 24 entries", ird(IOAPIC_VER), 0x00170011);
+	vioapic_set_irq(9, 1);
+	vlapic_ack();
+	vioapic_write(IOAPIC_EOIR, 4, 0x39);
+	CHECK_EQ("version 0x11: no EOI register", ird(IOAPIC_REDTBL(9)) &
+		 IOAPIC_RTE_REMOTE_IRR, IOAPIC_RTE_REMOTE_IRR);
+	vioapic_set_irq(9, 0);
+	wr(LAPIC_EOI, 0);
+	CHECK_EQ("version 0x11: the local APIC's EOI clears it", ird(IOAPIC_REDTBL(9)) &
+		 IOAPIC_RTE_REMOTE_IRR, 0);
+	vioapic_version = 0x20;
+	ioeoi_calls = 3;
+
 	route(10, IOAPIC_RTE_MASKED | IOAPIC_RTE_LEVEL | 0x3A, ID);
 	vioapic_set_irq(10, 1);
 	CHECK_EQ("masked: nothing", bit(LAPIC_IRR, 0x3A), 0);
