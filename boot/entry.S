@@ -1,7 +1,10 @@
 /*
  * Multiboot entry (Multiboot specification 0.6.96, section 3.2: machine
  * state at entry: protected mode, paging off, EAX = 0x2BADB002, EBX = the
- * physical address of the Multiboot information).
+ * physical address of the Multiboot information).  A Multiboot 2 loader
+ * (header in boot/mb2header.S) enters the same way (Multiboot2
+ * specification 2.0, 3.3) with EAX = 0x36D76289: hv_main tells them
+ * apart by EAX (boot/mbinfo.c).
  *
  * _start runs at its physical address (.boot is linked where it is loaded).
  * It builds a boot page directory that maps all linear memory below HV_BASE

@@ -191,14 +191,12 @@ static void check_guest(void)
 void hv_main(uint32_t magic, uint32_t mbi_phys)
 {
 	const char *why;
-	const multiboot_info_t *mbi = (const multiboot_info_t *)mbi_phys;
 
 	/* What the base library's hv_exit() and panic() reach above it. */
 	exit_hooks.flush = dev_flush;
 	exit_hooks.check = integrity_check;
 	exit_hooks.panic_dump = dbg_panic_dump;
-	options_parse(magic == MULTIBOOT_BOOTLOADER_MAGIC &&
-		      (mbi->flags & MULTIBOOT_INFO_CMDLINE) ? (const char *)mbi->cmdline : "");
+	options_parse(boot_cmdline(magic, mbi_phys));
 	console_init(opt.console);
 	log_level = opt.loglevel;
 	exit_on_panic = opt.exit_on_panic;

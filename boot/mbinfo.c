@@ -1,42 +1,87 @@
 /*
- * Copies what hv needs out of the Multiboot information (Multiboot
- * specification 0.6.96, 3.3 "Boot information format") into `boot`.
- * Memory below HV_BASE is mapped 1:1 while this runs (boot/entry.S).
+ * Copies what hv needs out of its boot loader's information into `boot`
+ * (lib/bootinfo.h).  hv.elf has both headers, so the loader is one of:
+ *
+ *   Multiboot 1 (specification 0.6.96, 3.2 machine state: EAX =
+ *   0x2BADB002; 3.3 "Boot information format"): GRUB's `multiboot`,
+ *   QEMU's -kernel, hvboot.  Read here.
+ *   Multiboot 2 (specification 2.0, 3.3 I386 machine state: EAX =
+ *   0x36D76289; 3.6 boot information): GRUB's `multiboot2`, on a BIOS or
+ *   on UEFI.  Read by boot/mb2info.c.
+ *
+ * Both end in the same `boot`: hv's command line, the memory map, the
+ * modules with their command lines, mem_lower/mem_upper, and (Multiboot 2
+ * only) a copy of the ACPI RSDP.  Memory below HV_BASE is mapped 1:1
+ * while this runs (boot/entry.S).
  */
 #include "boot/boot.h"
 
 #include <multiboot.h>
 
+#include "lib/hw/multiboot2.h"
+#include "lib/layout.h"
 #include "lib/log.h"
 #include "lib/string.h"
 
 struct boot_info boot;
 
-static void copy_string(char *dst, uint32_t src_phys, const char *what)
+void boot_copy_string(char *dst, size_t size, const char *src, const char *what)
 {
-	const char *src = (const char *)src_phys;
-	size_t n = strnlen(src, BOOT_CMDLINE_MAX);
+	size_t n = strnlen(src, size);
 
-	if (n == BOOT_CMDLINE_MAX) {
-		log_warn("boot", "%s longer than %d bytes: cut", what,
-			 BOOT_CMDLINE_MAX - 1);
-		n = BOOT_CMDLINE_MAX - 1;
+	if (n == size) {
+		log_warn("boot", "%s longer than %u bytes: cut", what, (unsigned)size - 1);
+		n = size - 1;
 	}
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }
 
-int boot_parse_multiboot(uint32_t magic, uint32_t mbi_phys, const char **why)
+int boot_add_mmap(uint64_t addr, uint64_t len, uint32_t type)
 {
-	const multiboot_info_t *mbi = (const multiboot_info_t *)mbi_phys;
-
-	boot.cr0 = boot_cr0;
-	if (magic != MULTIBOOT_BOOTLOADER_MAGIC) {
-		*why = "not started by a Multiboot loader (bad magic in EAX)";
+	if (boot.nmmap == BOOT_MAX_MMAP) {
+		log_warn("boot", "memory map has more than %d entries: "
+			 "the rest is ignored", BOOT_MAX_MMAP);
 		return -1;
 	}
+	boot.mmap[boot.nmmap].addr = addr;
+	boot.mmap[boot.nmmap].len = len;
+	boot.mmap[boot.nmmap].type = type;
+	boot.nmmap++;
+	return 0;
+}
+
+int boot_add_module(uint32_t start, uint32_t end, const char *cmdline, const char **why)
+{
+	struct boot_module *bm;
+
+	if (boot.nmods == BOOT_MAX_MODS) {
+		log_warn("boot", "more than %d modules: the rest is ignored",
+			 BOOT_MAX_MODS);
+		return 1;
+	}
+	if (end < start) {
+		*why = "a module ends before it starts";
+		return -1;
+	}
+	bm = &boot.mods[boot.nmods++];
+	bm->start = start;
+	bm->end = end;
+	if (cmdline)
+		boot_copy_string(bm->cmdline, sizeof(bm->cmdline), cmdline,
+				 "module command line");
+	return 0;
+}
+
+static int parse_mb1(const multiboot_info_t *mbi, const char **why)
+{
+	boot.protocol = 1;
 	if (mbi->flags & MULTIBOOT_INFO_CMDLINE)
-		copy_string(boot.cmdline, mbi->cmdline, "hv command line");
+		boot_copy_string(boot.cmdline, sizeof(boot.cmdline), (const char *)mbi->cmdline,
+				 "hv command line");
+	if (mbi->flags & MULTIBOOT_INFO_BOOT_LOADER_NAME)
+		boot_copy_string(boot.loader, sizeof(boot.loader),
+				 (const char *)mbi->boot_loader_name, "boot loader name");
 	if (mbi->flags & MULTIBOOT_INFO_MEMORY) {
 		boot.has_mem = 1;
 		boot.mem_lower = mbi->mem_lower;
@@ -50,38 +95,56 @@ int boot_parse_multiboot(uint32_t magic, uint32_t mbi_phys, const char **why)
 		const multiboot_memory_map_t *e =
 			(const multiboot_memory_map_t *)(mbi->mmap_addr + off);
 
-		if (boot.nmmap == BOOT_MAX_MMAP) {
-			log_warn("boot", "memory map has more than %d entries: "
-				 "the rest is ignored", BOOT_MAX_MMAP);
+		if (boot_add_mmap(e->addr, e->len, e->type) < 0)
 			break;
-		}
-		boot.mmap[boot.nmmap].addr = e->addr;
-		boot.mmap[boot.nmmap].len = e->len;
-		boot.mmap[boot.nmmap].type = e->type;
-		boot.nmmap++;
 		off += e->size + sizeof(e->size);
 	}
 	if (mbi->flags & MULTIBOOT_INFO_MODS) {
 		const multiboot_module_t *m = (const multiboot_module_t *)mbi->mods_addr;
 
 		for (uint32_t i = 0; i < mbi->mods_count; i++) {
-			struct boot_module *bm;
+			int r = boot_add_module(m[i].mod_start, m[i].mod_end,
+						m[i].cmdline ? (const char *)m[i].cmdline : 0, why);
 
-			if (boot.nmods == BOOT_MAX_MODS) {
-				log_warn("boot", "more than %d modules: the rest is ignored",
-					 BOOT_MAX_MODS);
-				break;
-			}
-			bm = &boot.mods[boot.nmods++];
-			bm->start = m[i].mod_start;
-			bm->end = m[i].mod_end;
-			if (bm->end < bm->start) {
-				*why = "a module ends before it starts";
+			if (r < 0)
 				return -1;
-			}
-			if (m[i].cmdline)
-				copy_string(bm->cmdline, m[i].cmdline, "module command line");
+			if (r > 0)
+				break;
 		}
 	}
+	return 0;
+}
+
+const char *boot_cmdline(uint32_t magic, uint32_t info_phys)
+{
+	const multiboot_info_t *mbi = (const multiboot_info_t *)info_phys;
+
+	if (magic == MULTIBOOT_BOOTLOADER_MAGIC && (mbi->flags & MULTIBOOT_INFO_CMDLINE))
+		return (const char *)mbi->cmdline;
+	if (magic == MB2_BOOTLOADER_MAGIC)
+		return boot_mb2_cmdline(info_phys);
+	return "";
+}
+
+int boot_parse_multiboot(uint32_t magic, uint32_t info_phys, const char **why)
+{
+	int r;
+
+	boot.cr0 = boot_cr0;
+	if (magic == MULTIBOOT_BOOTLOADER_MAGIC)
+		r = parse_mb1((const multiboot_info_t *)info_phys, why);
+	else if (magic == MB2_BOOTLOADER_MAGIC)
+		r = boot_parse_mb2(info_phys, why);
+	else {
+		*why = "not started by a Multiboot loader (EAX is neither Multiboot 1's "
+		       "0x2BADB002 nor Multiboot 2's 0x36D76289)";
+		return -1;
+	}
+	if (r < 0)
+		return -1;
+	log_info("boot", "Multiboot %d information from %s: %d memory map entries, "
+		 "%d module%s%s", boot.protocol, boot.loader[0] ? boot.loader :
+		 "a loader that gave no name", boot.nmmap, boot.nmods,
+		 boot.nmods == 1 ? "" : "s", boot.rsdp_len ? ", the ACPI RSDP" : "");
 	return 0;
 }

@@ -4,7 +4,10 @@
  * processor local APIC, I/O APIC and interrupt source override entries)
  * and the MultiProcessor specification 1.4's floating pointer and
  * configuration table (4.1-4.3: processor entries).  Read at boot, while
- * every physical address below hv's region is mapped 1:1.
+ * every physical address below hv's region is mapped 1:1.  The RSDP is
+ * the boot loader's copy when it gave one (acpi_set_rsdp: Multiboot 2,
+ * and on UEFI the only way to it), else found where a BIOS puts it
+ * (5.2.5.1: the EBDA's first KiB, then 0xE0000-0xFFFFF).
  *
  * hv keeps one CPU (docs/DEVICES.md, "One CPU"): the guest must not find
  * the others, so their entries are marked disabled.  The MADT lives in
@@ -22,6 +25,8 @@
 #define MADT_IOAPIC	1
 #define MADT_ISO	2
 
+static uint8_t loader_rsdp[36];	/* acpi_set_rsdp's copy */
+static int has_loader_rsdp;
 static uint8_t *madt;		/* 0 if none */
 static uint8_t *mpc;		/* MP configuration table, 0 if none */
 static uint32_t ioapic_base = 0xFEC00000;
@@ -67,11 +72,26 @@ static uint32_t ebda_base(void)
 	return (uint32_t)*p << 4;
 }
 
+void acpi_set_rsdp(const uint8_t *rsdp, uint32_t len)
+{
+	if (len > sizeof(loader_rsdp))
+		len = sizeof(loader_rsdp);
+	memcpy(loader_rsdp, rsdp, len);
+	/* ACPI 1.0's checksum covers the first 20 bytes in every revision. */
+	has_loader_rsdp = len >= 20 && !memcmp(loader_rsdp, "RSD PTR ", 8) &&
+			  sum(loader_rsdp, 20) == 0;
+	if (!has_loader_rsdp)
+		log_warn("dev", "the boot loader's ACPI RSDP is not one (signature or "
+			 "checksum): looking in the BIOS area");
+}
+
 static uint8_t *find_rsdp(void)
 {
 	uint32_t ebda = ebda_base();
 	uint8_t *p = 0;
 
+	if (has_loader_rsdp)
+		return loader_rsdp;
 	if (ebda >= 0x80000 && ebda < 0xA0000)
 		p = scan(ebda, ebda + 1024, "RSD PTR ", 20);
 	return p ? p : scan(0xE0000, 0x100000, "RSD PTR ", 20);
@@ -137,6 +157,9 @@ void acpi_init(void)
 		isa_gsi[i] = (uint8_t)i;
 	madt = find_madt();
 	mpc = find_mpc();
+	log_info("dev", "firmware tables: RSDP %s, MADT at %08x, MP table at %08x (0: none)",
+		 has_loader_rsdp ? "from the boot loader" :
+		 find_rsdp() ? "in the BIOS area" : "not found", (uint32_t)madt, (uint32_t)mpc);
 	if (!madt)
 		return;
 	for (uint32_t off = 44, len = rd32(madt + 4); off + 2 <= len && madt[off + 1];

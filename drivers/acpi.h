@@ -7,6 +7,12 @@
 
 #include <stdint.h>
 
+/*
+ * A copy of the RSDP from the boot loader (Multiboot 2's ACPI tags): the
+ * tables are found through it instead of the BIOS area, which a UEFI
+ * machine may not have.  Call before acpi_init; len bytes (20 or 36).
+ */
+void acpi_set_rsdp(const uint8_t *rsdp, uint32_t len);
 /* Finds the tables (call once, while low memory is mapped 1:1). */
 void acpi_init(void);
 /* The GSI an ISA IRQ arrives at (an interrupt source override, or the

@@ -1,7 +1,8 @@
 /*
  * What hv learned from its boot loader and where it put itself: copied
  * out of the Multiboot information (Multiboot specification 0.6.96,
- * section 3.3) by boot/mbinfo.c before anything moves, completed by
+ * section 3.3, or Multiboot2 specification 2.0, 3.6) by boot/mbinfo.c
+ * and boot/mb2info.c before anything moves, completed by
  * boot/reloc.c, read by every layer above.  Also the linker's and
  * boot/entry.S's symbols for hv's own image and stack.
  */
@@ -13,6 +14,9 @@
 #define BOOT_MAX_MMAP	64
 #define BOOT_MAX_MODS	16
 #define BOOT_CMDLINE_MAX 512
+#define BOOT_LOADER_MAX	64
+#define BOOT_RSDP_V1_LEN 20	/* ACPI 1.0's RSDP */
+#define BOOT_RSDP_MAX	36	/* ACPI 2.0's, with the XSDT */
 
 struct boot_mmap {
 	uint64_t addr;
@@ -27,6 +31,8 @@ struct boot_module {
 };
 
 struct boot_info {
+	int protocol;			/* Multiboot 1 or 2 */
+	char loader[BOOT_LOADER_MAX];	/* the boot loader's name, or "" */
 	char cmdline[BOOT_CMDLINE_MAX];	/* hv's own command line */
 	uint32_t mem_lower, mem_upper;	/* KiB, if has_mem */
 	int has_mem;
@@ -34,6 +40,10 @@ struct boot_info {
 	struct boot_mmap mmap[BOOT_MAX_MMAP];
 	int nmods;
 	struct boot_module mods[BOOT_MAX_MODS];
+	/* A copy of the ACPI RSDP when the loader gave one (Multiboot 2's
+	   tags 14 and 15), rsdp_len bytes; 0: find it in the BIOS area. */
+	uint8_t rsdp[BOOT_RSDP_MAX];
+	uint32_t rsdp_len;
 	/* Where hv itself ended up (filled in by boot_relocate). */
 	uint32_t hv_phys_lo, hv_phys_hi;	/* all hv owns: [lo, hi) */
 	uint32_t image_phys;			/* image copy */
