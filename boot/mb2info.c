@@ -74,9 +74,16 @@ static const struct mb2_tag *tag_at(const struct mb2_info *mi, uint32_t *off, co
 		*why = why_buf;
 		return 0;
 	}
-	if (t->size < sizeof(*t) || t->size > mi->total_size - *off) {
+	if (t->size < sizeof(*t)) {
 		fmt_snprintf(why_buf, sizeof(why_buf), "Multiboot 2 information: tag %u "
-			     "at offset %u has size %u, outside the information's %u bytes",
+			     "at offset %u has size %u, less than its own 8 bytes",
+			     t->type, *off, t->size);
+		*why = why_buf;
+		return 0;
+	}
+	if (t->size > mi->total_size - *off) {
+		fmt_snprintf(why_buf, sizeof(why_buf), "Multiboot 2 information: tag %u "
+			     "at offset %u has size %u, past the information's %u bytes",
 			     t->type, *off, t->size, mi->total_size);
 		*why = why_buf;
 		return 0;

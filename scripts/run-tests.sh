@@ -11,6 +11,7 @@ suites=("scripts/check-layers.py")	# the include table of docs/ARCHITECTURE.md
 [ -x tests/run-decoder.sh ] && suites+=("tests/run-decoder.sh")
 suites+=("scripts/test-dt.sh")	# the translator on the host: translate, cache, chain, invalidate
 suites+=("scripts/test-mmio.sh")	# the MMIO instruction emulator on the host, against the CPU
+suites+=("scripts/test-mbinfo.sh")	# hv reading Multiboot 1 and 2 information, on the host
 suites+=("scripts/test-hv.sh" "scripts/test-guests.sh" "scripts/test-smp.sh" "scripts/test-fuzz.sh" "scripts/test-hostile.sh" "scripts/test-delivery.sh" "scripts/test-devices.sh" "scripts/test-gdb.sh" "scripts/test-monitor.sh")
 [ -x scripts/media/test-boot.sh ] && suites+=("scripts/media/test-boot.sh")
 suites+=("scripts/test-bochs.sh")	# hv and guests under Bochs (segment limits, strict UART)

@@ -43,3 +43,4 @@ test-decoder-full: $(BUILD)/tests/decoder_cmp corpus
 -include tests/devices/devices.mk
 -include tests/dt/dt.mk
 -include tests/mmio/mmio.mk
+-include tests/mbinfo/mbinfo.mk
