@@ -8,9 +8,14 @@
 #     ESP's files, one menu entry per test guest in both menus;
 #   - boots a test image (the same builder, default entry alu, no time-out,
 #     hv logging on COM2) attached as a USB stick (EHCI) and as a CD, on
-#     SeaBIOS (qemu-system-i386: GRUB) and on OVMF (qemu-system-x86_64:
-#     hvboot), and compares the guest's COM1 output under hv with its
-#     native output, byte for byte, and the exit status;
+#     SeaBIOS (qemu-system-i386: GRUB, multiboot2) and on OVMF
+#     (qemu-system-x86_64: hvboot), and compares the guest's COM1 output
+#     under hv with its native output, byte for byte, and the exit status;
+#   - the same from a stick with GRUB's `multiboot` (Multiboot 1) on
+#     SeaBIOS, whose hv log must show the memory map and firmware tables
+#     of the multiboot2 boot, and with GRUB x86_64-efi's `multiboot2` on
+#     OVMF (an image made with --uefi grub), where hv must take the ACPI
+#     RSDP from GRUB's tag and find the MADT through it;
 #   - drives the menus of build/hv.img itself over the serial console: GRUB's
 #     "hv options" entry and hvboot's command-line editor, each followed by
 #     booting alu with the new options (dtcache=8K shows in hv's log);
@@ -68,7 +73,8 @@ layout_check() {
 		-extract /boot/grub/grub.cfg "$d/grub.cfg" >/dev/null 2>&1
 	mcopy -n -i "$d/efi.img" ::/EFI/BOOT/hvboot.cfg "$d/hvboot.cfg" 2>/dev/null
 	mdir -/ -b -i "$d/efi.img" ::/ >"$d/esp.list" 2>/dev/null
-	n_grub=$(grep -c 'module /boot/guest/' "$d/grub.cfg" 2>/dev/null)
+	n_grub=$(grep -c 'module2 /boot/guest/' "$d/grub.cfg" 2>/dev/null)
+	n_mb1=$(grep -c 'multiboot /boot/hv.elf' "$d/grub.cfg" 2>/dev/null)
 	n_efi=$(grep -c '^entry ' "$d/hvboot.cfg" 2>/dev/null)
 	if ! grep -q 'El Torito boot img : *1 *BIOS' "$d/eltorito" ||
 		! grep -q 'El Torito boot img : *2 *UEFI' "$d/eltorito"; then
@@ -79,12 +85,14 @@ layout_check() {
 		! grep -qi '::/boot/hv.elf' "$d/esp.list"; then
 		why="the ESP lacks EFI/BOOT/BOOTX64.EFI or boot/hv.elf ($d/esp.list)"
 	elif [ "$n_grub" != "$n_guests" ]; then
-		why="grub.cfg boots $n_grub guests under hv, MANIFEST has $n_guests"
+		why="grub.cfg boots $n_grub guests under hv with module2, MANIFEST has $n_guests"
+	elif [ "$n_mb1" != 0 ]; then
+		why="grub.cfg boots hv with multiboot (not multiboot2) in $n_mb1 entries"
 	elif [ "${n_efi:-0}" -lt $((2 * n_guests)) ]; then
 		why="hvboot.cfg has $n_efi entries, want at least $((2 * n_guests))"
 	fi
 	if [ -z "$why" ]; then
-		pass "$T: layout of build/hv.img (El Torito BIOS+UEFI, MBR, ESP, $n_guests guests in both menus)"
+		pass "$T: layout of build/hv.img (El Torito BIOS+UEFI, MBR, ESP, $n_guests guests in both menus, GRUB's by multiboot2)"
 	else
 		fail "$T: layout of build/hv.img" "$why"
 	fi
@@ -128,7 +136,9 @@ check_guest_run() {
 	n=$(stat -c %s "$work/$guest.native")
 	if [ "$st" = 124 ]; then
 		WHY="timed out after $BOOT_TIMEOUT s; COM1 $out, hv log $log"
-	elif [ "${NATIVE:-0}" != 1 ] && ! grep -aq "^hv: boot: hv starting" "$log"; then
+	# (GRUB x86_64-efi ends its last line with LF CR: hv's first line
+	# starts with that CR.)
+	elif [ "${NATIVE:-0}" != 1 ] && ! grep -aq $'^\r*hv: boot: hv starting' "$log"; then
 		WHY="hv never started (status $st); COM1 $out"
 	elif ! tail -c "$n" "$out" | cmp -s - "$work/$guest.native"; then
 		WHY="COM1 does not end with the native transcript: diff $work/$guest.native $out (hv log $log)"
@@ -139,8 +149,16 @@ check_guest_run() {
 	fi
 }
 
-boot_guest() {	# boot_guest FIRMWARE MEDIUM WHAT [IMAGE]
-	local fw=$1 medium=$2 what=$3 img=${4:-$work/hv-test.img} name=$1-$2 t0 st
+# Checks that hv's log LOG says it was booted by Multiboot N (1 or 2)
+# from GRUB; sets WHY.
+check_protocol() {
+	if [ -z "$WHY" ] && ! grep -aq "^hv: boot: Multiboot $2 information from GRUB" "$1"; then
+		WHY="hv's log does not say Multiboot $2 from GRUB: $(grep -a -m1 '^hv: boot: Multiboot' "$1")"
+	fi
+}
+
+boot_guest() {	# boot_guest FIRMWARE MEDIUM WHAT [IMAGE [NAME]]
+	local fw=$1 medium=$2 what=$3 img=${4:-$work/hv-test.img} name=${5:-$1-$2} t0 st
 	[ "${NATIVE:-0}" = 1 ] && name=$name-native
 	qemu_args "$fw" "$medium" "$img" "$work/$name.log"
 	: >"$work/$name.log"
@@ -149,6 +167,7 @@ boot_guest() {	# boot_guest FIRMWARE MEDIUM WHAT [IMAGE]
 	st=$?
 	timings+=("$name $(secs "$t0") s")
 	check_guest_run "$work/$name.out" "$work/$name.log" "$st"
+	[ -n "${PROTOCOL:-}" ] && check_protocol "$work/$name.log" "$PROTOCOL"
 	if [ -z "$WHY" ] && [ "${NATIVE:-0}" = 1 ]; then
 		pass "$T: $what: $guest without hv, output and status as under QEMU's own loader"
 	elif [ -z "$WHY" ]; then
@@ -161,12 +180,61 @@ boot_guest() {	# boot_guest FIRMWARE MEDIUM WHAT [IMAGE]
 if [ ! -f "$OVMF" ]; then
 	fail "$T: UEFI boots" "no $OVMF: install ovmf (scripts/packages.txt)"
 fi
-boot_guest bios usb "SeaBIOS, USB stick, GRUB"
-boot_guest bios cd "SeaBIOS, CD, GRUB"
+PROTOCOL=2 boot_guest bios usb "SeaBIOS, USB stick, GRUB multiboot2"
+PROTOCOL=2 boot_guest bios cd "SeaBIOS, CD, GRUB multiboot2"
 if [ -f "$OVMF" ]; then
 	boot_guest uefi usb "OVMF, USB stick, hvboot"
 	boot_guest uefi cd "OVMF, CD, hvboot"
 fi
+
+# hv's two headers: GRUB's multiboot (1) on the same SeaBIOS machine must
+# give hv what multiboot2 gave it (the memory map, hence where hv goes,
+# and the firmware tables: Multiboot 1 has no RSDP, so hv finds the same
+# one in the BIOS area), and the guest must run the same.
+mb_compare() {
+	local a=$work/bios-usb.log b=$work/bios-usb-mb1.log why=
+	[ -f "$a" ] && [ -f "$b" ] || return
+	if ! diff <(grep -a '^hv: mem: ' "$a") <(grep -a '^hv: mem: ' "$b") >"$work/mb-compare.diff"; then
+		why="the memory map differs: $work/mb-compare.diff"
+	elif ! grep -aq '^hv: dev: firmware tables: RSDP from the boot loader, MADT at [0-9a-f]*[1-9a-f]' "$a"; then
+		why="with multiboot2 hv did not find the MADT through GRUB's RSDP: $(grep -a 'firmware tables' "$a")"
+	elif [ "$(grep -a 'firmware tables' "$a" | sed 's/.*MADT/MADT/')" != \
+		"$(grep -a 'firmware tables' "$b" | sed 's/.*MADT/MADT/')" ]; then
+		why="the firmware tables differ: $(grep -ah 'firmware tables' "$a" "$b" | tr '\n' ' ')"
+	fi
+	if [ -z "$why" ]; then
+		pass "$T: SeaBIOS: hv booted by multiboot and by multiboot2 gets the same memory map and ACPI tables"
+	else
+		fail "$T: SeaBIOS: multiboot against multiboot2" "$why"
+	fi
+}
+if "$media/mkimage.sh" --quiet --out "$work/hv-mb1.img" --default "$guest" --timeout 0 \
+	--hv-opts "console=com2 exit_on_panic" --multiboot 1 >>"$work/build.log" 2>&1; then
+	PROTOCOL=1 boot_guest bios usb "SeaBIOS, USB stick, GRUB multiboot" "$work/hv-mb1.img" bios-usb-mb1
+	mb_compare
+else
+	fail "$T: Multiboot 1 image" "scripts/media/mkimage.sh failed: $work/build.log"
+fi
+
+# GRUB on UEFI (grub-efi-amd64-bin): multiboot2 boots hv, which takes the
+# memory map and the ACPI RSDP from the tags (OVMF has no RSDP in a BIOS
+# area for hv to find).
+grub_efi_test() {
+	local log=$work/uefi-grub-usb.log
+	if ! "$media/mkimage.sh" --quiet --out "$work/hv-grub-efi.img" --default "$guest" \
+		--timeout 0 --hv-opts "console=com2 exit_on_panic" --uefi grub >>"$work/build.log" 2>&1; then
+		fail "$T: GRUB UEFI image" "scripts/media/mkimage.sh --uefi grub failed: $work/build.log"
+		return
+	fi
+	PROTOCOL=2 boot_guest uefi usb "OVMF, USB stick, GRUB x86_64-efi multiboot2" \
+		"$work/hv-grub-efi.img" uefi-grub-usb
+	if grep -aq '^hv: dev: firmware tables: RSDP from the boot loader, MADT at [0-9a-f]*[1-9a-f]' "$log"; then
+		pass "$T: OVMF, GRUB multiboot2: hv finds the MADT through the RSDP of GRUB's ACPI tag"
+	else
+		fail "$T: OVMF, GRUB multiboot2: ACPI" "no MADT through GRUB's RSDP: $(grep -a 'firmware tables' "$log")"
+	fi
+}
+[ -f "$OVMF" ] && grub_efi_test
 
 # The guest itself as the Multiboot kernel: GRUB and hvboot must give it
 # what QEMU's -kernel loader gives it (the native reference).
