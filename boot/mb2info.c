@@ -145,8 +145,11 @@ static int read_rsdp(const struct mb2_tag *t, const char **why)
 
 	if (too_small(t, sizeof(*t) + BOOT_RSDP_V1_LEN, why))
 		return -1;
-	if (t->type == MB2_TAG_ACPI_OLD && boot.rsdp_len > BOOT_RSDP_V1_LEN)
-		return 0;
+	if (t->type == MB2_TAG_ACPI_OLD) {
+		if (boot.rsdp_len)	/* the new one came first */
+			return 0;
+		n = BOOT_RSDP_V1_LEN;
+	}
 	if (n > BOOT_RSDP_MAX)
 		n = BOOT_RSDP_MAX;
 	memcpy(boot.rsdp, ((const struct mb2_tag_acpi *)t)->rsdp, n);

@@ -103,8 +103,8 @@ static int parse_mb1(const multiboot_info_t *mbi, const char **why)
 		const multiboot_module_t *m = (const multiboot_module_t *)mbi->mods_addr;
 
 		for (uint32_t i = 0; i < mbi->mods_count; i++) {
-			int r = boot_add_module(m[i].mod_start, m[i].mod_end,
-						m[i].cmdline ? (const char *)m[i].cmdline : 0, why);
+			const char *cmd = m[i].cmdline ? (const char *)m[i].cmdline : 0;
+			int r = boot_add_module(m[i].mod_start, m[i].mod_end, cmd, why);
 
 			if (r < 0)
 				return -1;

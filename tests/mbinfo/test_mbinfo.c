@@ -146,7 +146,8 @@ void expect_refused(const char *name, const char *want)
 	if (r != -1)
 		result(name, "accepted");
 	else if (!why || !strstr(why, want)) {
-		snprintf(msg, sizeof(msg), "reason \"%s\", want \"%s\"", why ? why : "(none)", want);
+		snprintf(msg, sizeof(msg), "reason \"%s\", want \"%s\"",
+			 why ? why : "(none)", want);
 		result(name, msg);
 	} else
 		result(name, 0);
