@@ -10,14 +10,22 @@
 #include <stdint.h>
 
 /*
- * Multiboot guest kernels: checking a boot module before anything of it is
- * loaded (Multiboot specification 0.6.96, 3.1 "OS image format").
+ * Multiboot guest kernels (Multiboot specification 0.6.96, section 3):
+ * checking a boot module before anything of it is loaded (mbhdr.c, the
+ * header; mbguest.c, the ELF or a.out-kludge image), then loading it and
+ * building its boot information (mbload.c, mbplace.c, mbsect.c).
  */
 #define MB_MAX_SEGMENTS 16
 
 struct mb_image {
-	uint32_t entry;
+	uint32_t entry;			/* physical */
 	uint32_t mb_flags;		/* the kernel's Multiboot header flags */
+	uint32_t hdr_off;		/* the header's offset in the file */
+	int kludge;			/* loaded by the header's address fields (flag 16) */
+	int video;			/* the header asks for a video mode (flag 2) */
+	uint32_t mode_type, width, height, depth;	/* what it asks for */
+	/* The ELF's section headers, handed on with info flag 5 (shnum 0: none). */
+	uint32_t shoff, shnum, shstrndx;
 	int nseg;
 	struct {
 		uint32_t paddr, filesz, memsz, offset;
@@ -25,9 +33,11 @@ struct mb_image {
 };
 
 /*
- * Checks that the module is a Multiboot ELF32 i386 kernel that hv can load:
- * complete, for this machine, with every segment in usable RAM outside
- * hv's range.  Returns 0 and fills *img, or -1 with the reason in why.
+ * Checks that the module is a Multiboot kernel that hv can load: an ELF32
+ * i386 executable, or any image whose header has the a.out kludge;
+ * complete, for this machine, with everything it asks to be loaded in
+ * usable RAM outside hv's range.  Returns 0 and fills *img, or -1 with the
+ * reason in why (one line, naming the field).
  */
 int mb_check(const struct boot_module *m, struct mb_image *img, char *why,
 	     size_t why_size);
@@ -41,6 +51,52 @@ void mb_module_name(const struct boot_module *m, char *buf, size_t size);
  * the information block's address, or -1 with the reason.
  */
 int mb_load(const struct mb_image *img, uint32_t *mbi, char *why, size_t why_size);
+
+/*
+ * Inside the Multiboot loader.
+ */
+/*
+ * Finds the Multiboot header in the first 8 KiB (spec 3.1.1) and checks
+ * its fields (3.1.2-3.1.4) into *img: flags, the a.out kludge's addresses
+ * (then img->seg[0] is the image they describe), the video mode.
+ * Returns 1 when there is a valid header, 0 when there is none, -1 with
+ * the reason when there is one hv must refuse.
+ */
+int mb_header_check(const uint8_t *p, uint32_t size, struct mb_image *img,
+		    char *why, size_t why_size);
+/* Is [lo, lo+len) a range hv can load into?  0, or -1 with the reason
+   (what names the range: "segment 2", "load_addr-bss_end_addr"). */
+int mb_check_range(const char *what, uint32_t lo, uint32_t len, char *why,
+		   size_t why_size);
+
+/*
+ * Where the loader puts what it gives the guest (mbplace.c): first fit in
+ * the guest's usable RAM, around everything already taken (page 0, the
+ * kernel's image and bss, modules, earlier pieces).
+ */
+#define MB_PLACE_MAX 96
+
+struct mb_place {
+	int n;
+	struct { uint32_t lo, hi; } r[MB_PLACE_MAX];	/* taken: [lo, hi) */
+};
+
+void mb_place_init(struct mb_place *pl);
+void mb_place_take(struct mb_place *pl, uint32_t lo, uint32_t len);
+/* Finds and takes len bytes aligned to align at or above from; below 1 MiB
+   first when low is set (as GRUB puts its tables).  Returns the address,
+   or 0 when nothing fits. */
+uint32_t mb_place_get(struct mb_place *pl, uint32_t len, uint32_t align, int low);
+
+/*
+ * The ELF section headers for info flag 5 (mbsect.c): copies the table,
+ * and every section that the segments do not load (symbols, strings),
+ * into guest memory.  Fills the info block's elf_sec; 0, or -1 with why.
+ */
+struct multiboot_elf_section_header_table;
+int mb_load_sections(const struct mb_image *img, struct mb_place *pl,
+		     struct multiboot_elf_section_header_table *out, char *why,
+		     size_t why_size);
 
 /*
  * Linux guests: the 32-bit boot protocol (see linux.c).

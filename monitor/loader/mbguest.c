@@ -1,7 +1,12 @@
 /*
- * Checking a Multiboot guest kernel (see mbguest.h).  Every field is
- * checked against the module's real size before it is trusted, so a
- * truncated or hostile module yields a reason, never a wild read.
+ * Checking a Multiboot guest kernel before anything of it is loaded
+ * (Multiboot specification 0.6.96, 3.1 "OS image format"; System V ABI,
+ * "Object Files", for the ELF).  The header (mbhdr.c) decides: with the
+ * a.out kludge its address fields describe the image, whatever the
+ * format; without it the image must be an ELF32 i386 executable, loaded
+ * by its program headers.  Every field is checked against the module's
+ * real size before it is trusted, so a truncated or hostile module yields
+ * one reason, never a wild read.
  */
 #include "monitor/loader/loader.h"
 
@@ -9,8 +14,9 @@
 
 #include "lib/elf.h"
 #include "lib/fmt.h"
-#include "monitor/mm/mm.h"
+#include "lib/log.h"
 #include "lib/string.h"
+#include "monitor/mm/mm.h"
 
 #define FAIL(...) do { fmt_snprintf(why, why_size, __VA_ARGS__); return -1; } while (0)
 
@@ -52,45 +58,123 @@ static int in_usable_ram(uint32_t lo, uint32_t len)
 	return 0;
 }
 
-static int find_mb_header(const uint8_t *p, uint32_t size, uint32_t *flags)
+int mb_check_range(const char *what, uint32_t lo, uint32_t len, char *why,
+		   size_t why_size)
 {
-	uint32_t limit = size < MULTIBOOT_SEARCH ? size : MULTIBOOT_SEARCH;
-
-	for (uint32_t off = 0; off + 12 <= limit; off += MULTIBOOT_HEADER_ALIGN) {
-		const uint32_t *h = (const uint32_t *)(p + off);
-
-		if (h[0] == MULTIBOOT_HEADER_MAGIC && h[0] + h[1] + h[2] == 0) {
-			*flags = h[1];
-			return 0;
-		}
-	}
-	return -1;
+	if ((uint64_t)lo + len > 0x100000000ULL)
+		FAIL("%s at %08x (%u bytes) wraps past 4 GiB", what, lo, len);
+	if (frame_hv_owns(lo, len))
+		FAIL("would load over the hypervisor: %s at %08x-%08x overlaps hv's "
+		     "%08x-%08x", what, lo, lo + len - 1, boot.hv_phys_lo,
+		     boot.hv_phys_hi - 1);
+	if (!in_usable_ram(lo, len))
+		FAIL("%s at %08x-%08x is not in usable RAM", what, lo, lo + len - 1);
+	return 0;
 }
 
-int mb_check(const struct boot_module *m, struct mb_image *img, char *why,
-	     size_t why_size)
+/*
+ * The entry point (System V ABI: e_entry is a virtual address).  A loader
+ * jumps to a physical one, so an entry inside one segment's virtual range
+ * is moved by that segment's paddr - vaddr; an entry in no virtual range
+ * but in one segment's physical range is taken as physical, as QEMU does
+ * (its ELF loader translates only an entry it finds in a virtual range):
+ * higher-half kernels link their segments high and put the entry at the
+ * physical address.  An entry in two segments' virtual ranges has no one
+ * meaning (QEMU takes the last, GRUB 2 the first), and hv refuses it.
+ */
+static int find_entry(const struct elf32_ehdr *eh, const uint8_t *p,
+		      struct mb_image *img, char *why, size_t why_size)
 {
-	const uint8_t *p = (const uint8_t *)m->start;
-	uint32_t size = m->end - m->start;
-	const struct elf32_ehdr *eh = (const struct elf32_ehdr *)p;
-	int entry_ok = 0;
+	int nvirt = 0, nphys = 0;
+	uint32_t first = 0, phys = 0;
 
-	memset(img, 0, sizeof(*img));
-	if (size == 0)
-		FAIL("the module is empty");
-	if (size < 4 || memcmp(p, ELF_MAGIC, 4)) {
-		uint32_t flags;
+	for (uint32_t i = 0; i < eh->phnum; i++) {
+		const struct elf32_phdr *ph =
+			(const struct elf32_phdr *)(p + eh->phoff + i * sizeof(*ph));
 
-		if (find_mb_header(p, size, &flags) == 0)
-			FAIL("a Multiboot kernel that is not ELF (a.out kludge images "
-			     "are not supported)");
-		FAIL("not a Multiboot ELF kernel (no ELF header)");
+		if (ph->type != PT_LOAD || ph->memsz == 0)
+			continue;
+		if (eh->entry >= ph->vaddr && eh->entry - ph->vaddr < ph->memsz) {
+			if (nvirt++)
+				FAIL("entry point %08x lies in two segments' virtual ranges "
+				     "(segments %u and %u)", eh->entry, first, i);
+			first = i;
+			img->entry = eh->entry - ph->vaddr + ph->paddr;
+		}
+		if (eh->entry >= ph->paddr && eh->entry - ph->paddr < ph->memsz) {
+			nphys++;
+			phys = eh->entry;
+		}
 	}
+	if (nvirt)
+		return 0;
+	if (nphys == 1) {
+		img->entry = phys;
+		return 0;
+	}
+	FAIL("entry point %08x is outside its loadable segments", eh->entry);
+}
+
+/* Segments that overlap in memory: a later one would overwrite (or zero,
+   as bss) an earlier one.  Neither spec gives that a meaning; refused. */
+static int check_overlap(const struct mb_image *img, const uint32_t *index,
+			 char *why, size_t why_size)
+{
+	for (int i = 0; i < img->nseg; i++)
+		for (int j = i + 1; j < img->nseg; j++) {
+			uint32_t a = img->seg[i].paddr, b = img->seg[j].paddr;
+
+			if (a < b + img->seg[j].memsz && b < a + img->seg[i].memsz)
+				FAIL("malformed ELF: segments %u (%08x-%08x) and %u "
+				     "(%08x-%08x) overlap", index[i], a,
+				     a + img->seg[i].memsz - 1, index[j], b,
+				     b + img->seg[j].memsz - 1);
+		}
+	return 0;
+}
+
+/* The section headers handed on with info flag 5 (mbsect.c loads them). */
+static int check_sections(const struct elf32_ehdr *eh, const uint8_t *p, uint32_t size,
+			  struct mb_image *img, char *why, size_t why_size)
+{
+	if (eh->shnum == 0)
+		return 0;
+	if (eh->shentsize != sizeof(struct elf32_shdr))
+		FAIL("malformed ELF: section headers of %u bytes", eh->shentsize);
+	if (eh->shoff > size ||
+	    (uint64_t)eh->shoff + (uint64_t)eh->shnum * sizeof(struct elf32_shdr) > size)
+		FAIL("truncated: section headers end beyond the module's %u bytes", size);
+	if (eh->shstrndx >= eh->shnum)
+		FAIL("malformed ELF: section name table %u of %u sections", eh->shstrndx,
+		     eh->shnum);
+	for (uint32_t i = 0; i < eh->shnum; i++) {
+		const struct elf32_shdr *sh =
+			(const struct elf32_shdr *)(p + eh->shoff + i * sizeof(*sh));
+
+		if (sh->addr == 0 && sh->type != SHT_NOBITS &&
+		    (uint64_t)sh->offset + sh->size > size)
+			FAIL("truncated: section %u needs bytes up to %u, the module has %u",
+			     i, sh->offset + sh->size, size);
+	}
+	img->shoff = eh->shoff;
+	img->shnum = eh->shnum;
+	img->shstrndx = eh->shstrndx;
+	return 0;
+}
+
+/* What the ELF header says it is for. */
+static int check_elf_ident(const uint8_t *p, uint32_t size, char *why, size_t why_size)
+{
+	const struct elf32_ehdr *eh = (const struct elf32_ehdr *)p;
+
 	if (size < sizeof(*eh))
 		FAIL("truncated: %u bytes, shorter than an ELF header", size);
-	if (eh->ident[EI_CLASS] != ELFCLASS32)
+	if (eh->ident[EI_CLASS] == ELFCLASS64)
 		FAIL("an ELF for another machine (64-bit ELF class, %s)",
 		     machine_name(eh->machine));
+	if (eh->ident[EI_CLASS] != ELFCLASS32)
+		FAIL("malformed ELF: class %u, neither 32-bit (1) nor 64-bit (2)",
+		     eh->ident[EI_CLASS]);
 	if (eh->ident[EI_DATA] != ELFDATA2LSB)
 		FAIL("an ELF for another machine (big-endian)");
 	if (eh->machine != EM_386)
@@ -98,19 +182,17 @@ int mb_check(const struct boot_module *m, struct mb_image *img, char *why,
 		     machine_name(eh->machine));
 	if (eh->type != ET_EXEC)
 		FAIL("not an executable ELF (e_type %u)", eh->type);
-	if (find_mb_header(p, size, &img->mb_flags) < 0) {
-		if (size < MULTIBOOT_SEARCH)
-			FAIL("truncated or not a Multiboot kernel: no Multiboot header "
-			     "in its %u bytes", size);
-		FAIL("not a Multiboot kernel: no Multiboot header in the first %u bytes",
-		     MULTIBOOT_SEARCH);
-	}
-	if (img->mb_flags & 0xFFFC)	/* bits 2-15: requirements beyond page align and memory info */
-		FAIL("its Multiboot header requires features hv does not provide "
-		     "(flags %08x)", img->mb_flags);
-	if (img->mb_flags & MULTIBOOT_AOUT_KLUDGE)
-		FAIL("its Multiboot header asks for the a.out kludge, which hv does "
-		     "not support");
+	return 0;
+}
+
+/* The program headers: segments, their overlaps, the entry, the sections. */
+static int check_elf(const uint8_t *p, uint32_t size, struct mb_image *img, char *why,
+		     size_t why_size)
+{
+	const struct elf32_ehdr *eh = (const struct elf32_ehdr *)p;
+	uint32_t index[MB_MAX_SEGMENTS];
+	char what[16];
+
 	if (eh->phentsize != sizeof(struct elf32_phdr) || eh->phnum == 0)
 		FAIL("malformed ELF: %u program headers of %u bytes", eh->phnum,
 		     eh->phentsize);
@@ -130,28 +212,58 @@ int mb_check(const struct boot_module *m, struct mb_image *img, char *why,
 			     i, ph->offset + ph->filesz, size);
 		if (ph->filesz > ph->memsz)
 			FAIL("malformed ELF: segment %u has more file than memory bytes", i);
-		if ((uint64_t)ph->paddr + ph->memsz > 0x100000000ULL)
-			FAIL("segment %u wraps past 4 GiB", i);
-		if (frame_hv_owns(ph->paddr, ph->memsz))
-			FAIL("would load over the hypervisor: segment %u at %08x-%08x "
-			     "overlaps hv's %08x-%08x", i, ph->paddr,
-			     ph->paddr + ph->memsz - 1, boot.hv_phys_lo, boot.hv_phys_hi - 1);
-		if (!in_usable_ram(ph->paddr, ph->memsz))
-			FAIL("segment %u at %08x-%08x is not in usable RAM", i, ph->paddr,
-			     ph->paddr + ph->memsz - 1);
+		fmt_snprintf(what, sizeof(what), "segment %u", i);
+		if (mb_check_range(what, ph->paddr, ph->memsz, why, why_size))
+			return -1;
+		index[img->nseg] = i;
 		img->seg[img->nseg].paddr = ph->paddr;
 		img->seg[img->nseg].filesz = ph->filesz;
 		img->seg[img->nseg].memsz = ph->memsz;
 		img->seg[img->nseg].offset = ph->offset;
 		img->nseg++;
-		if (eh->entry >= ph->vaddr && eh->entry - ph->vaddr < ph->memsz) {
-			img->entry = eh->entry - ph->vaddr + ph->paddr;
-			entry_ok = 1;
-		}
 	}
 	if (img->nseg == 0)
 		FAIL("no loadable segment");
-	if (!entry_ok)
-		FAIL("entry point %08x is outside its loadable segments", eh->entry);
-	return 0;
+	if (check_overlap(img, index, why, why_size) || find_entry(eh, p, img, why, why_size))
+		return -1;
+	return check_sections(eh, p, size, img, why, why_size);
+}
+
+int mb_check(const struct boot_module *m, struct mb_image *img, char *why,
+	     size_t why_size)
+{
+	const uint8_t *p = (const uint8_t *)m->start;
+	uint32_t size = m->end - m->start;
+	int elf, hdr;
+
+	memset(img, 0, sizeof(*img));
+	if (size == 0)
+		FAIL("the module is empty");
+	elf = size >= 4 && !memcmp(p, ELF_MAGIC, 4);
+	hdr = mb_header_check(p, size, img, why, why_size);
+	if (hdr < 0)
+		return -1;
+	if (elf && !img->kludge && check_elf_ident(p, size, why, why_size))
+		return -1;
+	if (!hdr) {
+		if (!elf)
+			FAIL("not a Multiboot ELF kernel (no ELF header)");
+		if (size < MULTIBOOT_SEARCH)
+			FAIL("truncated or not a Multiboot kernel: no Multiboot header "
+			     "in its %u bytes", size);
+		FAIL("not a Multiboot kernel: no Multiboot header in the first %u bytes",
+		     MULTIBOOT_SEARCH);
+	}
+	if (img->kludge) {
+		/* The address fields win over the ELF's (spec 3.1.3). */
+		log_info("guest", "a.out kludge: file bytes %u-%u at %08x, zeroed up to "
+			 "%08x, entry %08x", img->seg[0].offset,
+			 img->seg[0].offset + img->seg[0].filesz - 1, img->seg[0].paddr,
+			 img->seg[0].paddr + img->seg[0].memsz, img->entry);
+		return 0;
+	}
+	if (!elf)
+		FAIL("a Multiboot kernel that is not ELF and whose header lacks the "
+		     "a.out kludge (flags bit 16)");
+	return check_elf(p, size, img, why, why_size);
 }

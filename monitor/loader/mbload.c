@@ -1,102 +1,171 @@
 /*
  * Loading a Multiboot guest as a Multiboot loader would (Multiboot
  * specification 0.6.96, 3.2 "Machine state" and 3.3 "Boot information
- * format"): the ELF segments at their physical addresses, bss zeroed, and
- * after the kernel an information block with the kernel's command line,
- * mem_lower/mem_upper, the memory map with hv's range marked reserved, and
- * the remaining boot modules with their command lines.
+ * format"): the image at its physical addresses (ELF segments, or the
+ * a.out kludge's range), bss zeroed (the ELF's, or up to the header's
+ * bss_end_addr), the other boot modules page-aligned, then the
+ * information structure and what it points to, each placed by mbplace.c
+ * where nothing the guest asked for lies.
+ *
+ * What the guest gets (info flags bits):
+ *   0  mem_lower/mem_upper: hv's loader's lower memory, and the usable
+ *      RAM from 1 MiB up to the first hole (hv's range is one)
+ *   2  the kernel's command line
+ *   3  the modules after the first, with their command lines
+ *   5  the ELF section headers (not with the a.out kludge, as GRUB 2)
+ *   6  the memory map, hv's range reserved (monitor/mm/gmap.c)
+ *   9  the boot loader's name, "hv"
+ *  12  with header flag 2, the framebuffer: EGA text, 80x25 at 0xB8000,
+ *      as GRUB 2 reports the text mode (hv sets no video mode)
+ * Not given: 1 (boot device: hv loaded the kernel from a module, not
+ * from a BIOS disk, and the spec wants the field absent then), 4 (a.out
+ * symbols), 7 and 8 (drives, configuration table: hv has no BIOS calls to
+ * ask), 10 (APM), 11 (VBE).
  */
 #include "monitor/loader/loader.h"
 
 #include <multiboot.h>
 
 #include "lib/fmt.h"
-#include "monitor/mm/mm.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "lib/x86.h"
+#include "monitor/mm/mm.h"
 
-#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((a) - 1))
+/* What GRUB 2 reports for the VGA text mode (3.3, framebuffer_type 2). */
+#define EGA_TEXT_BASE	0xB8000
+#define EGA_TEXT_COLS	80
+#define EGA_TEXT_ROWS	25
 
-int mb_load(const struct mb_image *img, uint32_t *mbi_out, char *why, size_t why_size)
+#define FAIL(...) do { fmt_snprintf(why, why_size, __VA_ARGS__); return -1; } while (0)
+
+static void load_image(const struct mb_image *img, struct mb_place *pl)
 {
 	const struct boot_module *k = &boot.mods[0];
-	static multiboot_memory_map_t map[GUEST_MMAP_MAX];
-	static struct boot_mmap gm[GUEST_MMAP_MAX];
-	uint32_t end = 0, at, mbi_at, need;
-	int nmap = guest_memmap(gm, GUEST_MMAP_MAX);
-	multiboot_info_t mbi;
-	multiboot_module_t mods[BOOT_MAX_MODS];
-	uint64_t upper_end = 0x100000;
 
-	for (int i = 0; i < nmap; i++)
-		map[i] = (multiboot_memory_map_t){ 20, gm[i].addr, gm[i].len, gm[i].type };
 	for (int i = 0; i < img->nseg; i++) {
 		memcpy((void *)img->seg[i].paddr, (const void *)(k->start + img->seg[i].offset),
 		       img->seg[i].filesz);
 		memset((void *)(img->seg[i].paddr + img->seg[i].filesz), 0,
 		       img->seg[i].memsz - img->seg[i].filesz);
-		if (img->seg[i].paddr + img->seg[i].memsz > end)
-			end = img->seg[i].paddr + img->seg[i].memsz;
+		mb_place_take(pl, img->seg[i].paddr, img->seg[i].memsz);
 	}
+}
 
-	/* The information block, its tables and strings, then the modules. */
-	need = sizeof(mbi) + sizeof(map[0]) * (uint32_t)nmap + sizeof(mods) +
-	       BOOT_CMDLINE_MAX * (uint32_t)boot.nmods;
-	mbi_at = ALIGN_UP(end, PAGE_SIZE);
-	for (int i = 1; i < boot.nmods; i++)
-		need = ALIGN_UP(need, PAGE_SIZE) + ALIGN_UP(boot.mods[i].end - boot.mods[i].start,
-							    PAGE_SIZE);
-	if (!guest_ram_room(mbi_at, need)) {
-		fmt_snprintf(why, why_size, "no room after the kernel (at %08x) for its "
-			     "boot information and modules (%u bytes)", mbi_at, need);
-		return -1;
+/* Copies len bytes to a place of their own; returns it, or 0. */
+static uint32_t put(struct mb_place *pl, const void *src, uint32_t len, uint32_t align)
+{
+	uint32_t at = mb_place_get(pl, len, align, 1);
+
+	if (at)
+		memcpy((void *)at, src, len);
+	return at;
+}
+
+static uint32_t put_string(struct mb_place *pl, const char *s)
+{
+	return put(pl, s, (uint32_t)strlen(s) + 1, 1);
+}
+
+static void memory_info(multiboot_info_t *mbi, const struct boot_mmap *gm, int n)
+{
+	uint64_t upper_end = 0x100000;
+
+	for (int i = 0; i < n; i++)
+		if (gm[i].type == MULTIBOOT_MEMORY_AVAILABLE && gm[i].addr == 0x100000)
+			upper_end = gm[i].addr + gm[i].len;
+	mbi->flags |= MULTIBOOT_INFO_MEMORY;
+	mbi->mem_lower = boot.has_mem ? boot.mem_lower : 640;
+	mbi->mem_upper = (uint32_t)((upper_end - 0x100000) >> 10);
+}
+
+static void text_mode(multiboot_info_t *mbi)
+{
+	mbi->flags |= MULTIBOOT_INFO_FRAMEBUFFER_INFO;
+	mbi->framebuffer_addr = EGA_TEXT_BASE;
+	mbi->framebuffer_pitch = EGA_TEXT_COLS * 2;	/* a character and its attribute */
+	mbi->framebuffer_width = EGA_TEXT_COLS;
+	mbi->framebuffer_height = EGA_TEXT_ROWS;
+	mbi->framebuffer_bpp = 16;
+	mbi->framebuffer_type = MULTIBOOT_FRAMEBUFFER_TYPE_EGA_TEXT;
+}
+
+/* The modules after the kernel, page-aligned, their table and command lines. */
+static int load_modules(multiboot_info_t *mbi, struct mb_place *pl, char *why,
+			size_t why_size)
+{
+	multiboot_module_t mods[BOOT_MAX_MODS];
+	uint32_t n = (uint32_t)boot.nmods - 1;
+
+	for (uint32_t i = 0; i < n; i++) {
+		const struct boot_module *m = &boot.mods[i + 1];
+		uint32_t len = m->end - m->start;
+		uint32_t at = mb_place_get(pl, len, PAGE_SIZE, 0);
+
+		if (!at)
+			FAIL("no room in guest RAM for module %u (%u bytes)", i + 1, len);
+		memcpy((void *)at, (const void *)m->start, len);
+		mods[i].mod_start = at;
+		mods[i].mod_end = at + len;
+		mods[i].pad = 0;
 	}
+	for (uint32_t i = 0; i < n; i++) {
+		mods[i].cmdline = put_string(pl, boot.mods[i + 1].cmdline);
+		if (!mods[i].cmdline)
+			FAIL("no room in guest RAM for module %u's command line", i + 1);
+	}
+	mbi->flags |= MULTIBOOT_INFO_MODS;
+	mbi->mods_count = n;
+	mbi->mods_addr = n ? put(pl, mods, n * (uint32_t)sizeof(mods[0]), 16) : 0;
+	if (n && !mbi->mods_addr)
+		FAIL("no room in guest RAM for the module list");
+	return 0;
+}
+
+int mb_load(const struct mb_image *img, uint32_t *mbi_out, char *why, size_t why_size)
+{
+	static multiboot_memory_map_t map[GUEST_MMAP_MAX];
+	static struct boot_mmap gm[GUEST_MMAP_MAX];
+	static struct mb_place pl;
+	int nmap = guest_memmap(gm, GUEST_MMAP_MAX);
+	multiboot_info_t mbi;
+	uint32_t at;
 
 	memset(&mbi, 0, sizeof(mbi));
-	at = mbi_at + sizeof(mbi);
-	mbi.flags = MULTIBOOT_INFO_MEMORY | MULTIBOOT_INFO_CMDLINE | MULTIBOOT_INFO_MODS |
-		    MULTIBOOT_INFO_MEM_MAP | MULTIBOOT_INFO_BOOT_LOADER_NAME;
+	mb_place_init(&pl);
+	load_image(img, &pl);
+	if (load_modules(&mbi, &pl, why, why_size))
+		return -1;
+
+	memory_info(&mbi, gm, nmap);
 	for (int i = 0; i < nmap; i++)
-		if (map[i].type == MULTIBOOT_MEMORY_AVAILABLE && map[i].addr == 0x100000)
-			upper_end = map[i].addr + map[i].len;
-	mbi.mem_lower = boot.has_mem ? boot.mem_lower : 640;
-	mbi.mem_upper = (uint32_t)((upper_end - 0x100000) >> 10);
-
-	mbi.mmap_addr = at;
+		map[i] = (multiboot_memory_map_t){ 20, gm[i].addr, gm[i].len, gm[i].type };
+	mbi.flags |= MULTIBOOT_INFO_MEM_MAP;
 	mbi.mmap_length = sizeof(map[0]) * (uint32_t)nmap;
-	memcpy((void *)at, map, mbi.mmap_length);
-	at += mbi.mmap_length;
-
-	mbi.cmdline = at;
-	memcpy((void *)at, k->cmdline, strlen(k->cmdline) + 1);
-	at += (uint32_t)strlen(k->cmdline) + 1;
-	mbi.boot_loader_name = at;
-	memcpy((void *)at, "hv", 3);
-	at += 3;
-
-	mbi.mods_count = (uint32_t)boot.nmods - 1;
-	mbi.mods_addr = ALIGN_UP(at, 16);
-	at = mbi.mods_addr + sizeof(mods[0]) * mbi.mods_count;
-	for (int i = 1; i < boot.nmods; i++) {
-		mods[i - 1].cmdline = at;
-		memcpy((void *)at, boot.mods[i].cmdline, strlen(boot.mods[i].cmdline) + 1);
-		at += (uint32_t)strlen(boot.mods[i].cmdline) + 1;
+	mbi.mmap_addr = put(&pl, map, mbi.mmap_length, 8);
+	mbi.flags |= MULTIBOOT_INFO_CMDLINE | MULTIBOOT_INFO_BOOT_LOADER_NAME;
+	mbi.cmdline = put_string(&pl, boot.mods[0].cmdline);
+	mbi.boot_loader_name = put_string(&pl, "hv");
+	if (!mbi.mmap_addr || !mbi.cmdline || !mbi.boot_loader_name)
+		FAIL("no room in guest RAM for the memory map and command line");
+	if (img->shnum) {
+		if (mb_load_sections(img, &pl, &mbi.u.elf_sec, why, why_size))
+			return -1;
+		mbi.flags |= MULTIBOOT_INFO_ELF_SHDR;
 	}
-	for (int i = 1; i < boot.nmods; i++) {
-		uint32_t len = boot.mods[i].end - boot.mods[i].start;
+	if (img->video)
+		text_mode(&mbi);
 
-		at = ALIGN_UP(at, PAGE_SIZE);
-		memcpy((void *)at, (const void *)boot.mods[i].start, len);
-		mods[i - 1].mod_start = at;
-		mods[i - 1].mod_end = at + len;
-		mods[i - 1].pad = 0;
-		at += len;
-	}
-	memcpy((void *)mbi.mods_addr, mods, sizeof(mods[0]) * mbi.mods_count);
-	memcpy((void *)mbi_at, &mbi, sizeof(mbi));
-	*mbi_out = mbi_at;
-	log_info("guest", "loaded: boot information at %08x, %u modules passed on", mbi_at,
-		 mbi.mods_count);
+	at = put(&pl, &mbi, sizeof(mbi), 8);
+	if (!at)
+		FAIL("no room in guest RAM for the boot information (%u bytes)",
+		     (uint32_t)sizeof(mbi));
+	*mbi_out = at;
+	log_info("guest", "loaded: boot information at %08x (flags %08x), %u modules "
+		 "passed on", at, mbi.flags, mbi.mods_count);
+	if (img->video)
+		log_info("guest", "video mode asked (mode_type %u, %ux%ux%u): the guest "
+			 "gets the EGA text mode, 80x25 at %05x", img->mode_type, img->width,
+			 img->height, img->depth, EGA_TEXT_BASE);
 	return 0;
 }
