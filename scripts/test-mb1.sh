@@ -115,6 +115,33 @@ for g in mbelf.elf mbphys.elf mbkludge.elf mbflat.bin; do
 	fi
 done
 
+# hv's placement table merges neighbours: 300 more sections (copies of
+# .symtab's header) load, each copied, where one range each would run out.
+many() {
+	python3 - "$1" "$2" <<'EOF'
+import struct, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+shoff, = struct.unpack_from('<I', d, 32)
+shnum, = struct.unpack_from('<H', d, 48)
+tab = d[shoff:shoff + 40 * shnum]
+sym = next(tab[i:i + 40] for i in range(0, len(tab), 40) if struct.unpack_from('<I', tab, i + 4)[0] == 2)
+while len(d) % 4:
+    d.append(0)
+struct.pack_into('<I', d, 32, len(d))
+struct.pack_into('<H', d, 48, shnum + 300)
+d += tab + sym * 300
+open(sys.argv[2], 'wb').write(d)
+EOF
+}
+many "$mb/mbelf.elf" "$work/many-sections.elf"
+hv_run "$work/many-sections.hv" "$work/many-sections.hvlog" "console=com2 exit_on_panic" "$work/many-sections.elf $args,$mods"
+n=$(grep -c '^loader: section \.symtab ' "$work/many-sections.hv")
+if [ "$RUN_STATUS" = "$ok" ] && [ "$n" = 301 ] && grep -q '^END mbelf pass=[0-9]* fail=0' "$work/many-sections.hv"; then
+	pass "mb1 hv: an ELF with 300 more sections loads ($n symbol tables)"
+else
+	fail "mb1 hv: many sections" "status $RUN_STATUS, $n symbol tables (transcript $work/many-sections.hv)"
+fi
+
 # Bad inputs: patch a header or ELF field (Python: FILE OFFSET-EXPR VALUE...),
 # keeping the header's checksum right when its flags change.
 patch() {	# patch IN OUT 'python statements on d (bytearray), h (header offset)'

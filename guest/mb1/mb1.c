@@ -246,6 +246,9 @@ void mb1_main(uint32_t magic, const multiboot_info_t *mbi, uint32_t bss_dirty)
 	}
 	if (mbi->flags & MULTIBOOT_INFO_CONFIG_TABLE)
 		gprintf("loader: config table at %08x\n", mbi->config_table);
+	if (mbi->flags & MULTIBOOT_INFO_AOUT_SYMS)
+		gprintf("loader: a.out symbols %u bytes at %08x\n", mbi->u.aout_sym.tabsize,
+			mbi->u.aout_sym.addr);
 	if (mbi->flags & MULTIBOOT_INFO_APM_TABLE)
 		gprintf("loader: apm table at %08x\n", mbi->apm_table);
 	if (ASKS_VIDEO)

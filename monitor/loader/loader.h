@@ -82,7 +82,8 @@ struct mb_place {
 };
 
 void mb_place_init(struct mb_place *pl);
-void mb_place_take(struct mb_place *pl, uint32_t lo, uint32_t len);
+/* Marks [lo, lo+len) taken; -1 when the table is full. */
+int mb_place_take(struct mb_place *pl, uint32_t lo, uint32_t len);
 /* Finds and takes len bytes aligned to align at or above from; below 1 MiB
    first when low is set (as GRUB puts its tables).  Returns the address,
    or 0 when nothing fits. */

@@ -39,6 +39,8 @@
 
 #define FAIL(...) do { fmt_snprintf(why, why_size, __VA_ARGS__); return -1; } while (0)
 
+/* The image's segments, taken first: at most MB_MAX_SEGMENTS + page 0
+   ranges, which the table always holds. */
 static void load_image(const struct mb_image *img, struct mb_place *pl)
 {
 	const struct boot_module *k = &boot.mods[0];

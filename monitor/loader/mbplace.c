@@ -18,7 +18,6 @@
 #include <multiboot.h>
 
 #include "lib/x86.h"
-#include "lib/panic.h"
 #include "monitor/mm/mm.h"
 
 #define LOW_END 0x100000u
@@ -29,15 +28,27 @@ void mb_place_init(struct mb_place *pl)
 	mb_place_take(pl, 0, PAGE_SIZE);
 }
 
-void mb_place_take(struct mb_place *pl, uint32_t lo, uint32_t len)
+int mb_place_take(struct mb_place *pl, uint32_t lo, uint32_t len)
 {
+	uint32_t hi = (uint64_t)lo + len > 0xFFFFFFFFu ? 0xFFFFFFFFu : lo + len;
+
 	if (!len)
-		return;
+		return 0;
+	/* A piece that starts within a page of a taken range's end grows
+	   that range (the gap is lost, which a page-aligned neighbour
+	   would lose anyway): a kernel with hundreds of sections needs a
+	   handful of ranges, not one each. */
+	for (int i = 0; i < pl->n; i++)
+		if (pl->r[i].hi <= lo && lo - pl->r[i].hi < PAGE_SIZE && hi > pl->r[i].hi) {
+			pl->r[i].hi = hi;
+			return 0;
+		}
 	if (pl->n == MB_PLACE_MAX)
-		panic("mb_place: more than %d ranges taken", MB_PLACE_MAX);
+		return -1;
 	pl->r[pl->n].lo = lo;
-	pl->r[pl->n].hi = (uint64_t)lo + len > 0xFFFFFFFFu ? 0xFFFFFFFFu : lo + len;
+	pl->r[pl->n].hi = hi;
 	pl->n++;
+	return 0;
 }
 
 /* The end of a taken range that [at, at+len) meets, or 0 if none. */
@@ -86,7 +97,7 @@ uint32_t mb_place_get(struct mb_place *pl, uint32_t len, uint32_t align, int low
 		at = fit(pl, len, align, PAGE_SIZE, LOW_END);
 	if (!at)
 		at = fit(pl, len, align, LOW_END, 0x100000000ULL);
-	if (at)
-		mb_place_take(pl, at, len);
+	if (at && mb_place_take(pl, at, len) < 0)
+		return 0;	/* too many pieces: the caller says "no room" */
 	return at;
 }
