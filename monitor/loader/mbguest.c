@@ -77,10 +77,12 @@ int mb_check_range(const char *what, uint32_t lo, uint32_t len, char *why,
  * jumps to a physical one, so an entry inside one segment's virtual range
  * is moved by that segment's paddr - vaddr; an entry in no virtual range
  * but in one segment's physical range is taken as physical, as QEMU does
- * (its ELF loader translates only an entry it finds in a virtual range):
- * higher-half kernels link their segments high and put the entry at the
- * physical address.  An entry in two segments' virtual ranges has no one
- * meaning (QEMU takes the last, GRUB 2 the first), and hv refuses it.
+ * (its ELF loader translates only an entry it finds in the file part of
+ * an executable segment whose vaddr and paddr differ, else jumps to
+ * e_entry as it is): higher-half kernels link their segments high and
+ * put the entry at the physical address.  An entry in two segments'
+ * virtual ranges has no one meaning (QEMU takes the last match), and hv
+ * refuses it.
  */
 static int find_entry(const struct elf32_ehdr *eh, const uint8_t *p,
 		      struct mb_image *img, char *why, size_t why_size)
