@@ -15,7 +15,9 @@
 #    kernel"): its name, the EGA text framebuffer for header flag 2, the
 #    section headers as the ELF has them (read here with Python), its
 #    tables below 1 MiB, its range reserved in the memory map and
-#    mem_upper ending where the map's RAM from 1 MiB ends.
+#    mem_upper ending where the map's RAM from 1 MiB ends.  Flag 2 with no
+#    VGA text mode (-vga none) gets a warning and no framebuffer; an ELF
+#    with 300 more sections loads.
 # 2. Bad headers and images: each one error line naming the field,
 #    status 5, never a hang.
 set -u
@@ -114,6 +116,20 @@ for g in mbelf.elf mbphys.elf mbkludge.elf mbflat.bin; do
 		fail "mb1 hv's choices: $n" "${why#; } (transcript $work/$n.hv)"
 	fi
 done
+
+# Header flag 2 on a machine whose VGA is not in a text mode (here none at
+# all, as behind UEFI's GOP): no framebuffer information and one warning
+# instead of a false EGA text report; the guest runs.
+RUN_QEMU_EXTRA=(-vga none)
+hv_run "$work/novga.hv" "$work/novga.hvlog" "console=com2 exit_on_panic" "$mb/mbelf.elf $args"
+RUN_QEMU_EXTRA=()
+if [ "$RUN_STATUS" = "$ok" ] && grep -qx 'loader: no framebuffer information' "$work/novga.hv" &&
+	grep -q '^END mbelf pass=[0-9]* fail=0' "$work/novga.hv" &&
+	[ "$(grep -c 'warning: its Multiboot header asks for a video mode .* the VGA is not in a text mode' "$work/novga.hvlog")" = 1 ]; then
+	pass "mb1 hv: flag 2 without a VGA text mode: one warning, no framebuffer"
+else
+	fail "mb1 hv: flag 2 without a VGA text mode" "status $RUN_STATUS (transcript $work/novga.hv, log $work/novga.hvlog)"
+fi
 
 # hv's placement table merges neighbours: 300 more sections (copies of
 # .symtab's header) load, each copied, where one range each would run out.

@@ -16,7 +16,8 @@
  *   6  the memory map, hv's range reserved (monitor/mm/gmap.c)
  *   9  the boot loader's name, "hv"
  *  12  with header flag 2, the framebuffer: EGA text, 80x25 at 0xB8000,
- *      as GRUB 2 reports the text mode (hv sets no video mode)
+ *      as GRUB 2 reports the text mode, when the VGA is in one (hv sets
+ *      no video mode; without a text mode, a warning and no field)
  * Not given: 1 (boot device: hv loaded the kernel from a module, not
  * from a BIOS disk, and the spec wants the field absent then), 4 (a.out
  * symbols), 7 and 8 (drives, configuration table: hv has no BIOS calls to
@@ -26,16 +27,13 @@
 
 #include <multiboot.h>
 
+#include "drivers/vga.h"
 #include "lib/fmt.h"
+#include "lib/hw/vga.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "lib/x86.h"
 #include "monitor/mm/mm.h"
-
-/* What GRUB 2 reports for the VGA text mode (3.3, framebuffer_type 2). */
-#define EGA_TEXT_BASE	0xB8000
-#define EGA_TEXT_COLS	80
-#define EGA_TEXT_ROWS	25
 
 #define FAIL(...) do { fmt_snprintf(why, why_size, __VA_ARGS__); return -1; } while (0)
 
@@ -81,15 +79,26 @@ static void memory_info(multiboot_info_t *mbi, const struct boot_mmap *gm, int n
 	mbi->mem_upper = (uint32_t)((upper_end - 0x100000) >> 10);
 }
 
-static void text_mode(multiboot_info_t *mbi)
+/* What GRUB 2 reports for the text mode (3.3, framebuffer_type 2). */
+static void text_mode(const struct mb_image *img, multiboot_info_t *mbi)
 {
+	if (!vga_in_text_mode()) {
+		log_warn("guest", "its Multiboot header asks for a video mode (mode_type %u, "
+			 "%ux%ux%u), but the VGA is not in a text mode (UEFI firmware, or "
+			 "no VGA) and hv sets none: no framebuffer information",
+			 img->mode_type, img->width, img->height, img->depth);
+		return;
+	}
 	mbi->flags |= MULTIBOOT_INFO_FRAMEBUFFER_INFO;
-	mbi->framebuffer_addr = EGA_TEXT_BASE;
-	mbi->framebuffer_pitch = EGA_TEXT_COLS * 2;	/* a character and its attribute */
-	mbi->framebuffer_width = EGA_TEXT_COLS;
-	mbi->framebuffer_height = EGA_TEXT_ROWS;
-	mbi->framebuffer_bpp = 16;
+	mbi->framebuffer_addr = VGA_TEXT_BASE;
+	mbi->framebuffer_pitch = VGA_TEXT_COLS * 2;	/* a character and its attribute */
+	mbi->framebuffer_width = VGA_TEXT_COLS;
+	mbi->framebuffer_height = VGA_TEXT_ROWS;
+	mbi->framebuffer_bpp = VGA_TEXT_BPP;
 	mbi->framebuffer_type = MULTIBOOT_FRAMEBUFFER_TYPE_EGA_TEXT;
+	log_info("guest", "video mode asked (mode_type %u, %ux%ux%u): the guest gets the "
+		 "EGA text mode, 80x25 at %05x", img->mode_type, img->width, img->height,
+		 img->depth, VGA_TEXT_BASE);
 }
 
 /* The modules after the kernel, page-aligned, their table and command lines. */
@@ -156,7 +165,7 @@ int mb_load(const struct mb_image *img, uint32_t *mbi_out, char *why, size_t why
 		mbi.flags |= MULTIBOOT_INFO_ELF_SHDR;
 	}
 	if (img->video)
-		text_mode(&mbi);
+		text_mode(img, &mbi);
 
 	at = put(&pl, &mbi, sizeof(mbi), 8);
 	if (!at)
@@ -165,9 +174,5 @@ int mb_load(const struct mb_image *img, uint32_t *mbi_out, char *why, size_t why
 	*mbi_out = at;
 	log_info("guest", "loaded: boot information at %08x (flags %08x), %u modules "
 		 "passed on", at, mbi.flags, mbi.mods_count);
-	if (img->video)
-		log_info("guest", "video mode asked (mode_type %u, %ux%ux%u): the guest "
-			 "gets the EGA text mode, 80x25 at %05x", img->mode_type, img->width,
-			 img->height, img->depth, EGA_TEXT_BASE);
 	return 0;
 }
