@@ -32,7 +32,8 @@ bad=$(exit_status 2)
 head -c 5000 /dev/zero | tr '\0' 'M' > "$work/mod1.bin"
 printf 'abc' > "$work/mod2.bin"
 args="one two=3"
-mods="$work/mod1.bin m1 arg,$work/mod2.bin"
+# QEMU splits -initrd at commas; ",," is a comma inside a command line.
+mods="$work/mod1.bin m1 arg,,x=1,$work/mod2.bin"
 
 # The ELF's sections as the guest prints them (mb1.c, sections()).
 elf_sections() {
@@ -79,6 +80,8 @@ for g in mbelf.elf mbphys.elf mbkludge.elf mbflat.bin; do
 	# What hv gives, against what it documents.
 	why=
 	grep -qx 'loader: boot_loader_name "hv"' "$work/$n.hv" || why="$why; no boot_loader_name \"hv\""
+	grep -qx "$n: module 0: 5000 bytes, fnv [0-9a-f]*, command line \"m1 arg,x=1\"" "$work/$n.hv" ||
+		why="$why; module 0's command line is not \"m1 arg,x=1\""
 	case $n in mbelf|mbflat)
 		grep -qx 'loader: framebuffer b8000 pitch 160 80x25 bpp 16 type 2' "$work/$n.hv" ||
 			why="$why; no EGA text framebuffer 80x25 at b8000" ;;
