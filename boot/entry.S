@@ -46,6 +46,9 @@ _start:
 	movl %ebx, boot_info
 	movl %cr0, %eax
 	movl %eax, boot_cr0
+	/* Before any i686 instruction: can this CPU run hv? (boot/cpucheck.S) */
+	movl $boot_check_stack_top, %esp
+	call boot_cpu_check
 
 	/* boot_pt[i] = image load address + i * 4 KiB, present, writable */
 	movl $boot_pt, %edi

@@ -7,8 +7,6 @@
 #ifndef LIB_UART_H
 #define LIB_UART_H
 
-#include <stdint.h>
-
 #define UART_THR	0
 #define UART_RBR	0
 #define UART_DLL	0
@@ -82,6 +80,9 @@
 
 #define UART_CLOCK	115200	/* divisor 1 = 115200 baud (1.8432 MHz / 16) */
 
+#ifndef ASM_FILE	/* boot/cpucheck.S uses the layout above */
+#include <stdint.h>
+
 /*
  * Programs the UART for 8N1 at the given baud rate with FIFOs on and
  * interrupts off.  Returns 0, or -1 when no UART answers at that port
@@ -104,5 +105,6 @@ int uart_getc(uint16_t port);
  * Before the machine is switched off: Bochs drops a byte still sending.
  */
 void uart_drain(uint16_t port);
+#endif /* !ASM_FILE */
 
 #endif

@@ -125,6 +125,21 @@ else
 	fail "hv-console-com1" "log not on COM1 alone"
 fi
 
+# A CPU hv cannot run on (a Pentium: no CMOV; a 486: no TSC, MSR or CMOV):
+# one line naming what is missing, on COM1 before anything else, status 5.
+for cpu in "pentium cmov" "486 tsc msr cmov"; do
+	set -- $cpu
+	RUN_QEMU_EXTRA=(-cpu "$1")
+	hv_run "$work/cpu-$1.out" "$work/cpu-$1.log" "console=com2" ""
+	RUN_QEMU_EXTRA=()
+	want="hv: boot: error: this CPU cannot run hv: it lacks ${cpu#* } (hv needs cpuid, pse, tsc, msr and cmov)"
+	if [ "$RUN_STATUS" = "$bad" ] && [ "$(tr -d '\r' <"$work/cpu-$1.out")" = "$want" ]; then
+		pass "hv-cpu-$1: one line naming what is missing, status 5"
+	else
+		fail "hv-cpu-$1" "status $RUN_STATUS, COM1: $(head -c 200 "$work/cpu-$1.out")"
+	fi
+done
+
 # Bad modules, built from tests/hv/badmod.S.
 cc=(gcc -nostdlib -static -no-pie -DASM_FILE -isystem /usr/include/multiboot -Wl,--build-id=none
 	-Wl,-N -Wl,--no-warn-rwx-segments)

@@ -51,7 +51,9 @@
 #define MSR_A_PMC0		0x4C1	/* IA32_A_PMCx: full-width writes of IA32_PMCx */
 #define MSR_PKRS		0x6E1	/* bits 63:32 reserved */
 
-/* CPUID.01H:EDX and ECX (vol. 2 tables 3-10, 3-11). */
+/* CPUID.01H:EDX and ECX (vol. 2 tables 3-10, 3-11); PSE and CMOV are
+   among what hv itself needs (boot/cpucheck.S, which includes this). */
+#define CPUID1_EDX_PSE		(1u << 3)
 #define CPUID1_EDX_TSC		(1u << 4)
 #define CPUID1_EDX_MSR		(1u << 5)
 #define CPUID1_EDX_PAE		(1u << 6)
@@ -59,6 +61,7 @@
 #define CPUID1_EDX_SEP		(1u << 11)
 #define CPUID1_EDX_MTRR		(1u << 12)
 #define CPUID1_EDX_MCA		(1u << 14)
+#define CPUID1_EDX_CMOV		(1u << 15)
 #define CPUID1_EDX_PAT		(1u << 16)
 #define CPUID1_EDX_PSE36	(1u << 17)
 #define CPUID1_ECX_VMX		(1u << 5)
