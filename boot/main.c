@@ -11,6 +11,7 @@
 #include "boot/boot.h"
 #include "drivers/ioport.h"
 #include "drivers/devices.h"
+#include "drivers/platform.h"
 #include "lib/uart.h"
 #include "dt/dt.h"
 #include "monitor/debug/debug.h"
@@ -95,6 +96,7 @@ static void setup_machine(void)
 				 .map_mmio = map_mmio };
 
 	memcpy(dc.mode, opt.dev, sizeof(dc.mode));
+	plat_hooks.a20 = mm_set_a20;	/* the guest's A20 gate: its memory wraps */
 	memcpy(dc.pci_hide, opt.pci_hide, sizeof(dc.pci_hide));
 	dev_init(&dc);
 	apic_init();

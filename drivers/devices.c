@@ -14,6 +14,7 @@
 #include "drivers/clock.h"
 #include "drivers/intc.h"
 #include "drivers/lapic.h"
+#include "drivers/platform.h"
 #include "drivers/vdev.h"
 #include "lib/log.h"
 #include "lib/panic.h"
@@ -148,6 +149,8 @@ void dev_init(const struct dev_config *o)
 			 "the guest touches them");
 	clock_running = 1;
 	intc_init(m[DEVK_PIC] == DEV_EMULATE, m[DEVK_PIT] == DEV_EMULATE, o->map_mmio);
+	/* Reset, A20 and the shutdown byte are hv's in every mode. */
+	plat_init(m[DEVK_KBD], m[DEVK_RTC], m[DEVK_PCI]);
 	if (m[DEVK_PIT] == DEV_EMULATE)
 		vpit_init();
 	if (m[DEVK_COM1] != DEV_PASS)

@@ -10,15 +10,19 @@
  * status.  IRQ1 / IRQ12 follow the output buffer as the command byte
  * enables them; bytes the real keyboard and mouse send are passed in.
  *
- * A20: the gate is kept (output port bit 1, port 0x92 bit 1) and read
- * back, but memory is never wrapped at 1 MiB; hv lives above it.  Reset
- * (output port bit 0 low, a pulse command, port 0x92 bit 0 rising) resets
- * the real machine.  Port 0x80 (POST codes) swallows writes and reads
- * 0xFF.  kbd=hide: no controller (0x60 and 0x64 read 0xFF).
+ * A20 and reset are the platform's (drivers/platform.c, which also has
+ * port 0x92 in every mode): the output port's bit 1 and commands
+ * 0xDD/0xDF set it and the guest's A20 gate, which follows the last
+ * write through here or port 0x92;
+ * output port bit 0 low or a pulse command with bit 0 clear is the
+ * guest's reset.  Port 0x80 (POST codes) swallows writes and reads 0xFF.
+ * kbd=hide: no controller (drivers/kbdgate.c answers 0x60 and 0x64 with
+ * 0xFF); its IRQ lines are hv's.
  */
 #include "drivers/vdev.h"
 
 #include "drivers/devices.h"
+#include "drivers/platform.h"
 #include "lib/hw/i8042.h"
 #include "drivers/irq.h"
 #include "lib/log.h"
@@ -34,8 +38,6 @@ static struct {
 	uint8_t outport;
 	uint8_t pending_cmd;		/* controller command waiting for its data byte */
 	uint8_t kbd_arg, aux_arg;	/* device command waiting for its argument */
-	uint8_t sysa;			/* port 0x92 */
-	int a20_warned;
 } k;
 
 #define CB (k.ram[0])
@@ -59,18 +61,13 @@ static void update_irq(void)
 
 static void reset_machine(const char *how)
 {
-	log_info("vkbd", "guest resets the machine (%s)", how);
-	io_native_write(PORT_KBD_CMD, 1, KBC_PULSE | 0x0E);
+	plat_reset(how);
 }
 
 static void set_a20(int on)
 {
-	if (!!(k.outport & KBD_OUT_A20) == on)
-		return;
 	k.outport = (uint8_t)(on ? k.outport | KBD_OUT_A20 : k.outport & ~KBD_OUT_A20);
-	k.sysa = (uint8_t)(on ? k.sysa | SYSA_A20 : k.sysa & ~SYSA_A20);
-	if (!on && !k.a20_warned++)
-		log_warn("vkbd", "guest turns A20 off: not emulated, memory above 1 MiB stays");
+	plat_set_a20(on, "i8042");
 }
 
 static void kbd_command(uint8_t c)
@@ -163,7 +160,7 @@ static void write_data(uint8_t v)
 	case KBC_WRITE_OUTPUT:
 		set_a20(v & KBD_OUT_A20);
 		if (!(v & KBD_OUT_RESET))
-			reset_machine("output port bit 0");
+			reset_machine("i8042 output port bit 0");
 		return;
 	case KBC_WRITE_KBD_OB:
 		push(v, 0);
@@ -195,7 +192,7 @@ static void write_command(uint8_t c)
 	}
 	if (c >= KBC_PULSE) {
 		if (!(c & KBD_OUT_RESET))
-			reset_machine("pulse command");
+			reset_machine("i8042 pulse command");
 		return;
 	}
 	switch (c) {
@@ -270,25 +267,6 @@ static void kbd_write(void *ctx, uint16_t port, int size, uint32_t v)
 	update_irq();
 }
 
-static uint32_t sysa_read(void *ctx, uint16_t port, int size)
-{
-	(void)ctx;
-	(void)port;
-	(void)size;
-	return k.sysa;
-}
-
-static void sysa_write(void *ctx, uint16_t port, int size, uint32_t v)
-{
-	(void)ctx;
-	(void)port;
-	(void)size;
-	set_a20(v & SYSA_A20);
-	if ((v & SYSA_RESET) && !(k.sysa & SYSA_RESET))
-		reset_machine("port 0x92");
-	k.sysa = (uint8_t)((v & ~SYSA_A20) | (k.sysa & SYSA_A20));
-}
-
 static uint32_t post_read(void *ctx, uint16_t port, int size)
 {
 	(void)ctx;
@@ -319,10 +297,7 @@ static void host_input(int irq)
 void vkbd_init(int hide)
 {
 	if (hide) {
-		dev_register(PORT_KBD_DATA, PORT_KBD_DATA, "keyboard data (hidden)", post_read,
-			     post_write, 0);
-		dev_register(PORT_KBD_CMD, PORT_KBD_CMD, "keyboard status (hidden)", post_read,
-			     post_write, 0);
+		/* The ports are drivers/kbdgate.c's. */
 		irq_own_line(KBD_IRQ, 0);
 		irq_own_line(AUX_IRQ, 0);
 		return;
@@ -339,16 +314,13 @@ void vkbd_init(int hide)
 			break;
 	CB = (uint8_t)io_native_read(PORT_KBD_DATA, 1);
 	k.sys = (uint8_t)(io_native_read(PORT_KBD_CMD, 1) & KBD_ST_SYS);
-	k.sysa = (uint8_t)io_native_read(PORT_SYSCTL_A, 1) & (SYSA_A20 | SYSA_RESET);
-	k.outport = KBD_OUT_RESET | (k.sysa & SYSA_A20 ? KBD_OUT_A20 : 0);
+	k.outport = KBD_OUT_RESET | KBD_OUT_A20;
 	irq_own_line(KBD_IRQ, host_input);
 	irq_own_line(AUX_IRQ, host_input);
 	dev_register(PORT_KBD_DATA, PORT_KBD_DATA, "keyboard data (emulated)", kbd_read,
 		     kbd_write, 0);
 	dev_register(PORT_KBD_CMD, PORT_KBD_CMD, "keyboard controller (emulated)", kbd_read,
 		     kbd_write, 0);
-	dev_register(PORT_SYSCTL_A, PORT_SYSCTL_A, "port 0x92 (emulated)", sysa_read, sysa_write,
-		     0);
 	dev_register(PORT_POST, PORT_POST, "POST port (emulated)", post_read, post_write, 0);
 	log_debug("vkbd", "emulated i8042: command byte %02x", CB);
 }

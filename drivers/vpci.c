@@ -9,12 +9,13 @@
  * reads return all ones (no device answers, so the vendor ID reads
  * 0xFFFF) and writes go nowhere.  pci=hide hides every function;
  * pcihide= lists the ones to hide.  Byte and word accesses to 0xCF8-0xCFB
- * are not configuration cycles (0xCF9 is the PIIX reset control
- * register) and go to the real ports.
+ * are not configuration cycles: the reset control register at 0xCF9 is
+ * hv's (drivers/platform.c), the other bytes go to the real ports.
  */
 #include "drivers/vdev.h"
 
 #include "drivers/devices.h"
+#include "drivers/platform.h"
 #include "lib/hw/pci.h"
 #include "lib/log.h"
 
@@ -44,7 +45,7 @@ static uint32_t pci_read(void *ctx, uint16_t port, int size)
 	if (port < PCI_CONFIG_DATA) {
 		if (port == PCI_CONFIG_ADDR && size == 4)
 			return address;
-		return io_native_read(port, size);
+		return plat_pci_low_read(port, size);
 	}
 	if (!(address & PCI_ADDR_ENABLE) || is_hidden((uint16_t)PCI_ADDR_BDF(address)))
 		return ones;
@@ -60,7 +61,7 @@ static void pci_write(void *ctx, uint16_t port, int size, uint32_t v)
 		if (port == PCI_CONFIG_ADDR && size == 4)
 			address = v;
 		else
-			io_native_write(port, size, v);
+			plat_pci_low_write(port, size, v);
 		return;
 	}
 	if (!(address & PCI_ADDR_ENABLE) || is_hidden((uint16_t)PCI_ADDR_BDF(address)))

@@ -75,7 +75,7 @@ _Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe size");
 /* The esp the interrupted code had (hv traps push no esp/ss). */
 static inline uint32_t tf_interrupted_esp(const struct trapframe *tf)
 {
-	return (tf->cs & 3) ? tf->esp : (uint32_t)tf + offsetof(struct trapframe, esp);
+	return (tf->cs & 3) ? tf->esp : (uint32_t)(uintptr_t)tf + offsetof(struct trapframe, esp);
 }
 
 /*

@@ -549,7 +549,7 @@ static struct next do_fault(struct trapframe *tf)
 		if (cr2 < HV_BASE && mm_hidden(cr2))
 			return apic_mmio(tf, eip, cr2, cr2);	/* paging off: 1:1 */
 		if ((tf->errcode & (PFEC_P | PFEC_W)) == (PFEC_P | PFEC_W) && cr2 < HV_BASE &&
-		    smc_write(cr2)) {
+		    smc_write(mm_a20_pa(cr2))) {	/* 1:1 but for the A20 wrap */
 			/* A write to a page with translations (self-modifying
 			   code): they are gone; run the writer on its own (user
 			   code simply runs again). */

@@ -20,6 +20,7 @@ suites+=("scripts/test-fuzz.sh")
 suites+=("scripts/test-hostile.sh")
 suites+=("scripts/test-delivery.sh")
 suites+=("scripts/test-devices.sh")
+suites+=("scripts/test-reset.sh")	# resets, A20 and the shutdown byte in every device mode
 suites+=("scripts/test-gdb.sh")
 suites+=("scripts/test-monitor.sh")
 [ -x scripts/media/test-boot.sh ] && suites+=("scripts/media/test-boot.sh")

@@ -31,6 +31,15 @@
 #define RTC_REG_D	0x0D
 #define RTC_CENTURY	0x32	/* PC/AT */
 
+/* PC/AT BIOS conventions: the shutdown status byte tells the BIOS, after
+   a CPU reset, what to do instead of a power-on self test (0 is a normal
+   POST; 0x05 and 0x0A jump through the far pointer at 40:67 in the BIOS
+   data area, physical 0x467). */
+#define CMOS_SHUTDOWN	0x0F
+#define CMOS_SHUTDOWN_POST 0x00
+#define CMOS_SHUTDOWN_JMP 0x0A
+#define BDA_RESUME_VECTOR 0x467
+
 #define RTC_A_UIP	0x80	/* update in progress (read only) */
 #define RTC_A_DV_MASK	0x70	/* divider: 010 = 32.768 kHz time base */
 #define RTC_A_DV_32K	0x20

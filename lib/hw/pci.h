@@ -15,6 +15,15 @@
 #define PCI_ADDR_REG(a)	((a) & 0xFC)
 #define PCI_BDF(bus, dev, fn) ((bus) << 8 | (dev) << 3 | (fn))
 
+/* The reset control register at 0xCF9 (Intel 82371AB PIIX4 data sheet,
+   RC register; the same on the PIIX3 and ICH): RCPU going from 0 to 1
+   resets, hard with SRST set, soft (INIT) without; FULL (ICH) also
+   cycles power. */
+#define PCI_RESET_CTRL	0xCF9
+#define RCR_SRST	0x02
+#define RCR_RCPU	0x04
+#define RCR_FULL	0x08
+
 #define PCI_VENDOR_ID	0x00
 #define PCI_HEADER_TYPE	0x0E
 #define PCI_HT_MULTI	0x80

@@ -83,7 +83,7 @@ int mm_protect_frame(uint32_t pa)
 		return -1;
 	/* hv's own tables are the guest's while its paging is off, and stay
 	   protected for when it turns paging off again. */
-	*pte_of(pa) &= ~PTE_W;
+	mm_frame_rights(pa, 0, PTE_W);
 	if (gcr.cr0 & CR0_PG)
 		shadow_protect_frame(pa);
 	else
@@ -93,7 +93,7 @@ int mm_protect_frame(uint32_t pa)
 
 void mm_unprotect_frame(uint32_t pa)
 {
-	*pte_of(pa) |= PTE_W;
+	mm_frame_rights(pa, PTE_W, 0);
 	if (!(gcr.cr0 & CR0_PG))
 		invlpg(pa);
 }
@@ -118,7 +118,7 @@ int gmem_walk(uint32_t la, int acc, uint32_t *pa, uint32_t *eff)
 	if (write)
 		err |= PFEC_W;
 	if (!(gcr.cr0 & CR0_PG)) {
-		*pa = la;
+		*pa = mm_a20_pa(la);	/* the A20 gate's wrap (a20.c) */
 		if (eff)
 			*eff = PTE_P | PTE_W | PTE_U | PTE_D | PTE_A;
 		return 0;

@@ -34,7 +34,9 @@ static uint8_t *window(uint32_t pa)
 
 static int direct(void)
 {
-	return !(gcr.cr0 & CR0_PG);
+	/* hv's directory maps guest-physical 1:1 while the guest's paging is
+	   off, but for the A20 gate's alias (a20.c). */
+	return !(gcr.cr0 & CR0_PG) && !mm_a20_off;
 }
 
 /*

@@ -154,6 +154,17 @@ static inline int mm_hidden_range(uint32_t pa, uint32_t len)
 uint32_t *mm_hv_pte(uint32_t pa);
 
 /*
+ * The guest's A20 gate (see a20.c): off, its paging-off view of
+ * [1 MiB, 2 MiB) wraps onto the first MiB.  mm_a20_pa gives the physical
+ * address of a paging-off linear one; mm_frame_rights changes the rights
+ * hv's tables give frame pa (and its alias, while there is one).
+ */
+extern int mm_a20_off;
+void mm_set_a20(int on);
+uint32_t mm_a20_pa(uint32_t la);
+void mm_frame_rights(uint32_t pa, uint32_t set, uint32_t clear);
+
+/*
  * The guest's view of physical memory (see gmap.c).
  */
 #define GUEST_MMAP_MAX (BOOT_MAX_MMAP + 3)

@@ -8,6 +8,7 @@
 #ifndef TESTS_DEVICES_HARNESS_H
 #define TESTS_DEVICES_HARNESS_H
 
+#include <setjmp.h>
 #include <stdint.h>
 
 /* The fake machine. */
@@ -22,6 +23,23 @@ extern char real_out[4096];		/* bytes written to real UART THRs */
 extern int nreal_out;
 extern int real_writes_64;		/* writes to the real port 0x64 */
 extern uint8_t real_last_64;
+
+/*
+ * drivers/platform.c's resets: plat_reset calls hv's integrity check
+ * (exit_hooks.check), which the harness makes count the reset and jump
+ * back.  EXPECT_RESET(stmt) runs stmt and comes back after a reset.
+ */
+extern jmp_buf plat_reset_jmp;
+extern int plat_resets;
+void harness_catch_resets(int on);
+#define EXPECT_RESET(stmt) \
+	do { \
+		harness_catch_resets(1); \
+		if (!setjmp(plat_reset_jmp)) { \
+			stmt; \
+		} \
+		harness_catch_resets(0); \
+	} while (0)
 
 /* Port access as the guest makes it (through the registered model, with
    the dev_sync before and after that the real trampoline does). */
@@ -57,6 +75,7 @@ void test_vuart(void);
 void test_vrtc(void);
 void test_vkbd(void);
 void test_vpci(void);
+void test_platform(void);
 void test_vlapic(void);
 void test_vlapic_msgs(void);
 void test_vlapic_timer(void);

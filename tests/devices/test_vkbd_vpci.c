@@ -1,12 +1,15 @@
 /*
- * drivers/vkbd.c (i8042, port 0x92) against the PC/AT and PS/2 technical
- * references, and drivers/vpci.c (configuration mechanism #1) against the
- * PCI Local Bus specification.
+ * drivers/vkbd.c (i8042) against the PC/AT and PS/2 technical references,
+ * and drivers/vpci.c (configuration mechanism #1) against the PCI Local
+ * Bus specification; their reset and A20 parts go to drivers/platform.c
+ * (test_platform.c has the rest of it).
  */
 #include "tests/devices/harness.h"
 
 #include "lib/hw/i8042.h"
+#include "drivers/devices.h"
 #include "drivers/ioport.h"
+#include "drivers/platform.h"
 #include "lib/hw/pci.h"
 #include "drivers/vdev.h"
 
@@ -22,6 +25,7 @@ void test_vkbd(void)
 	harness_reset();
 	real_port[PORT_KBD_DATA] = 0x61;	/* the BIOS's command byte */
 	real_port[PORT_SYSCTL_A] = SYSA_A20;
+	plat_init(DEV_EMULATE, DEV_EMULATE, DEV_EMULATE);	/* port 0x92 */
 	vkbd_init(0);
 	real_writes_64 = 0;	/* the init read the real command byte */
 
@@ -57,15 +61,24 @@ void test_vkbd(void)
 	outb_g(PORT_KBD_CMD, KBC_READ_OUTPUT);
 	CHECK_EQ("output port", inb_g(PORT_KBD_DATA) & 3, KBD_OUT_A20 | KBD_OUT_RESET);
 	outb_g(PORT_KBD_CMD, KBC_A20_OFF);
-	CHECK_EQ("port 0x92 follows", inb_g(PORT_SYSCTL_A) & SYSA_A20, 0);
-	outb_g(PORT_SYSCTL_A, SYSA_A20);
+	CHECK_EQ("0xDD: the guest's gate off", plat_a20(), 0);
+	outb_g(PORT_KBD_CMD, KBC_READ_OUTPUT);
+	CHECK_EQ("the output port reads it", inb_g(PORT_KBD_DATA) & KBD_OUT_A20, 0);
+	CHECK_EQ("port 0x92 keeps its own latch", inb_g(PORT_SYSCTL_A) & SYSA_A20, SYSA_A20);
+	outb_g(PORT_KBD_CMD, KBC_WRITE_OUTPUT);
+	outb_g(PORT_KBD_DATA, KBD_OUT_RESET | KBD_OUT_A20);
+	CHECK_EQ("output port written: gate on", plat_a20(), 1);
 	outb_g(PORT_KBD_CMD, KBC_READ_OUTPUT);
 	CHECK_EQ("and back", inb_g(PORT_KBD_DATA) & KBD_OUT_A20, KBD_OUT_A20);
-	CHECK_EQ("no reset yet", real_writes_64, 0);
-	outb_g(PORT_KBD_CMD, 0xFE);
-	CHECK(real_writes_64 == 1 && !(real_last_64 & 1), "pulse reset reaches the machine");
-	outb_g(PORT_SYSCTL_A, SYSA_A20 | SYSA_RESET);
-	CHECK_EQ("port 0x92 fast reset", real_writes_64, 2);
+	CHECK_EQ("no reset yet", plat_resets, 0);
+	EXPECT_RESET(outb_g(PORT_KBD_CMD, KBC_PULSE | 0x0E));
+	CHECK_EQ("pulse command 0xFE: hv's reset", plat_resets, 1);
+	EXPECT_RESET(outb_g(PORT_KBD_CMD, KBC_WRITE_OUTPUT); outb_g(PORT_KBD_DATA, KBD_OUT_A20));
+	CHECK_EQ("output port bit 0 low: hv's reset", plat_resets, 2);
+	outb_g(PORT_KBD_CMD, KBC_PULSE | 0x0F);
+	CHECK_EQ("a pulse of no line resets nothing", plat_resets, 2);
+	CHECK_EQ("the real controller got none of it", real_writes_64, 0);
+	CHECK_EQ("the real port 0x92 untouched", real_port[PORT_SYSCTL_A], SYSA_A20);
 	CHECK_EQ("port 0x80 reads 0xFF", inb_g(PORT_POST), 0xFF);
 }
 
@@ -78,6 +91,7 @@ static uint32_t cfg(uint16_t bdf, uint8_t reg)
 void test_vpci(void)
 {
 	static const uint16_t hide[] = { PCI_BDF(0, 3, 0) };
+	uint8_t cf9;
 
 	harness_reset();
 	real_port[PCI_CONFIG_DATA] = 0x86;	/* the "bus": any function reads 8086:1237 */
@@ -99,6 +113,18 @@ void test_vpci(void)
 	CHECK_EQ("writes to it go nowhere", io_native_read(PCI_CONFIG_DATA, 4), 0x12378086);
 	gout(PCI_CONFIG_ADDR, 4, 0x00000800);
 	CHECK_EQ("enable bit clear", gin(PCI_CONFIG_DATA, 4), 0xFFFFFFFF);
-	gout(PCI_CONFIG_ADDR + 1, 1, 0x06);
-	CHECK_EQ("byte at 0xCF9 goes to the real port", real_port[PCI_CONFIG_ADDR + 1], 0x06);
+	/* (The harness's ports are bytes: the real CONFIG_ADDRESS dword
+	   written above shares its second byte with 0xCF9.) */
+	cf9 = real_port[PCI_RESET_CTRL];
+	gout(PCI_RESET_CTRL, 1, RCR_SRST);
+	CHECK_EQ("0xCF9 is hv's: the real one untouched", real_port[PCI_RESET_CTRL], cf9);
+	CHECK_EQ("and it reads back", gin(PCI_RESET_CTRL, 1), RCR_SRST);
+	gout(PCI_CONFIG_ADDR + 2, 1, 0x12);
+	CHECK_EQ("other bytes of 0xCF8-0xCFB go to the real ports",
+		 real_port[PCI_CONFIG_ADDR + 2], 0x12);
+	EXPECT_RESET(gout(PCI_RESET_CTRL, 1, RCR_SRST | RCR_RCPU));
+	CHECK_EQ("RCPU: hv's reset", plat_resets, 1);
+	EXPECT_RESET(gout(PCI_CONFIG_ADDR, 2, RCR_RCPU << 8));
+	CHECK_EQ("a word write covering 0xCF9 too", plat_resets, 2);
+	CHECK_EQ("the real 0xCF9 never written", real_port[PCI_RESET_CTRL], cf9);
 }
