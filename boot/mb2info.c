@@ -195,7 +195,7 @@ int boot_parse_mb2(uint32_t info_phys, const char **why)
 		case MB2_TAG_CMDLINE:
 			if (!(s = tag_string(t, sizeof(*t), why)))
 				return -1;
-			boot_copy_string(boot.cmdline, sizeof(boot.cmdline), s, "hv command line");
+			boot_copy_string(boot.cmdline, sizeof(boot.cmdline), s, 0);	/* options_parse: the rest */
 			break;
 		case MB2_TAG_LOADER_NAME:
 			if (!(s = tag_string(t, sizeof(*t), why)))

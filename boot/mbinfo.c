@@ -18,6 +18,7 @@
 
 #include <multiboot.h>
 
+#include "lib/fmt.h"
 #include "lib/hw/multiboot2.h"
 #include "lib/layout.h"
 #include "lib/log.h"
@@ -25,12 +26,23 @@
 
 struct boot_info boot;
 
+/* The modules' command lines, one after the other. */
+static char cmdlines[BOOT_CMDLINES_TOTAL];
+static uint32_t cmdlines_used;
+static char why_buf[96];
+
+/*
+ * A string into dst[size]: what fits, with a warning naming `what` when
+ * the rest is cut (what 0: silently; hv's own command line, whose rest
+ * options_parse reports as ignored).
+ */
 void boot_copy_string(char *dst, size_t size, const char *src, const char *what)
 {
 	size_t n = strnlen(src, size);
 
 	if (n == size) {
-		log_warn("boot", "%s longer than %u bytes: cut", what, (unsigned)size - 1);
+		if (what)
+			log_warn("boot", "%s longer than %u bytes: cut", what, (unsigned)size - 1);
 		n = size - 1;
 	}
 	memcpy(dst, src, n);
@@ -54,22 +66,37 @@ int boot_add_mmap(uint64_t addr, uint64_t len, uint32_t type)
 int boot_add_module(uint32_t start, uint32_t end, const char *cmdline, const char **why)
 {
 	struct boot_module *bm;
+	size_t n = cmdline ? strnlen(cmdline, BOOT_CMDLINE_MAX) : 0;
 
 	if (boot.nmods == BOOT_MAX_MODS) {
-		log_warn("boot", "more than %d modules: the rest is ignored",
-			 BOOT_MAX_MODS);
-		return 1;
+		fmt_snprintf(why_buf, sizeof(why_buf), "more than %d modules: hv takes at most %d",
+			     BOOT_MAX_MODS, BOOT_MAX_MODS);
+		*why = why_buf;
+		return -1;
 	}
 	if (end < start) {
 		*why = "a module ends before it starts";
 		return -1;
 	}
+	if (n == BOOT_CMDLINE_MAX) {
+		fmt_snprintf(why_buf, sizeof(why_buf), "module %d's command line is longer "
+			     "than %d bytes, hv's limit", boot.nmods, BOOT_CMDLINE_MAX - 1);
+		*why = why_buf;
+		return -1;
+	}
+	if (cmdlines_used + n + 1 > sizeof(cmdlines)) {
+		fmt_snprintf(why_buf, sizeof(why_buf), "the modules' command lines are longer "
+			     "than %u bytes together, hv's limit", (unsigned)sizeof(cmdlines));
+		*why = why_buf;
+		return -1;
+	}
 	bm = &boot.mods[boot.nmods++];
 	bm->start = start;
 	bm->end = end;
-	if (cmdline)
-		boot_copy_string(bm->cmdline, sizeof(bm->cmdline), cmdline,
-				 "module command line");
+	bm->cmdline = &cmdlines[cmdlines_used];
+	memcpy(&cmdlines[cmdlines_used], cmdline ? cmdline : "", n);
+	cmdlines[cmdlines_used + n] = '\0';
+	cmdlines_used += (uint32_t)n + 1;
 	return 0;
 }
 
@@ -77,8 +104,7 @@ static int parse_mb1(const multiboot_info_t *mbi, const char **why)
 {
 	boot.protocol = 1;
 	if (mbi->flags & MULTIBOOT_INFO_CMDLINE)
-		boot_copy_string(boot.cmdline, sizeof(boot.cmdline), (const char *)mbi->cmdline,
-				 "hv command line");
+		boot_copy_string(boot.cmdline, sizeof(boot.cmdline), (const char *)mbi->cmdline, 0);
 	if (mbi->flags & MULTIBOOT_INFO_BOOT_LOADER_NAME)
 		boot_copy_string(boot.loader, sizeof(boot.loader),
 				 (const char *)mbi->boot_loader_name, "boot loader name");
@@ -102,14 +128,18 @@ static int parse_mb1(const multiboot_info_t *mbi, const char **why)
 	if (mbi->flags & MULTIBOOT_INFO_MODS) {
 		const multiboot_module_t *m = (const multiboot_module_t *)mbi->mods_addr;
 
+		if (mbi->mods_count > BOOT_MAX_MODS) {
+			fmt_snprintf(why_buf, sizeof(why_buf), "%u modules: hv takes at most %d",
+				     mbi->mods_count, BOOT_MAX_MODS);
+			*why = why_buf;
+			return -1;
+		}
 		for (uint32_t i = 0; i < mbi->mods_count; i++) {
 			const char *cmd = m[i].cmdline ? (const char *)m[i].cmdline : 0;
 			int r = boot_add_module(m[i].mod_start, m[i].mod_end, cmd, why);
 
 			if (r < 0)
 				return -1;
-			if (r > 0)
-				break;
 		}
 	}
 	return 0;
@@ -131,6 +161,7 @@ int boot_parse_multiboot(uint32_t magic, uint32_t info_phys, const char **why)
 	int r;
 
 	boot.cr0 = boot_cr0;
+	cmdlines_used = 0;
 	if (magic == MULTIBOOT_BOOTLOADER_MAGIC)
 		r = parse_mb1((const multiboot_info_t *)info_phys, why);
 	else if (magic == MB2_BOOTLOADER_MAGIC)

@@ -5,6 +5,7 @@
  */
 #include "boot/options.h"
 
+#include "lib/bootinfo.h"
 #include "lib/fmt.h"
 #include "lib/layout.h"
 #include "lib/string.h"
@@ -17,27 +18,39 @@ struct options opt = {
 };
 
 #define MAX_PROBLEMS 8
-#define WORD_MAX 64
+/* The longest option: pcihide= with its OPT_PCI_HIDE_MAX functions is 71. */
+#define WORD_MAX 255
+/* What a problem line quotes of a word. */
+#define QUOTE_MAX 80
+/* The numbers the messages below give. */
+_Static_assert(OPT_PCI_HIDE_MAX == 8 && WORD_MAX == 255 && BOOT_CMDLINE_MAX == 4096,
+	       "the option messages name these limits");
 
 static struct {
 	int is_error;
-	char text[WORD_MAX + 64];
+	char text[96 + QUOTE_MAX + 4];
 } problems[MAX_PROBLEMS];
 static int nproblems, nproblems_dropped;
 
-/* what: at most 63 characters. */
+/* what: at most 95 characters; the word is quoted up to QUOTE_MAX. */
 static void note(int is_error, const char *what, const char *word)
 {
-	size_t n = strlen(what);
+	size_t n = strlen(what), w = strnlen(word, QUOTE_MAX + 1);
+	char *t;
 
 	if (nproblems == MAX_PROBLEMS) {
 		nproblems_dropped++;
 		return;
 	}
 	problems[nproblems].is_error = is_error;
-	memcpy(problems[nproblems].text, what, n);
-	memcpy(problems[nproblems].text + n, word, strnlen(word, WORD_MAX) + 1);
-	problems[nproblems].text[sizeof(problems[0].text) - 1] = '\0';
+	t = problems[nproblems].text;
+	memcpy(t, what, n);
+	if (w > QUOTE_MAX) {
+		memcpy(t + n, word, QUOTE_MAX);
+		memcpy(t + n + QUOTE_MAX, "...", 4);
+	} else {
+		memcpy(t + n, word, w + 1);
+	}
 	nproblems++;
 }
 
@@ -82,7 +95,8 @@ static const char *parse_hex(const char *s, unsigned max, unsigned *v)
 	return s;
 }
 
-/* pcihide=BB:DD.F[,BB:DD.F...]: 0, or -1 on a malformed list. */
+/* pcihide=BB:DD.F[,BB:DD.F...]: 0; -1 on a malformed list; -2 when it
+   names more than OPT_PCI_HIDE_MAX functions. */
 static int parse_pci_list(const char *s)
 {
 	opt.npci_hide = 0;
@@ -91,9 +105,10 @@ static int parse_pci_list(const char *s)
 
 		if (!(s = parse_hex(s, 0xFF, &bus)) || *s++ != ':' ||
 		    !(s = parse_hex(s, 0x1F, &dev)) || *s++ != '.' ||
-		    !(s = parse_hex(s, 7, &fn)) || (*s && *s != ',') ||
-		    opt.npci_hide == OPT_PCI_HIDE_MAX)
+		    !(s = parse_hex(s, 7, &fn)) || (*s && *s != ','))
 			return -1;
+		if (opt.npci_hide == OPT_PCI_HIDE_MAX)
+			return -2;
 		opt.pci_hide[opt.npci_hide++] = (uint16_t)(bus << 8 | dev << 3 | fn);
 		if (*s == ',' && !*++s)
 			return -1;
@@ -187,8 +202,15 @@ static void option(const char *word)
 		else
 			opt.monitor = port;
 	} else if (KEY("pcihide") && eq) {
-		if (parse_pci_list(val) < 0)
+		int r = parse_pci_list(val);
+
+		if (r == -2) {
+			opt.npci_hide = 0;
+			note(1, "pcihide= takes at most 8 functions, not ", val);
+		} else if (r < 0) {
+			opt.npci_hide = 0;
 			note(1, "pcihide= takes BB:DD.F[,...] in hex, not ", val);
+		}
 	} else {
 		for (int k = 0; k < DEVK_COUNT; k++) {
 			size_t n = strlen(devices[k].name);
@@ -218,22 +240,27 @@ static void option(const char *word)
 
 void options_parse(const char *cmdline)
 {
+	/* What hv reads of its command line, as boot/mbinfo.c keeps it. */
+	const char *end = cmdline + strnlen(cmdline, BOOT_CMDLINE_MAX - 1);
 	char word[WORD_MAX + 1];
 	int first = 1;
 
-	while (*cmdline) {
-		size_t n = 0;
+	if (*end)
+		note(0, "hv command line longer than 4095 bytes: the rest is ignored, from ", end);
+	while (cmdline < end) {
+		size_t n = 0, len = 0;
 		int has_path_char = 0;
 
-		while (*cmdline == ' ' || *cmdline == '\t')
+		while (cmdline < end && (*cmdline == ' ' || *cmdline == '\t'))
 			cmdline++;
-		if (!*cmdline)
+		if (cmdline == end)
 			break;
-		while (*cmdline && *cmdline != ' ' && *cmdline != '\t') {
+		while (cmdline < end && *cmdline != ' ' && *cmdline != '\t') {
 			if (*cmdline == '/' || *cmdline == '.')
 				has_path_char = 1;
 			if (n < WORD_MAX)
 				word[n++] = *cmdline;
+			len++;
 			cmdline++;
 		}
 		word[n] = '\0';
@@ -242,7 +269,10 @@ void options_parse(const char *cmdline)
 			continue;	/* the image's own path */
 		}
 		first = 0;
-		option(word);
+		if (len > WORD_MAX)
+			note(1, "option longer than 255 characters: ", word);
+		else
+			option(word);
 	}
 }
 

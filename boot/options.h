@@ -15,14 +15,17 @@
  *   watchdog=SECONDS           stop a guest that neither halts nor runs user
  *                              code for that long (default 0: off; 1 to 3600)
  *   pcihide=BB:DD.F[,...]      with pci=emulate, PCI functions the guest
- *                              does not see (at most OPT_PCI_HIDE_MAX)
+ *                              does not see (at most OPT_PCI_HIDE_MAX: more
+ *                              is an error)
  *   monitor=com1..com4|off     hv's monitor console (monitor/debug/console.c); on
  *                              the guest's COM1/COM2 it shares the line
  *                              (that UART defaults to emulate)
  *   gdb=com1..com4|off         the GDB stub (monitor/debug/gdbstub.c); the guest
  *                              waits for gdb; COM1/COM2 default to hide
  * The first word is skipped when it is the image's path (it holds '/' or
- * '.'), as GRUB and QEMU put it there.
+ * '.'), as GRUB and QEMU put it there.  The first BOOT_CMDLINE_MAX - 1
+ * bytes are read (a warning names where the rest starts); a word longer
+ * than 255 characters is an error.  Each problem is a line of its own.
  */
 #ifndef BOOT_OPTIONS_H
 #define BOOT_OPTIONS_H

@@ -12,8 +12,13 @@
 #include <stdint.h>
 
 #define BOOT_MAX_MMAP	64
-#define BOOT_MAX_MODS	16
-#define BOOT_CMDLINE_MAX 512
+#define BOOT_MAX_MODS	64	/* more is one error line (boot/mbinfo.c) */
+/* A command line, its NUL included: hv's own (longer: the rest ignored,
+   with a warning), each module's (longer: an error).  Multiboot sets no
+   limit; 4 KiB is what hv promises (README.md). */
+#define BOOT_CMDLINE_MAX 4096
+/* All the modules' command lines together (longer: an error). */
+#define BOOT_CMDLINES_TOTAL 65536
 #define BOOT_LOADER_MAX	64
 #define BOOT_RSDP_V1_LEN 20	/* ACPI 1.0's RSDP */
 #define BOOT_RSDP_MAX	36	/* ACPI 2.0's, with the XSDT */
@@ -27,7 +32,7 @@ struct boot_mmap {
 struct boot_module {
 	uint32_t start;		/* physical, [start, end) */
 	uint32_t end;
-	char cmdline[BOOT_CMDLINE_MAX];
+	const char *cmdline;	/* at most BOOT_CMDLINE_MAX with the NUL; "" if none */
 };
 
 struct boot_info {

@@ -73,6 +73,42 @@ expect_run hv-option-bad-hvmem "$bad" "console=com2 hvmem=64M" "" \
 expect_run hv-option-bad-watchdog "$bad" "console=com2 watchdog=1h" "" \
 	'error: watchdog= takes seconds from 0 \(off\) to 3600, not 1h'
 
+# Limits (issue 21): each line true, each refusal one error line.
+# hv's command line: the first 4095 bytes are read, with a warning that the
+# rest is not (the loglevel=9 past it is not an error).
+filler=$(printf 'loglevel=2 %.0s' $(seq 400))
+expect_run hv-cmdline-long "$ok" "console=com2 $filler loglevel=9" "" \
+	'warning: hv command line longer than 4095 bytes: the rest is ignored, from '
+expect_run hv-option-long-word "$bad" "console=com2 pcihide=$(printf '0%.0s' $(seq 300))" "" \
+	'error: option longer than 255 characters: pcihide=0{72}\.\.\.'
+pci8=00:01.0,00:02.0,00:03.0,00:04.0,00:05.0,00:06.0,00:07.0,00:08.0
+expect_run hv-pcihide-8 "$ok" "console=com2 pci=emulate pcihide=$pci8" "$BUILD/guest/bits.elf" \
+	'pci: 00:08\.0 hidden from the guest' && {
+	n=$(grep -c 'hidden from the guest' "$work/hv-pcihide-8.log")
+	if [ "$n" = 8 ]; then pass "hv-pcihide-8: all 8 hidden"; else fail "hv-pcihide-8: all 8 hidden" "$n"; fi
+}
+expect_run hv-pcihide-9 "$bad" "console=com2 pci=emulate pcihide=$pci8,00:09.0" "" \
+	"error: pcihide= takes at most 8 functions, not $pci8,00:09\.0"
+# Several bad options: one error line each.
+expect_run hv-option-two-bad "$bad" "console=com2 loglevel=9 hvmem=64M" "" \
+	'error: loglevel= takes 0 to 3, not 9' 'error: hvmem= takes a page multiple from 1M to 4M, not 64M'
+# Module command lines up to 4095 bytes; modules up to 64.
+bits=$BUILD/guest/bits.elf
+arg=$(printf 'a%.0s' $(seq 4000))
+expect_run hv-module-cmdline-4k "$ok" "console=com2" "$bits x=$arg" "command line \"$bits x=a{4000}\""
+expect_run hv-module-cmdline-long "$bad" "console=com2" "$bits x=${arg}${arg}" \
+	"^hv: boot: error: module 0's command line is longer than 4095 bytes, hv's limit"
+mods=$bits; for i in $(seq 19); do mods="$mods,$bits m$i"; done
+expect_run hv-modules-20 "$ok" "console=com2" "$mods" 'loaded: boot information at [0-9a-f]+, 19 modules passed on'
+mods=$bits; for i in $(seq 64); do mods="$mods,$bits m$i"; done
+expect_run hv-modules-65 "$bad" "console=com2" "$mods" '^hv: boot: error: 65 modules: hv takes at most 64'
+for f in option-long-word pcihide-9 module-cmdline-long modules-65; do
+	n=$(grep -c 'error:' "$work/hv-$f.log" 2>/dev/null)
+	if [ "$n" = 1 ]; then pass "hv-$f: one error line"; else fail "hv-$f: one error line" "$n error lines"; fi
+done
+n=$(grep -c 'error:' "$work/hv-option-two-bad.log")
+if [ "$n" = 2 ]; then pass "hv-option-two-bad: one error line each"; else fail "hv-option-two-bad: one error line each" "$n error lines"; fi
+
 # The watchdog (watchdog=): a guest kernel spinning with nothing to do is
 # stopped where it spins (spin_forever in the guest's symbol table: either
 # of its two instructions); an idle guest and a guest running user code

@@ -225,26 +225,54 @@ static void other_entries(void)
 
 static void limits(void)
 {
-	char longcmd[600];
+	static char longcmd[BOOT_CMDLINE_MAX + 600];
 	const char *why;
 
+	/* hv's command line: the first BOOT_CMDLINE_MAX - 1 bytes, silently
+	   (options_parse warns that the rest is ignored); BOOT_MAX_MODS modules. */
 	memset(longcmd, 'x', sizeof(longcmd) - 1);
 	longcmd[sizeof(longcmd) - 1] = 0;
 	begin();
 	str_tag(MB2_TAG_CMDLINE, longcmd);
-	for (int i = 0; i < BOOT_MAX_MODS + 1; i++)
+	for (int i = 0; i < BOOT_MAX_MODS; i++)
 		module_tag(0x200000 + 0x1000 * (uint32_t)i, 0x200800 + 0x1000 * (uint32_t)i, "m");
 	mmap_tag(24, 4, qemu_map);
 	end();
 	if (parse2(&why) < 0)
-		result("an overlong command line and 17 modules", why);
-	else if (strlen(boot.cmdline) != BOOT_CMDLINE_MAX - 1)
-		result("an overlong command line and 17 modules", "command line not cut");
-	else if (boot.nmods != BOOT_MAX_MODS || !strstr(last_warn, "more than 16 modules") ||
-		 boot.mods[15].start != 0x20f000)
-		result("an overlong command line and 17 modules", "not 16 modules, warned");
+		result("an overlong command line and 64 modules", why);
+	else if (strlen(boot.cmdline) != BOOT_CMDLINE_MAX - 1 || last_warn[0])
+		result("an overlong command line and 64 modules", "command line not its first 4095 bytes, silently");
+	else if (boot.nmods != BOOT_MAX_MODS || boot.mods[63].start != 0x23f000 ||
+		 strcmp(boot.mods[63].cmdline, "m"))
+		result("an overlong command line and 64 modules", "not 64 modules");
 	else
-		result("an overlong command line and 17 modules: cut, warned", 0);
+		result("an overlong command line and 64 modules: its first 4095 bytes, all modules", 0);
+
+	/* One module more: one error naming the limit. */
+	begin();
+	for (int i = 0; i < BOOT_MAX_MODS + 1; i++)
+		module_tag(0x200000 + 0x1000 * (uint32_t)i, 0x200800 + 0x1000 * (uint32_t)i, "m");
+	mmap_tag(24, 4, qemu_map);
+	end();
+	if (parse2(&why) == 0)
+		result("65 modules", "accepted");
+	else if (!strstr(why, "at most 64"))
+		result("65 modules", why);
+	else
+		result("65 modules: refused, naming the limit", 0);
+
+	/* A module's command line of BOOT_CMDLINE_MAX bytes or more: refused. */
+	longcmd[BOOT_CMDLINE_MAX] = 0;
+	begin();
+	module_tag(0x200000, 0x200800, longcmd);
+	mmap_tag(24, 4, qemu_map);
+	end();
+	if (parse2(&why) == 0)
+		result("a module command line of 4096 bytes", "accepted");
+	else if (!strstr(why, "longer than 4095 bytes"))
+		result("a module command line of 4096 bytes", why);
+	else
+		result("a module command line of 4096 bytes: refused, naming the limit", 0);
 }
 
 /* Multiboot 1 (0.6.96 3.3): the other path through the same fields. */
