@@ -29,7 +29,10 @@
  *    rtc=pass the CMOS is passed through but for that byte, which is the
  *    guest's own (initially the real one); with rtc=emulate the whole
  *    CMOS is vrtc.c's.  The real byte is written only here, to 0 before
- *    the reset: the firmware never resumes into the guest's code.
+ *    the reset: the firmware never resumes into the guest's code.  With
+ *    rtc=emulate the upper NVRAM bank (0x72/0x73) is read through but its
+ *    data writes go nowhere: no CMOS or NVRAM write of the guest reaches
+ *    the machine but with rtc=pass.
  */
 #include "drivers/platform.h"
 
@@ -50,6 +53,7 @@ static struct {
 	uint8_t rcr;		/* 0xCF9: SRST and FULL as written */
 	uint8_t cmos_index;	/* port 0x70 as written (rtc=pass) */
 	uint8_t shutdown;	/* the guest's CMOS 0x0F (rtc=pass) */
+	uint8_t nvram_index;	/* port 0x72 as written (rtc=emulate) */
 } p = { .a20 = 1 };
 
 int plat_a20(void)
@@ -222,6 +226,27 @@ static void cmos_write(void *ctx, uint16_t port, int size, uint32_t v)
 	}
 }
 
+/* --- the upper NVRAM bank with rtc=emulate: read, never written --- */
+
+static uint32_t nvram_read(void *ctx, uint16_t port, int size)
+{
+	(void)ctx;
+	(void)size;
+	if (port == PORT_NVRAM_INDEX)
+		return p.nvram_index;
+	io_native_write(PORT_NVRAM_INDEX, 1, p.nvram_index);
+	return io_native_read(PORT_NVRAM_DATA, 1);
+}
+
+static void nvram_write(void *ctx, uint16_t port, int size, uint32_t v)
+{
+	(void)ctx;
+	(void)size;
+	if (port == PORT_NVRAM_INDEX)
+		p.nvram_index = (uint8_t)v;
+	/* a data byte goes nowhere */
+}
+
 void plat_init(int kbd_mode, int rtc_mode, int pci_mode)
 {
 	p.a20 = 1;
@@ -238,6 +263,9 @@ void plat_init(int kbd_mode, int rtc_mode, int pci_mode)
 		p.cmos_index = RTC_REG_D;
 		io_register(PORT_CMOS_INDEX, PORT_CMOS_DATA, "CMOS (passed but for 0x0f)",
 			    cmos_read, cmos_write, 0);
+	} else {
+		io_register(PORT_NVRAM_INDEX, PORT_NVRAM_DATA, "upper NVRAM (read only)",
+			    nvram_read, nvram_write, 0);
 	}
 	if (kbd_mode != DEV_EMULATE)
 		kbdgate_init(kbd_mode == DEV_HIDE);

@@ -13,6 +13,9 @@
 #define CMOS_NMI_MASK	0x80	/* port 0x70 bit 7 */
 #define CMOS_INDEX_MASK	0x7F
 #define CMOS_SIZE	128
+/* The PC chipsets' upper 128 bytes of NVRAM: index and data. */
+#define PORT_NVRAM_INDEX 0x72
+#define PORT_NVRAM_DATA	0x73
 #define RTC_IRQ		8
 
 #define RTC_SEC		0x00

@@ -32,6 +32,7 @@
 int mm_a20_off;
 /* hv's PTEs for [1 MiB, 2 MiB) as they are with A20 on, while it is off. */
 static uint32_t saved[ALIAS_PAGES];
+static int warned;
 
 static int aliased(uint32_t la)
 {
@@ -84,8 +85,12 @@ void mm_set_a20(int on)
 		  on ? "is itself again" : "wraps onto [00000000, 00100000)");
 	/* hv's directory is the guest's only while its paging is off; with
 	   paging on, the shadows never held these entries. */
-	if (gcr.cr0 & CR0_PG)
+	if (gcr.cr0 & CR0_PG) {
+		if (!on && !warned++)
+			log_warn("mm", "the guest turns A20 off with its paging on: its memory "
+				 "wraps only while paging is off");
 		return;
+	}
 	write_cr3(read_cr3());
 	for (uint32_t i = 0; i < ALIAS_PAGES; i++)
 		dt_check_page(A20_BIT + i * PAGE_SIZE);

@@ -116,6 +116,15 @@ static void test_hidden(void)
 	EXPECT_RESET(outb_g(PORT_KBD_CMD, KBC_PULSE | 0x0E));
 	CHECK_EQ("the reset line is hv's too", plat_resets, 1);
 	CHECK_EQ("the CMOS is not taken with rtc=emulate", real_port[PORT_CMOS_INDEX], 0);
+
+	group("platform: upper NVRAM with rtc=emulate");
+	real_port[PORT_NVRAM_DATA] = 0x42;
+	outb_g(PORT_NVRAM_INDEX, 0x85);
+	CHECK_EQ("the index reads back", inb_g(PORT_NVRAM_INDEX), 0x85);
+	CHECK(inb_g(PORT_NVRAM_DATA) == 0x42 && real_port[PORT_NVRAM_INDEX] == 0x85,
+	      "a read goes to the real bank at the guest's index");
+	outb_g(PORT_NVRAM_DATA, 0x99);
+	CHECK_EQ("a write goes nowhere", real_port[PORT_NVRAM_DATA], 0x42);
 }
 
 void test_platform(void)
