@@ -11,6 +11,7 @@
 #  - The shutdown byte: the guest sets CMOS 0x0F to 0x0A with 40:67 on its
 #    own real-mode code and resets, without -no-reboot: it must boot again
 #    (hv starting twice in the log), never resume into its own code.
+#  - Linux's reboot -f (guest/linux/tests/reboot.sh), natively and under hv.
 #  - guest/tests/a20.c with the i8042 hidden and emulated (scripts/
 #    test-guests.sh runs it with everything passed and everything emulated).
 set -u
@@ -88,6 +89,26 @@ for via in cf9 92 kbd; do
 		fi
 	done
 done
+
+# Linux rebooting (guest/linux/tests/reboot.sh: reboot -f), when it is built:
+# natively QEMU ends after the kernel's "Restarting system"; under hv the
+# same, after hv's reset and integrity lines.
+L=$BUILD/linux
+if [ -f "$L/bzImage" ] && [ -f "$L/initramfs.cpio.gz" ]; then
+	largs="console=ttyS0 quiet nokaslr hvtest=reboot"
+	timeout "$RUN_TIMEOUT" "$QEMU" "${QEMU_MACHINE[@]}" -serial stdio -kernel "$L/bzImage" \
+		-initrd "$L/initramfs.cpio.gz" -append "$largs" </dev/null >"$work/linux.native" 2>&1
+	nst=$?
+	hv_run "$work/linux.hv" "$work/linux.hvlog" "console=com2" "$L/bzImage $largs,$L/initramfs.cpio.gz"
+	if [ "$nst" = "$reset_status" ] && [ "$RUN_STATUS" = "$reset_status" ] &&
+		grep -aq '^reboot: rebooting' "$work/linux.native" &&
+		grep -aq '^reboot: rebooting' "$work/linux.hv" &&
+		! grep -aq 'still running' "$work/linux.hv" && check_reset "" "$work/linux.hvlog"; then
+		pass "reset: Linux reboot -f: $(sed -n 's/^hv: reset: the guest resets the machine (\(.*\)).*/\1/p' "$work/linux.hvlog"), hv's integrity, QEMU ends as natively"
+	else
+		fail "reset: Linux reboot -f" "status $RUN_STATUS (native $nst); $work/linux.hv; log $work/linux.hvlog"
+	fi
+fi
 
 # A20 with the i8042 hidden (port 0x92 only) and emulated alone.
 a20=$BUILD/guest/a20.elf
