@@ -389,9 +389,18 @@ void u_call(struct gen *g)
 		patch_field(g, abs_at, FIX_ABS32, here(g));
 	g->in_call = 1;
 	for (int i = 0; i < nbody; i++) {
+		uint8_t *before = e->p;
+
 		if (e->p - g->unit_start > UNIT_MAX_BYTES - SIMPLE_MAX_BYTES - 3)
 			break;
 		u_simple(g);
+		if (e->p - g->unit_start > UNIT_MAX_BYTES - 3) {
+			/* A rare longer one (a memory bit string with its
+			   set-up and flag clearing) left no room for the RET:
+			   taken back, the body ends before it. */
+			e->p = before;
+			break;
+		}
 	}
 	g->in_call = 0;
 	stat(g, C_RET);

@@ -20,7 +20,7 @@
 
 #define MAX_FIXUPS	48
 #define UNIT_MAX_BYTES	64	/* no unit is longer (checked) */
-#define SIMPLE_MAX_BYTES 28	/* nor one u_simple instruction */
+#define SIMPLE_MAX_BYTES 28	/* room kept for a callee's u_simple (u_call) */
 
 enum { FIX_REL8, FIX_REL32, FIX_ABS32 };
 
