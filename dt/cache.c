@@ -35,7 +35,6 @@ _Static_assert(__builtin_offsetof(struct dt_fast, s_guest) == VF_S_GUEST, "fast 
 _Static_assert(__builtin_offsetof(struct dt_fast, ibtc) == VF_IBTC, "fast area");
 _Static_assert(__builtin_offsetof(struct dt_fast, hv_gs) == VF_HV_GS, "fast area");
 _Static_assert(__builtin_offsetof(struct dt_fast, guest_gs) == VF_GUEST_GS, "fast area");
-_Static_assert(__builtin_offsetof(struct dt_fast, sv_target) == VF_SV_TARGET, "fast area");
 _Static_assert(__builtin_offsetof(struct dt_fast, pushf_fix) == VF_PUSHF_FIX, "fast area");
 _Static_assert(__builtin_offsetof(struct dt_fast, popf_exit) == VF_POPF_EXIT, "fast area");
 _Static_assert(__builtin_offsetof(struct dt_fast, io_exit) == VF_IO_EXIT, "fast area");
@@ -133,6 +132,15 @@ static void emit_gs_rm(struct emit *e, uint8_t op, uint8_t reg, uint32_t off)
 	emit4(e, off);
 }
 
+/* op with a %cs:abs32 operand (CS is flat, so hv's own address). */
+static void emit_cs_rm(struct emit *e, uint8_t op, uint8_t reg, const uint32_t *at)
+{
+	emit1(e, 0x2E);
+	emit1(e, op);
+	emit1(e, (uint8_t)(reg << 3 | 5));	/* mod 00, rm 101: disp32 */
+	emit4(e, (uint32_t)at);
+}
+
 /*
  * The shared indirect-branch lookup.  Entered with the guest target in eax
  * and the guest's eax and ecx saved in s_eax/s_ecx.  It must not change
@@ -166,15 +174,18 @@ static void emit_shared(struct emit *e)
 	emit1(e, 0x65); emit1(e, 0xA1); emit4(e, VF_S_EAX);	/* mov %gs:s_eax,%eax */
 	emit_gs_rm(e, 0xFF, 4, VF_S_TARGET);			/* jmp *%gs:s_target */
 	/*
-	 * Reloads DS, ES and FS at ring 1, then goes on: IRET from hv clears
-	 * a null selector's RPL bits in DS and ES (its hidden DPL is 0), which
-	 * the guest would see; loading them here keeps them.
+	 * Reloads DS, ES, FS and GS at ring 1, then goes on: IRET from hv
+	 * clears a null selector's RPL bits in DS and ES (its hidden DPL is
+	 * 0), which the guest would see; loading them here keeps them
+	 * (monitor/nullsel.h).  Through %cs, since %gs may be the guest's
+	 * (inside the expansion of a %gs access).
 	 */
 	dt_reload_routine = e->p;
-	emit_gs_rm(e, 0x8E, 3, VF_SV_DS);			/* mov %gs:sv_ds,%ds */
-	emit_gs_rm(e, 0x8E, 0, VF_SV_ES);			/* mov %gs:sv_es,%es */
-	emit_gs_rm(e, 0x8E, 4, VF_SV_FS);			/* mov %gs:sv_fs,%fs */
-	emit_gs_rm(e, 0xFF, 4, VF_SV_TARGET);			/* jmp *%gs:sv_target */
+	emit_cs_rm(e, 0x8E, 3, &dt_fast.sv_ds);			/* mov %cs:sv_ds,%ds */
+	emit_cs_rm(e, 0x8E, 0, &dt_fast.sv_es);			/* mov %cs:sv_es,%es */
+	emit_cs_rm(e, 0x8E, 4, &dt_fast.sv_fs);			/* mov %cs:sv_fs,%fs */
+	emit_cs_rm(e, 0x8E, 5, &dt_fast.sv_gs);			/* mov %cs:sv_gs,%gs */
+	emit_cs_rm(e, 0xFF, 4, &dt_fast.sv_target);		/* jmp *%cs:sv_target */
 	dt_reload_end = e->p;
 	/* Entered like the lookup, but never hits (one-instruction blocks). */
 	dt_miss_routine = e->p;

@@ -4,8 +4,8 @@
  * scratch slots for expansions, the indirect-branch table, and the tables
  * the inline flag and port checks read.  The emitted code uses the VF_*
  * offsets, so the layout is fixed and checked (dt/cache.c).  The virtual
- * CPU fills the tables (monitor/vcpu.c, monitor/gdt.c) and reads the
- * reload trampoline's slots (monitor/guest.c).
+ * CPU fills the tables (monitor/vcpu.c, monitor/gdt.c) and the reload
+ * trampoline's slots (monitor/nullsel.c).
  */
 #ifndef DT_FAST_H
 #define DT_FAST_H
@@ -24,7 +24,7 @@ struct dt_fast {
 	uint32_t sv_es;		/* 0x1c   selectors to load at ring 1 */
 	uint32_t sv_fs;		/* 0x20 */
 	uint32_t sv_target;	/* 0x24   cache address to go on at */
-	uint32_t sv_eip;	/* 0x28   the guest EIP that stands for */
+	uint32_t sv_gs;		/* 0x28   (%gs: hv's or, in an expansion, the guest's) */
 	uint32_t pad[5];
 	/* 0x40: indirect-branch table, indexed by the target's low 16 bits. */
 	struct { uint32_t guest, cache; } ibtc[65536];
@@ -46,10 +46,6 @@ struct dt_fast {
 #define VF_S_GUEST	0x0c
 #define VF_HV_GS	0x10
 #define VF_GUEST_GS	0x14
-#define VF_SV_DS	0x18
-#define VF_SV_ES	0x1c
-#define VF_SV_FS	0x20
-#define VF_SV_TARGET	0x24
 #define VF_IBTC		0x40
 #define VF_PUSHF_FIX	(VF_IBTC + 65536 * 8)
 #define VF_POPF_EXIT	(VF_PUSHF_FIX + 256)

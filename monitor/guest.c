@@ -39,6 +39,7 @@
 #include "monitor/guest_int.h"
 #include "monitor/intr.h"
 #include "monitor/mm/mm.h"
+#include "monitor/nullsel.h"
 #include "monitor/vcpu.h"
 
 static struct {
@@ -163,9 +164,12 @@ static void go(struct trapframe *tf, struct next *n)
 	}
 	tf->gs = SEL_R1_GS;
 	hv_tss.iomap_base = sizeof(struct tss32);
-	if ((vcpu.vflags & FL_TF) || (dbgr & GUEST_R_SINGLE)) {
+	if ((vcpu.vflags & FL_TF) || (dbgr & GUEST_R_SINGLE) || (blocked && nullsel_ring1(tf))) {
 		/* Guest single-stepping: this instruction alone, then #DB (the
-		   debugger's steps: alone, then back to it). */
+		   debugger's steps: alone, then back to it).  Also the
+		   shadowed instruction when a null selector with RPL bits
+		   must be reloaded on the way in, which TF would break
+		   (nullsel.h): the block's end brings hv back instead. */
 		struct dt_fail fail;
 		struct dt_block *b = dt_get_single(cs_base() + eip, cs_base(), guest_dt_mode(), &fail);
 
@@ -188,16 +192,6 @@ static void go(struct trapframe *tf, struct next *n)
 	}
 	tf->eip = addr;
 	tf->cs = SEL_R1_CS;
-	if (((tf->ds & 0xFFFC) == 0 && (tf->ds & 3)) || ((tf->es & 0xFFFC) == 0 && (tf->es & 3)) ||
-	    ((tf->fs & 0xFFFC) == 0 && (tf->fs & 3))) {
-		/* A null selector with RPL bits would lose them in IRET. */
-		dt_fast.sv_ds = tf->ds;
-		dt_fast.sv_es = tf->es;
-		dt_fast.sv_fs = tf->fs;
-		dt_fast.sv_target = addr;
-		dt_fast.sv_eip = eip;
-		tf->eip = (uint32_t)dt_reload_routine;
-	}
 	/* The real IF follows the guest's: with the PIC passed through, an
 	   interrupt the guest cannot take yet stays in the PIC, as on
 	   hardware, instead of being acknowledged early by hv. */
@@ -214,7 +208,7 @@ static void go(struct trapframe *tf, struct next *n)
 	}
 	if (vcpu.native_if)
 		tf->eflags |= 1u << FL_IOPL_SHIFT;	/* CLI, STI, POPF's IF at ring 1 */
-	if (vcpu.stepping)
+	if (vcpu.stepping && !nullsel_ring1(tf))
 		tf->eflags |= FL_TF;
 	n->kind = NX_ENTER;
 }
@@ -348,11 +342,6 @@ static int clean_point(uint32_t addr, uint32_t *eip)
 	struct dt_block *b;
 	int scratch, r;
 
-	if (addr >= (uint32_t)dt_reload_routine && addr < (uint32_t)dt_reload_end) {
-		/* Still before the guest instruction the reload leads to. */
-		*eip = dt_fast.sv_eip;
-		return 1;
-	}
 	if (x) {
 		switch (x->kind) {
 		case DTX_BRANCH:
@@ -401,13 +390,6 @@ static struct next at_async(struct trapframe *tf)
 		/* At the start of a one-instruction block nothing has run yet. */
 		if (vcpu.tf_pending && eip == vcpu.eip)
 			vcpu.tf_pending = 0;
-		if (tf->eip >= (uint32_t)dt_reload_routine && tf->eip < (uint32_t)dt_reload_end) {
-			/* Sets the reload up again with the guest's selectors. */
-			tf->ds = dt_fast.sv_ds;
-			tf->es = dt_fast.sv_es;
-			tf->fs = dt_fast.sv_fs;
-			return nx_go(eip, dt_fast.sv_target);
-		}
 		return nx_go(eip, vcpu.tf_pending ? 0 : tf->eip);
 	}
 	/* Inside an expansion: step on to a clean boundary first. */
@@ -679,5 +661,6 @@ void guest_start(uint32_t entry, uint32_t eax, uint32_t ebx, uint32_t esi)
 		run(tf, &n);
 	}
 	log_info("guest", "starting the guest at %08x", entry);
+	nullsel_leave(tf);
 	trap_return_to(tf);
 }

@@ -11,7 +11,7 @@
 
 #include "lib/layout.h"
 #include "lib/panic.h"
-#include "monitor/user3.h"
+#include "monitor/nullsel.h"
 #include "lib/x86.h"
 #include "monitor/guest.h"
 #include "drivers/intc.h"
@@ -51,11 +51,9 @@ void trap_dispatch(struct trapframe *tf)
 	struct trap_expect *x = &trap_expected;
 
 	if (tf->cs & 3) {
-		if (tf->cs == SEL_U3_CS)
-			user3_trapped(tf);
+		nullsel_enter(tf);
 		guest_trap(tf);
-		if ((tf->cs & 3) == 3)
-			user3_return(tf);
+		nullsel_leave(tf);	/* every return to the guest */
 		return;
 	}
 	if (intc_is_irq(tf->vector)) {

@@ -75,15 +75,15 @@ static int null_rpl(uint32_t sel)
 	return (sel & 0xFFFC) == 0 && (sel & 3);
 }
 
-void user3_return(struct trapframe *tf)
+int user3_return(struct trapframe *tf)
 {
 	struct u3_data *d;
 
 	if (!(null_rpl(tf->ds) || null_rpl(tf->es) || null_rpl(tf->fs) || null_rpl(tf->gs)))
-		return;
+		return 0;
 	/* Stepped user code (TF) keeps the CPU's behaviour: no trampoline. */
 	if (tf->eflags & FL_TF)
-		return;
+		return 0;
 	if (!ready)
 		init();
 	d = data();
@@ -96,6 +96,7 @@ void user3_return(struct trapframe *tf)
 	tf->eip = 0;
 	tf->cs = SEL_U3_CS;
 	tf->ds = tf->es = tf->fs = tf->gs = 0;
+	return 1;
 }
 
 void user3_trapped(struct trapframe *tf)

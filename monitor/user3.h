@@ -16,8 +16,8 @@
 
 #include "monitor/trap.h"
 
-/* Before IRET to ring 3: route through the trampoline if needed. */
-void user3_return(struct trapframe *tf);
+/* Before IRET to ring 3: route through the trampoline if needed (1). */
+int user3_return(struct trapframe *tf);
 /* A trap from the trampoline: puts back the guest's view of tf. */
 void user3_trapped(struct trapframe *tf);
 
