@@ -6,7 +6,7 @@
 #                   guest's shell on the terminal (GUEST= for another guest)
 #   make test       install what is missing, build, run the whole test suite
 #   make qemu-gdb   boot hv in QEMU stopped for gdb on tcp::1234
-#   make test-fuzz-long  1 000 000 differential fuzzer sequences
+#   make test-fuzz-long  1 500 000 differential fuzzer sequences
 #   make clean
 #
 # Folder fragments: guest/guest.mk (test guests), guest/mb1/mb1.mk (loader
@@ -90,7 +90,8 @@ test: deps
 	$(MAKE) all host-tests linux
 	scripts/run-tests.sh
 
-# 1 000 000 fuzzer sequences, natively and under hv (not part of make test).
+# 1 500 000 fuzzer sequences, natively and under hv (not part of make test):
+# ring 0, ring 0 with paging, ring 3 with paging (scripts/test-fuzz.sh).
 test-fuzz-long: deps
 	$(MAKE) all
 	scripts/test-fuzz.sh --long
