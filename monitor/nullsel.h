@@ -19,12 +19,14 @@
  * the guest's instructions.
  *
  * A reload cannot be single-stepped (TF would trap inside it and the IRET
- * back would clear the selector again).  hv steps ring-1 code with TF only
- * towards a clean point inside an expansion (guest.c, at_async), that is
- * through hv's own instructions, which never read a selector; then hv holds
- * the selectors instead and puts them back at the next trap.  The shadowed
- * instruction after an STI or MOV SS, the guest's own, runs in a
- * one-instruction block in that case (guest.c, go()).
+ * back would clear the selector again).  While one is due, hv steps ring-1
+ * code with TF only towards a clean point inside an expansion (guest.c,
+ * at_async), that is through hv's own instructions, which never read a
+ * selector (MOV and PUSH from DS, ES, FS are copied as they are, into a
+ * %gs operand emulated); then hv holds the selectors instead and puts them
+ * back at the next trap.  The shadowed instruction after an STI or MOV SS,
+ * the guest's own, runs in a one-instruction block instead of under TF
+ * (guest.c, go()).
  */
 #ifndef MON_NULLSEL_H
 #define MON_NULLSEL_H
