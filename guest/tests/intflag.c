@@ -22,11 +22,18 @@ void if_sti_hlt(void);
 
 static volatile uint32_t ticks, tick_eip, tick_eflags;
 
+/*
+ * One interrupt per case: the handler masks IRQ0 (the 8259's IRR still
+ * latches the next edge), so a second tick cannot come in between the
+ * handler's IRET and the case's CLI however long the host takes
+ * (a loaded host can stall the guest for more than a 10 ms period).
+ */
 static void irq0(struct trapframe *tf)
 {
 	ticks++;
 	tick_eip = tf->eip;
 	tick_eflags = tf->eflags;
+	pic_mask(IRQ_PIT);
 	pic_eoi(IRQ_PIT);
 }
 
@@ -68,6 +75,7 @@ static uint32_t with_pending(void (*fn)(void))
 	uint32_t before;
 
 	cli();
+	pic_unmask(IRQ_PIT);
 	if (!irq0_pending())
 		t_fail("IRQ0 never became pending");
 	before = ticks;
