@@ -36,7 +36,7 @@ HV_SRCS := $(sort $(wildcard lib/*.c lib/*.S boot/*.S boot/*.c monitor/*.c monit
 	dt/*.c dt/*.S drivers/*.c drivers/*.S))
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
-.PHONY: all hv guests run run-nox qemu-gdb test test-fuzz-long deps clean
+.PHONY: all hv guests run run-nox qemu-gdb test test-fuzz-long test-bochs-linux deps clean
 all: hv guests
 
 hv: $(BUILD)/hv.elf $(BUILD)/hv.sym $(BUILD)/hv.asm
@@ -95,6 +95,12 @@ test: deps
 test-fuzz-long: deps
 	$(MAKE) all
 	scripts/test-fuzz.sh --long
+
+# The Linux smoke test under Bochs, natively and under hv (minutes; not
+# part of make test).
+test-bochs-linux: deps
+	$(MAKE) all linux
+	BOCHS_LINUX=1 BOCHS_TIMEOUT=$${BOCHS_TIMEOUT:-1800} scripts/test-bochs.sh
 
 clean:
 	rm -rf $(BUILD)

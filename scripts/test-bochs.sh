@@ -73,9 +73,18 @@ declare -A GUEST_BOCHSRC=([msr]="cpu: ignore_bad_msrs=0" [smp]="cpu: count=2")
 SMP=(smp)
 [ -n "${BOCHS_ONLY:-}" ] && [[ " $BOCHS_ONLY " != *" smp "* ]] && SMP=()
 sym() { awk -v s="$1" '$3 == s { print "0x" $1 }' "$BUILD/hv.sym"; }
+# BOCHS_LINUX=1: instead of all of this, the Linux guest's smoke test
+# (guest/linux/tests/smoke.sh) natively (GRUB's linux/initrd) and under hv
+# (make test-bochs-linux; minutes, not in make test).
+LINUX_CMD="console=ttyS0 nokaslr hvtest=smoke"
+if [ "${BOCHS_LINUX:-0}" = 1 ]; then
+	BOCHS_ONLY=linux
+	SMP=()
+fi
 # BOCHS_ONLY="g1 g2 ...": only those guests' differential runs (debugging).
 if [ -n "${BOCHS_ONLY:-}" ]; then
 	read -r -a GUESTS <<<"${BOCHS_ONLY//smp/}"
+	[ "${BOCHS_LINUX:-0}" = 1 ] && GUESTS=()
 fi
 # Hostile cases: ID|ARGS
 HOSTILE=(
@@ -97,6 +106,8 @@ HOSTILE=(
 	for h in "${HOSTILE[@]}"; do
 		echo "hostile-${h%%|*} | hostile ${h%%|*} | $HV_OPTS | guest/hostile.elf ${h#*|}"
 	done
+	echo "bare-linux | Linux natively | no-hv linux | linux/bzImage $LINUX_CMD ; linux/initramfs.cpio.gz"
+	echo "linux | Linux under hv | $HV_OPTS | linux/bzImage $LINUX_CMD hvexit=port ; linux/initramfs.cpio.gz"
 } >"$work/entries.txt"
 
 if ! make --no-print-directory -C "$HV_ROOT" efi >"$work/build.log" 2>&1; then
@@ -170,6 +181,7 @@ EOF
 # --- the runs, BOCHS_JOBS at a time ------------------------------------------------
 runs=()
 for g in "${GUESTS[@]}" "${SMP[@]}"; do runs+=("native-$g" "$g"); done
+[ "${BOCHS_LINUX:-0}" = 1 ] && runs+=(bare-linux linux)
 if [ -z "${BOCHS_ONLY:-}" ]; then
 	for h in "${HOSTILE[@]}"; do runs+=("hostile-${h%%|*}"); done
 	runs+=(native-hostile-churn)
@@ -292,6 +304,26 @@ hostile_check() {
 		pass "$name"
 	fi
 }
+# The Linux smoke test: the part between init's markers, natively and
+# under hv, must be equal, and both must say status=0.
+if [ "${BOCHS_LINUX:-0}" = 1 ]; then
+	name="$T: linux smoke (native $(secs bare-linux) s, hv $(secs linux) s)"
+	for r in bare-linux linux; do
+		tr -d '\r' <"$work/$r.com1" | sed -n '/^=== hvtest begin /,/^=== hvtest end /{/^=== hvtest /d;p}' \
+			>"$work/$r.smoke"
+	done
+	if ! ran linux || ! hv_ok linux; then
+		fail "$name" "$why"
+	elif ! grep -q '^=== hvtest end smoke status=0' "$work/bare-linux.com1"; then
+		fail "$name" "natively the smoke test did not end with status 0 (COM1 $work/bare-linux.com1)"
+	elif ! grep -q '^=== hvtest end smoke status=0' "$work/linux.com1"; then
+		fail "$name" "under hv the smoke test did not end with status 0 (COM1 $work/linux.com1)"
+	elif ! cmp -s "$work/bare-linux.smoke" "$work/linux.smoke"; then
+		fail "$name" "transcripts differ: diff $work/bare-linux.smoke $work/linux.smoke"
+	else
+		pass "$name: transcript as natively ($(wc -l <"$work/linux.smoke") lines)"
+	fi
+fi
 if [ -n "${BOCHS_ONLY:-}" ]; then
 	echo "bochs: ${#runs[@]} Bochs runs (BOCHS_ONLY), $BOCHS_JOBS at a time: $t_all s"
 	exit 0

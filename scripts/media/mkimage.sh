@@ -95,7 +95,9 @@ mkdir -p "$iso/boot/grub/i386-pc" "$esp/EFI/BOOT"
 
 # --- the entries -------------------------------------------------------------
 # ids[i], titles[i], opts[i] (hv options, empty: the menu's), mods[i]
-# ("FILE ARGS;FILE ARGS", FILE under build/), kinds[i] (hv or native).
+# ("FILE ARGS;FILE ARGS", FILE under build/), kinds[i] (hv, native, or
+# linux: an entry file line whose HV OPTIONS are "no-hv linux", booted by
+# GRUB's linux and initrd without hv; left out of hvboot's menu).
 ids=() titles=() opts=() mods=() kinds=()
 files=()	# every FILE under build/ that goes on the image
 
@@ -120,7 +122,11 @@ while IFS='|' read -r id title eopts emods; do
 		note "leaving out '$id': build/$missing is not built"
 		continue
 	fi
-	add_entry hv "$id" "$title" "$eopts" "$emods"
+	if [ "$eopts" = "no-hv linux" ]; then
+		add_entry linux "$id" "$title" "" "$emods"	# GRUB's linux/initrd, no hv
+	else
+		add_entry hv "$id" "$title" "$eopts" "$emods"
+	fi
 done <"$entries"
 
 guests=()
@@ -189,7 +195,13 @@ grub_entry() {	# grub_entry I
 		# given twice.  hv takes its options with or without the path.
 		local f=/boot/${x%% *} args=
 		[ "$x" != "${x#* }" ] && args=" ${x#* }"
-		if [ "${kinds[$i]}" = native ] && [ $first = 1 ]; then
+		if [ "${kinds[$i]}" = linux ]; then
+			if [ $first = 1 ]; then
+				printf '\tlinux %s%s\n' "$f" "$args"
+			else
+				printf '\tinitrd %s\n' "$f"
+			fi
+		elif [ "${kinds[$i]}" = native ] && [ $first = 1 ]; then
 			printf '\tmultiboot %s %s%s\n' "$f" "$f" "$args"
 		else
 			if [ $first = 1 ]; then
@@ -301,6 +313,7 @@ else
 	on_error menu
 	EOF
 			for i in "${!ids[@]}"; do
+				[ "${kinds[$i]}" = linux ] && continue	# hvboot starts hv only
 				echo
 				echo "entry ${ids[$i]} ${titles[$i]}"
 				IFS=';' read -ra ms <<<"${mods[$i]}"
