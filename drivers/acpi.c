@@ -97,6 +97,11 @@ static uint8_t *find_rsdp(void)
 	return p ? p : scan(0xE0000, 0x100000, "RSD PTR ", 20);
 }
 
+uint32_t acpi_rsdp_addr(void)
+{
+	return (uint32_t)find_rsdp();
+}
+
 /* The RSDT's table with signature sig (4 bytes) and a valid checksum. */
 static uint8_t *find_table(const char *sig)
 {

@@ -15,6 +15,10 @@
 void acpi_set_rsdp(const uint8_t *rsdp, uint32_t len);
 /* Finds the tables (call once, while low memory is mapped 1:1). */
 void acpi_init(void);
+/* The physical address of the firmware's RSDP (ACPI 6.x, 5.2.5.1: the
+   EBDA's first KiB or E0000-FFFFF), 0 if none; while low memory is
+   mapped 1:1. */
+uint32_t acpi_rsdp_addr(void);
 /* The GSI an ISA IRQ arrives at (an interrupt source override, or the
    IRQ itself). */
 int acpi_isa_gsi(int irq);

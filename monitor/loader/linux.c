@@ -1,61 +1,47 @@
 /*
- * Booting a Linux bzImage through the 32-bit boot protocol (Linux
- * Documentation/x86/boot.rst: "The real-mode kernel header", "32-bit boot
- * protocol", "Details of header fields"; and zero-page.rst for the
- * boot_params offsets used below).
+ * Loading a Linux bzImage through the 32-bit boot protocol (Linux
+ * Documentation/x86/boot.rst: "Loading the rest of the kernel", "32-bit
+ * BOOT PROTOCOL", and "Details of header fields" for init_size,
+ * pref_address and initrd_addr_max).
  *
- * The protected-mode part of the image (after the setup sectors) goes to
- * 1 MiB; boot_params (the "zero page") gets a copy of the setup header, an
- * e820 table built from the guest's memory map (hv's range reserved), the
- * command line with reservetop= added so the kernel keeps out of hv's
- * linear region, and the initrd (the next module) placed at the top of
- * guest RAM.  The kernel is entered at code32_start with ESI = boot_params,
- * CS = 0x10 and DS/ES/SS = 0x18 from a flat GDT, interrupts off.
+ * linux_hdr.c has checked the header.  The protected-mode kernel goes
+ * to 1 MiB, as QEMU puts it; a relocatable kernel that has no room there
+ * goes to its pref_address or the first place in guest RAM aligned to
+ * kernel_alignment.  Where it then runs (boot.rst's "runtime start":
+ * pref_address for a kernel that is not relocatable, else the load
+ * address raised to pref_address and aligned) must have init_size bytes
+ * of guest RAM, or the kernel is refused.
+ *
+ * The kernel and initrd modules sit at the bottom of hv's range at the
+ * top of RAM (boot/reloc.c).  Once the kernel is copied out, both are
+ * given to the guest, and the initrd stays where it is when that is
+ * above the kernel and below initrd_addr_max (the highest place, as
+ * GRUB chooses it); else it moves to the highest place that is.  hv then
+ * keeps only its image, cache, records and pool (and any later module,
+ * a System.map): one log line says how much.
+ *
+ * The kernel is entered at code32_start with ESI = boot_params, CS = 0x10
+ * and DS/ES/SS = 0x18 from a flat GDT, interrupts off.  The command line
+ * gets reservetop= so that the kernel keeps out of hv's linear region.
  */
 #include "monitor/loader/loader.h"
 
 #include <multiboot.h>
 
 #include "lib/fmt.h"
-#include "monitor/mm/mm.h"
+#include "lib/hw/bootparams.h"
 #include "lib/layout.h"
 #include "lib/log.h"
 #include "lib/string.h"
 #include "lib/x86.h"
-
-/* Setup header (offsets in the image and in boot_params alike). */
-#define HDR_SETUP_SECTS		0x1F1
-#define HDR_BOOT_FLAG		0x1FE
-#define HDR_JUMP		0x200
-#define HDR_MAGIC		0x202	/* "HdrS" */
-#define HDR_VERSION		0x206
-#define HDR_TYPE_OF_LOADER	0x210
-#define HDR_LOADFLAGS		0x211
-#define HDR_CODE32_START	0x214
-#define HDR_RAMDISK_IMAGE	0x218
-#define HDR_RAMDISK_SIZE	0x21C
-#define HDR_CMD_LINE_PTR	0x228
-#define HDR_INITRD_ADDR_MAX	0x22C
-#define HDR_KERNEL_ALIGNMENT	0x230
-#define HDR_RELOCATABLE		0x234
-#define HDR_CMDLINE_SIZE	0x238
-#define HDR_PREF_ADDRESS	0x258
-#define HDR_INIT_SIZE		0x260
-/* boot_params outside the header */
-#define BP_E820_ENTRIES		0x1E8
-#define BP_E820_TABLE		0x2D0
-#define BP_SIZE			0x1000
-#define E820_MAX		128
-
-#define LOADED_HIGH		0x01
-#define HDRS_MAGIC		0x53726448
-#define BOOT_FLAG		0xAA55
+#include "monitor/mm/mm.h"
 
 /* Where the loader puts its tables in guest memory (below 640 KiB). */
 #define BP_ADDR			0x10000
 #define CMDLINE_ADDR		0x11000
+#define CMDLINE_ROOM		0x1000
 #define GDT_ADDR		0x12000
-#define KERNEL_ADDR		0x100000
+#define LOW_END			0x13000
 #define BOOT_CS			0x10
 #define BOOT_DS			0x18
 
@@ -64,61 +50,84 @@
 
 #define FAIL(...) do { fmt_snprintf(why, why_size, __VA_ARGS__); return -1; } while (0)
 
-static uint32_t rd32(const uint8_t *p, uint32_t off)
+static uint32_t align_up(uint32_t x, uint32_t a)
 {
-	uint32_t v;
-
-	memcpy(&v, p + off, 4);
-	return v;
+	return (x + a - 1) & ~(a - 1);
 }
 
-static uint16_t rd16(const uint8_t *p, uint32_t off)
+/* boot.rst's runtime start for a kernel loaded at `load`. */
+static uint32_t runtime_start(const struct linux_image *li, uint32_t load)
 {
-	uint16_t v;
-
-	memcpy(&v, p + off, 2);
-	return v;
+	if (!li->relocatable)
+		return li->pref;
+	return align_up(load < li->pref ? li->pref : load, li->align);
 }
 
-int linux_is_bzimage(const struct boot_module *m)
+static int fits(const struct linux_image *li, uint32_t load)
 {
-	const uint8_t *p = (const uint8_t *)m->start;
+	uint32_t rt = runtime_start(li, load);
 
-	return m->end - m->start > 0x264 && rd32(p, HDR_MAGIC) == HDRS_MAGIC &&
-	       rd16(p, HDR_BOOT_FLAG) == BOOT_FLAG;
+	return rt >= load && guest_ram_room(load, li->pm_size) &&
+	       guest_ram_room(rt, li->init_size);
 }
 
-/*
- * Where the protected-mode kernel goes: 1 MiB if init_size bytes of guest
- * RAM are free there; else, for a relocatable kernel, its preferred
- * address or the first suitably aligned place in guest RAM (firmware such
- * as OVMF reserves pieces of the low 16 MiB).  0 if nothing fits.
- */
-static uint32_t place_kernel(const uint8_t *img, uint32_t init_size)
+/* The load address, or 0 if nothing fits (see the top). */
+static uint32_t place_kernel(const struct linux_image *li)
 {
 	static struct boot_mmap map[GUEST_MMAP_MAX];
-	uint32_t align = rd32(img, HDR_KERNEL_ALIGNMENT), pref = rd32(img, HDR_PREF_ADDRESS);
 	int n;
 
-	if (guest_ram_room(KERNEL_ADDR, init_size))
-		return KERNEL_ADDR;
-	if (!img[HDR_RELOCATABLE])
+	if (fits(li, LXH_BZIMAGE_ADDR))
+		return LXH_BZIMAGE_ADDR;
+	if (!li->relocatable)
 		return 0;
-	if (align < PAGE_SIZE || (align & (align - 1)))
-		align = LARGE_PAGE_SIZE;
-	if (pref >= KERNEL_ADDR && !(pref & (align - 1)) && guest_ram_room(pref, init_size))
-		return pref;
+	if (li->pref > LXH_BZIMAGE_ADDR && !(li->pref & (li->align - 1)) && fits(li, li->pref))
+		return li->pref;
 	n = guest_memmap(map, GUEST_MMAP_MAX);
 	for (int i = 0; i < n; i++) {
-		uint64_t a = (map[i].addr + align - 1) & ~(uint64_t)(align - 1);
+		uint64_t a = (map[i].addr + li->align - 1) & ~(uint64_t)(li->align - 1);
 
-		if (map[i].type != MULTIBOOT_MEMORY_AVAILABLE || a < KERNEL_ADDR)
-			continue;
-		if (a + init_size <= map[i].addr + map[i].len && a + init_size <= HV_BASE &&
-		    guest_ram_room((uint32_t)a, init_size))
+		if (map[i].type == MULTIBOOT_MEMORY_AVAILABLE && a >= LXH_BZIMAGE_ADDR &&
+		    a + li->init_size <= HV_BASE && fits(li, (uint32_t)a))
 			return (uint32_t)a;
 	}
 	return 0;
+}
+
+/*
+ * The initrd's place: in place if the protocol allows it there, else the
+ * highest page-aligned place in guest RAM between `above` and
+ * initrd_addr_max.  0 if none.
+ */
+static uint32_t place_initrd(const struct linux_image *li, const struct boot_module *m,
+			     uint32_t above)
+{
+	static struct boot_mmap map[GUEST_MMAP_MAX];
+	uint32_t size = m->end - m->start, best = 0;
+	uint64_t max_end = (uint64_t)li->initrd_max + 1;	/* 0xFFFFFFFF: 4 GiB */
+	int n;
+
+	if (m->start >= above && m->end <= max_end && guest_ram_room(m->start, size))
+		return m->start;
+	n = guest_memmap(map, GUEST_MMAP_MAX);
+	for (int i = 0; i < n; i++) {
+		uint64_t lo = map[i].addr, hi = lo + map[i].len, at;
+
+		if (map[i].type != MULTIBOOT_MEMORY_AVAILABLE)
+			continue;
+		if (hi > max_end)
+			hi = max_end;
+		if (hi > HV_BASE)
+			hi = HV_BASE;
+		if (lo < above)
+			lo = above;
+		if (hi < lo + size)
+			continue;
+		at = (hi - size) & ~(uint64_t)(PAGE_SIZE - 1);
+		if (at >= lo && at > best)
+			best = (uint32_t)at;
+	}
+	return best;
 }
 
 /* The kernel's arguments: the module's command line without its path. */
@@ -133,84 +142,70 @@ static const char *kernel_args(const struct boot_module *m)
 	return s;
 }
 
+/* Gives the guest the modules hv no longer needs (see the top) and says
+   what hv keeps. */
+static void reclaim(void)
+{
+	uint32_t keep = boot.nmods > 2 ? boot.mods[2].start : boot.image_phys;
+
+	guest_ram_reclaim(keep);
+	log_info("linux", "hv keeps %u KiB at the top of RAM, %08x-%08x: image %u KiB, "
+		 "code cache %u KiB, translator records %u KiB, frame pool %u KiB%s",
+		 (boot.hv_phys_hi - boot.hv_phys_lo) >> 10, boot.hv_phys_lo,
+		 boot.hv_phys_hi - 1, (boot.cache_phys - boot.image_phys) >> 10,
+		 boot.cache_size >> 10, HV_META_SIZE >> 10, boot.pool_size >> 10,
+		 boot.nmods > 2 ? ", modules after the initrd" : "");
+}
+
 int linux_load(struct linux_entry *out, char *why, size_t why_size)
 {
 	const struct boot_module *k = &boot.mods[0];
 	const uint8_t *img = (const uint8_t *)k->start;
-	uint32_t size = k->end - k->start, setup, pm_size, init_size, hdr_end, n;
-	uint32_t initrd_at = 0, initrd_size = 0, ram_end, cmdline_max, load;
-	static uint8_t bp[BP_SIZE];
-	static struct boot_mmap map[GUEST_MMAP_MAX];
+	static uint8_t bp[LXB_SIZE];
+	struct linux_image li;
+	struct linux_placed at = { 0, CMDLINE_ADDR, 0, 0 };
 	char cmdline[BOOT_CMDLINE_MAX + 32];
-	uint16_t version = rd16(img, HDR_VERSION);
-	int nmap;
+	uint32_t n, load, rt, kernel_end;
 
-	if (version < 0x0206)
-		FAIL("boot protocol %x.%02x is older than 2.06, which hv needs",
-		     version >> 8, version & 0xFF);
-	if (!(img[HDR_LOADFLAGS] & LOADED_HIGH))
-		FAIL("a zImage (not loaded high): not supported");
-	setup = img[HDR_SETUP_SECTS] ? img[HDR_SETUP_SECTS] : 4;
-	if ((setup + 1) * 512 >= size)
-		FAIL("truncated: %u setup sectors but only %u bytes", setup, size);
-	pm_size = size - (setup + 1) * 512;
-	init_size = rd32(img, HDR_INIT_SIZE);
-	if (init_size < pm_size)
-		init_size = pm_size;
-	load = place_kernel(img, init_size);
+	if (linux_check(k, &li, why, why_size) < 0)
+		return -1;
+	if (!guest_ram_room(BP_ADDR, LOW_END - BP_ADDR))
+		FAIL("no guest RAM at %08x-%08x for boot_params, the command line and the GDT",
+		     BP_ADDR, LOW_END - 1);
+	load = place_kernel(&li);
+	if (!load && !li.relocatable)
+		FAIL("not relocatable, and guest RAM does not hold it at %08x-%08x with "
+		     "init_size at pref_address %08x-%08x", LXH_BZIMAGE_ADDR,
+		     LXH_BZIMAGE_ADDR + li.pm_size - 1, li.pref, li.pref + li.init_size - 1);
 	if (!load)
-		FAIL("no room for the kernel: it needs %u KiB of guest RAM%s", init_size >> 10,
-		     img[HDR_RELOCATABLE] ? "" : " from 1 MiB up (not relocatable)");
-	ram_end = guest_ram_end(load);
+		FAIL("no room for the kernel: it needs %u KiB of guest RAM", li.init_size >> 10);
+	rt = runtime_start(&li, load);
+	kernel_end = rt + li.init_size > load + li.pm_size ? rt + li.init_size : load + li.pm_size;
+	at.entry = load + li.code32_off;
 
-	/* The command line, with hv's reservation. */
+	/* The command line, with hv's reservation, as long as the kernel takes. */
 	n = (uint32_t)fmt_snprintf(cmdline, sizeof(cmdline), "%s %s", kernel_args(k), RESERVETOP);
-	cmdline_max = rd32(img, HDR_CMDLINE_SIZE);
-	if (n >= sizeof(cmdline) || n > cmdline_max)
-		FAIL("kernel command line of %u bytes is longer than the kernel's %u", n,
-		     cmdline_max);
+	if (n >= sizeof(cmdline) || n > li.cmdline_max || n >= CMDLINE_ROOM)
+		FAIL("kernel command line of %u bytes is longer than the kernel's cmdline_size %u",
+		     n, li.cmdline_max);
 
-	/* The initrd: the next module, at the top of guest RAM. */
+	/* The kernel out of its module; then both modules are the guest's. */
+	memcpy((void *)load, img + li.pm_offset, li.pm_size);
+	reclaim();
 	if (boot.nmods > 1) {
-		uint32_t max = rd32(img, HDR_INITRD_ADDR_MAX), top = ram_end;
+		const struct boot_module *m = &boot.mods[1];
 
-		initrd_size = boot.mods[1].end - boot.mods[1].start;
-		if (max && top > max + 1)
-			top = max + 1;
-		initrd_at = (top - initrd_size) & PTE_ADDR;
-		if (initrd_size > top || (initrd_at < load + init_size && initrd_at + initrd_size > load) ||
-		    !guest_ram_room(initrd_at, initrd_size))
-			FAIL("no room for the initrd (%u KiB) between the kernel and %08x",
-			     initrd_size >> 10, top);
+		at.initrd_size = m->end - m->start;
+		at.initrd = place_initrd(&li, m, kernel_end);
+		if (!at.initrd)
+			FAIL("no room for the initrd (%u KiB) in guest RAM between the kernel's "
+			     "end %08x and initrd_addr_max %08x", at.initrd_size >> 10,
+			     kernel_end, li.initrd_max);
+		if (at.initrd != m->start)
+			memmove((void *)at.initrd, (const void *)m->start, at.initrd_size);
 	}
 
-	/* boot_params: zeros, the setup header, the e820 table. */
-	memset(bp, 0, sizeof(bp));
-	hdr_end = HDR_JUMP + 2 + img[HDR_JUMP + 1];
-	if (hdr_end > BP_E820_TABLE || hdr_end > size)
-		FAIL("malformed setup header (ends at %x)", hdr_end);
-	memcpy(bp + HDR_SETUP_SECTS, img + HDR_SETUP_SECTS, hdr_end - HDR_SETUP_SECTS);
-	bp[HDR_TYPE_OF_LOADER] = 0xFF;		/* "undefined" loader */
-	*(uint32_t *)(bp + HDR_CMD_LINE_PTR) = CMDLINE_ADDR;
-	*(uint32_t *)(bp + HDR_RAMDISK_IMAGE) = initrd_at;
-	*(uint32_t *)(bp + HDR_RAMDISK_SIZE) = initrd_size;
-	/* code32_start is the load address unless the kernel says otherwise. */
-	out->entry = load == KERNEL_ADDR ? rd32(img, HDR_CODE32_START) : load;
-	*(uint32_t *)(bp + HDR_CODE32_START) = out->entry;
-	nmap = guest_memmap(map, GUEST_MMAP_MAX);
-	if (nmap > E820_MAX)
-		nmap = E820_MAX;
-	for (int i = 0; i < nmap; i++) {
-		uint8_t *e = bp + BP_E820_TABLE + i * 20;
-
-		memcpy(e, &map[i].addr, 8);
-		memcpy(e + 8, &map[i].len, 8);
-		memcpy(e + 16, &map[i].type, 4);	/* Multiboot types = e820 types */
-	}
-	bp[BP_E820_ENTRIES] = (uint8_t)nmap;
-
-	/* Into guest memory (identity, hv's range still mapped). */
-	memcpy((void *)load, img + (setup + 1) * 512, pm_size);
+	linux_params(bp, img, &li, &at);
 	memcpy((void *)BP_ADDR, bp, sizeof(bp));
 	memcpy((void *)CMDLINE_ADDR, cmdline, n + 1);
 	{
@@ -224,19 +219,22 @@ int linux_load(struct linux_entry *out, char *why, size_t why_size)
 
 		memcpy((void *)GDT_ADDR, gdt, sizeof(gdt));
 	}
-	if (initrd_size)
-		memcpy((void *)initrd_at, (const void *)boot.mods[1].start, initrd_size);
 
+	out->entry = at.entry;
 	out->boot_params = BP_ADDR;
 	out->gdt = GDT_ADDR;
 	out->gdt_limit = 4 * 8 - 1;
 	out->cs = BOOT_CS;
 	out->ds = BOOT_DS;
-	log_info("linux", "bzImage protocol %x.%02x, %u KiB at %08x (needs %u KiB), entry %08x",
-		 version >> 8, version & 0xFF, pm_size >> 10, load, init_size >> 10,
-		 out->entry);
-	if (initrd_size)
-		log_info("linux", "initrd %u KiB at %08x", initrd_size >> 10, initrd_at);
-	log_info("linux", "command line: %s", cmdline);
+	log_info("linux", "bzImage protocol %x.%02x, %u KiB at %08x, %srelocatable, runs at "
+		 "%08x (init_size %u KiB), entry %08x", li.version >> 8, li.version & 0xFF,
+		 li.pm_size >> 10, load, li.relocatable ? "" : "not ", rt, li.init_size >> 10,
+		 at.entry);
+	if (at.initrd_size)
+		log_info("linux", "initrd %u KiB at %08x%s (initrd_addr_max %08x)",
+			 at.initrd_size >> 10, at.initrd,
+			 at.initrd == boot.mods[1].start ? ", where it was loaded" : "",
+			 li.initrd_max);
+	log_info("linux", "command line (%u of %u bytes): %s", n, li.cmdline_max, cmdline);
 	return 0;
 }

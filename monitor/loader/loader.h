@@ -100,8 +100,44 @@ int mb_load_sections(const struct mb_image *img, struct mb_place *pl,
 		     size_t why_size);
 
 /*
- * Linux guests: the 32-bit boot protocol (see linux.c).
+ * Linux guests: the 32-bit boot protocol (see linux_hdr.c and linux.c).
  */
+/* What a bzImage's setup header says, checked against the file and read
+   as its protocol version defines it (defaults where the field is newer). */
+struct linux_image {
+	uint16_t version;	/* major << 8 | minor */
+	uint32_t pm_offset;	/* the protected-mode kernel in the file */
+	uint32_t pm_size;	/* its bytes in the file (syssize * 16 or more) */
+	uint32_t code32_off;	/* code32_start's offset in the loaded kernel */
+	uint32_t init_size;	/* memory it needs from its runtime start */
+	uint32_t align;		/* kernel_alignment, a power of 2 */
+	uint32_t pref;		/* pref_address (below 4 GiB), else 1 MiB */
+	int relocatable;
+	uint32_t initrd_max;	/* the initrd's highest byte address */
+	uint32_t cmdline_max;	/* the command line's length, without its zero */
+	uint32_t hdr_end;	/* where the setup header ends (0x202 + jump) */
+};
+
+/*
+ * Checks module 0's setup header (Linux Documentation/x86/boot.rst) for
+ * what hv's 32-bit loader needs: a bzImage of protocol 2.02 or later,
+ * complete, its code32_start inside the loaded kernel.  Returns 0 and
+ * fills *img, or -1 with the reason.
+ */
+int linux_check(const struct boot_module *m, struct linux_image *img, char *why,
+		size_t why_size);
+
+/* Where the loader put what boot_params points to. */
+struct linux_placed {
+	uint32_t entry;		/* the loaded kernel's code32_start */
+	uint32_t cmdline;
+	uint32_t initrd, initrd_size;	/* 0, 0 without one */
+};
+
+/* Fills the 4 KiB boot_params at bp (see linux_params.c). */
+void linux_params(uint8_t *bp, const uint8_t *kernel, const struct linux_image *li,
+		  const struct linux_placed *at);
+
 struct linux_entry {
 	uint32_t entry;		/* code32_start */
 	uint32_t boot_params;	/* ESI */

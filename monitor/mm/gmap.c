@@ -7,6 +7,8 @@
 
 #include <multiboot.h>
 
+#include "lib/panic.h"
+#include "lib/x86.h"
 
 int guest_memmap(struct boot_mmap *out, int max)
 {
@@ -53,4 +55,17 @@ uint32_t guest_ram_end(uint32_t at)
 		    at < m[i].addr + m[i].len)
 			return (uint32_t)(m[i].addr + m[i].len);
 	return 0;
+}
+
+/*
+ * The bottom of hv's range holds the modules boot_relocate copied there
+ * ([modules][image]...).  Once a loader has taken what it needs out of
+ * the first ones, they are the guest's RAM like any other: hv's range
+ * then starts at `lo` (a module boundary, at most the image).  Only
+ * before gmem_seal, which unmaps what remains hv's.
+ */
+void guest_ram_reclaim(uint32_t lo)
+{
+	assert(!(lo & (PAGE_SIZE - 1)) && lo >= boot.hv_phys_lo && lo <= boot.image_phys);
+	boot.hv_phys_lo = lo;
 }

@@ -175,6 +175,9 @@ int guest_memmap(struct boot_mmap *out, int max);
 int guest_ram_room(uint32_t at, uint32_t len);
 /* The end of the usable guest RAM range that contains `at`, or 0. */
 uint32_t guest_ram_end(uint32_t at);
+/* Gives the guest the modules below `lo` at the bottom of hv's range
+   (before gmem_seal). */
+void guest_ram_reclaim(uint32_t lo);
 
 /*
  * Shadow page tables for a guest with paging on (see shadow.c).
