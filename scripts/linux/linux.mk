@@ -6,6 +6,9 @@
 #   make test-linux   scripts/linux/test-linux.sh (natively; HV_LINUX=1 also
 #                     under hv)
 #   make run-linux-native   the guest's shell natively, on the terminal
+#   make test-installer     scripts/linux/test-installer.sh: Debian's
+#                     installer to its first dialog natively and under hv
+#                     (fetches debian-installer-12-netboot-i386)
 #
 # scripts/linux/fetch.sh runs on every `make linux` (it is quick once the
 # packages are cached, and picks up a newer kernel the archive serves); it
@@ -15,7 +18,7 @@ LINUX_OUT := $(BUILD)/linux
 LINUX_INITRAMFS_IN := guest/linux/init $(wildcard guest/linux/tests/*.sh) \
 	scripts/linux/mkinitramfs.sh scripts/linux/mkcpio.py
 
-.PHONY: linux linux-fetch test-linux run-linux-native
+.PHONY: linux linux-fetch test-linux run-linux-native test-installer
 linux: $(LINUX_OUT)/bzImage $(LINUX_OUT)/initramfs.cpio.gz $(LINUX_OUT)/System.map
 
 linux-fetch:
@@ -35,6 +38,9 @@ $(LINUX_OUT)/System.map: $(LINUX_OUT)/bzImage $(LINUX_OUT)/System.map.deb \
 
 test-linux: linux
 	scripts/linux/test-linux.sh
+
+test-installer: hv
+	scripts/linux/test-installer.sh
 
 run-linux-native: linux
 	$(QEMU) -accel tcg -m 256 -display none -no-reboot \
