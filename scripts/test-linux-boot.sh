@@ -17,8 +17,9 @@
 #   native     QEMU's own loader and the kernel's real-mode setup: what the
 #              BIOS reports (e820, RSDP, alt_mem_k, the text screen)
 #   stock      protocol 2.15 under hv
-#   max-noreloc  initrd_addr_max 0xFFFFFFFF (no wrap: boots) and not
-#              relocatable (runs at its pref_address)
+#   max-noreloc  initrd_addr_max 0xFFFFFFFF (no wrap: boots), not
+#              relocatable (runs at its pref_address), and hardware_subarch
+#              1 in the file (boot_params must say 0)
 #   v2.02      protocol 2.02: initrd_addr_max 0x37FFFFFF and a 255-byte
 #              command line, whatever the later fields say
 # Under hv each must show: the e820 table the native boot got with hv's
@@ -99,6 +100,10 @@ refused noreloc-no-ram "$work/k/noreloc-high" "not relocatable, and guest RAM do
 # --- Good kernels: boot_params natively and under hv.
 mutate max-noreloc 0x22c 0xFFFFFFFF 4
 mutate max-noreloc 0x234 0 1
+# A file whose header says another subarchitecture (1: lguest): the
+# loader must write 0, a PC, over it (boot.rst, hardware_subarch).
+mutate max-noreloc 0x23c 1 4
+mutate max-noreloc 0x240 0x12345678 4
 args="console=ttyS0 quiet nokaslr"
 # boot NAME MODE KERNEL: bootparams.sh's lines in $work/NAME/bootparams.out.
 boot() {
@@ -158,7 +163,8 @@ for l in open(sys.argv[3]):
 	for k in acpi_rsdp_addr video_mode video_cols video_lines video_is_vga video_points; do
 		[ "$(val "$out" $k)" = "$(val "$nat" $k)" ] || why="$why $k $(val "$out" $k), natively $(val "$nat" $k);"
 	done
-	[ "$(val "$out" hardware_subarch)" = 00000000 ] || why="$why hardware_subarch;"
+	[ "$(val "$out" hardware_subarch)" = 00000000 ] &&
+		[ "$(val "$out" hardware_subarch_data)" = 0000000000000000 ] || why="$why hardware_subarch;"
 	[ "$(val "$out" type_of_loader)" = ff ] || why="$why type_of_loader;"
 	[ "$(val "$out" cmdline)" = "$args hvtest=bootparams reservetop=16M" ] ||
 		why="$why command line '$(val "$out" cmdline)';"
