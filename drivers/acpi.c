@@ -27,6 +27,7 @@
 
 static uint8_t loader_rsdp[36];	/* acpi_set_rsdp's copy */
 static int has_loader_rsdp;
+static uint32_t loader_rsdp_len;
 static uint8_t *madt;		/* 0 if none */
 static uint8_t *mpc;		/* MP configuration table, 0 if none */
 static uint32_t ioapic_base = 0xFEC00000;
@@ -77,6 +78,7 @@ void acpi_set_rsdp(const uint8_t *rsdp, uint32_t len)
 	if (len > sizeof(loader_rsdp))
 		len = sizeof(loader_rsdp);
 	memcpy(loader_rsdp, rsdp, len);
+	loader_rsdp_len = len;
 	/* ACPI 1.0's checksum covers the first 20 bytes in every revision. */
 	has_loader_rsdp = len >= 20 && !memcmp(loader_rsdp, "RSD PTR ", 8) &&
 			  sum(loader_rsdp, 20) == 0;
@@ -99,7 +101,16 @@ static uint8_t *find_rsdp(void)
 
 uint32_t acpi_rsdp_addr(void)
 {
-	return (uint32_t)find_rsdp();
+	/* The loader's copy is in hv's memory: it has no guest address. */
+	return has_loader_rsdp ? 0 : (uint32_t)find_rsdp();
+}
+
+uint32_t acpi_rsdp_copy(uint8_t *out, uint32_t size)
+{
+	if (!has_loader_rsdp || size < loader_rsdp_len)
+		return 0;
+	memcpy(out, loader_rsdp, loader_rsdp_len);
+	return loader_rsdp_len;
 }
 
 /* The RSDT's table with signature sig (4 bytes) and a valid checksum. */

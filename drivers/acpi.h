@@ -19,6 +19,9 @@ void acpi_init(void);
    EBDA's first KiB or E0000-FFFFF), 0 if none; while low memory is
    mapped 1:1. */
 uint32_t acpi_rsdp_addr(void);
+/* The boot loader's copy of the RSDP (Multiboot 2's ACPI tags), which
+   lies nowhere in guest memory: its length, copied to out; 0 if none. */
+uint32_t acpi_rsdp_copy(uint8_t *out, uint32_t size);
 /* The GSI an ISA IRQ arrives at (an interrupt source override, or the
    IRQ itself). */
 int acpi_isa_gsi(int irq);

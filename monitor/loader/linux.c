@@ -28,6 +28,7 @@
 
 #include <multiboot.h>
 
+#include "drivers/acpi.h"
 #include "lib/fmt.h"
 #include "lib/hw/bootparams.h"
 #include "lib/layout.h"
@@ -41,6 +42,7 @@
 #define CMDLINE_ADDR		0x11000
 #define CMDLINE_ROOM		0x1000
 #define GDT_ADDR		0x12000
+#define RSDP_ADDR		0x12040	/* the loader's RSDP copy (16-byte aligned) */
 #define LOW_END			0x13000
 #define BOOT_CS			0x10
 #define BOOT_DS			0x18
@@ -163,7 +165,9 @@ int linux_load(struct linux_entry *out, char *why, size_t why_size)
 	const uint8_t *img = (const uint8_t *)k->start;
 	static uint8_t bp[LXB_SIZE];
 	struct linux_image li;
-	struct linux_placed at = { 0, CMDLINE_ADDR, 0, 0 };
+	struct linux_placed at = { 0, CMDLINE_ADDR, 0, 0, acpi_rsdp_addr() };
+	uint8_t rsdp[36];
+	uint32_t rsdp_len = acpi_rsdp_copy(rsdp, sizeof(rsdp));
 	char cmdline[BOOT_CMDLINE_MAX + 32];
 	uint32_t n, load, rt, kernel_end;
 
@@ -205,6 +209,11 @@ int linux_load(struct linux_entry *out, char *why, size_t why_size)
 			memmove((void *)at.initrd, (const void *)m->start, at.initrd_size);
 	}
 
+	if (!at.rsdp && rsdp_len) {
+		/* Multiboot 2 on UEFI: the loader's copy, where the kernel can read it. */
+		memcpy((void *)RSDP_ADDR, rsdp, rsdp_len);
+		at.rsdp = RSDP_ADDR;
+	}
 	linux_params(bp, img, &li, &at);
 	memcpy((void *)BP_ADDR, bp, sizeof(bp));
 	memcpy((void *)CMDLINE_ADDR, cmdline, n + 1);

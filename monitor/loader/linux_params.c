@@ -17,7 +17,6 @@
 
 #include <multiboot.h>
 
-#include "drivers/acpi.h"
 #include "lib/hw/bootparams.h"
 #include "lib/string.h"
 #include "monitor/mm/mm.h"
@@ -115,7 +114,7 @@ void linux_params(uint8_t *bp, const uint8_t *kernel, const struct linux_image *
 		memset(bp + LXH_HW_SUBARCH_DATA, 0, 8);
 	}
 	if (li->version >= LXP_2_14) {
-		uint64_t rsdp = acpi_rsdp_addr();
+		uint64_t rsdp = at->rsdp;
 
 		memcpy(bp + LXB_ACPI_RSDP_ADDR, &rsdp, 8);
 	}

@@ -132,6 +132,7 @@ struct linux_placed {
 	uint32_t entry;		/* the loaded kernel's code32_start */
 	uint32_t cmdline;
 	uint32_t initrd, initrd_size;	/* 0, 0 without one */
+	uint32_t rsdp;		/* the ACPI RSDP's guest address, or 0 */
 };
 
 /* Fills the 4 KiB boot_params at bp (see linux_params.c). */
