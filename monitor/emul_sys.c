@@ -272,8 +272,18 @@ int emul_invlpg(struct trapframe *tf, const struct dt_insn *d, uint32_t eip,
 		struct fault *f, uint32_t *next)
 {
 	(void)eip; (void)next;
+	if (d->mod == 3 && d->rm == 1 && msr_has_rdtscp(0)) {
+		/* RDTSCP (0F 01 F9): the real TSC, as RDTSC natively, and the
+		   guest's IA32_TSC_AUX (SDM vol. 2 RDTSCP). */
+		uint64_t t = rdtsc();
+
+		tf->eax = (uint32_t)t;
+		tf->edx = (uint32_t)(t >> 32);
+		tf->ecx = msr_tsc_aux();
+		return 0;
+	}
 	if (d->mod == 3)
-		return RAISE_UD(f);	/* (0F 01 F8-FF: SWAPGS, RDTSCP, ...) */
+		return RAISE_UD(f);	/* (0F 01 F8-FF: SWAPGS, ...) */
 	shadow_invlpg(emul_ea(tf, d));
 	dt_check_page(emul_ea(tf, d));
 	return 0;

@@ -77,6 +77,40 @@ int msr_wr_tsc(uint32_t idx, uint64_t v)
 	return 0;
 }
 
+/*
+ * IA32_TSC_AUX (vol. 3B 17.17.2), where the CPU has RDTSCP
+ * (CPUID.80000001H:EDX[27]): the guest's copy, which RDTSCP returns in ECX
+ * (emul_sys.c); bits 63:32 are reserved (#GP).
+ */
+static uint32_t tsc_aux;
+
+int msr_has_rdtscp(uint32_t idx)
+{
+	(void)idx;
+	return !!(msr_cpu.edx_ext1 & CPUID_EXT1_EDX_RDTSCP);
+}
+
+uint32_t msr_tsc_aux(void)
+{
+	return tsc_aux;
+}
+
+int msr_rd_tsc_aux(uint32_t idx, uint64_t *v)
+{
+	(void)idx;
+	*v = tsc_aux;
+	return 0;
+}
+
+int msr_wr_tsc_aux(uint32_t idx, uint64_t v)
+{
+	(void)idx;
+	if (v >> 32)
+		return -1;
+	tsc_aux = (uint32_t)v;
+	return 0;
+}
+
 /* --- the local APIC's (monitor/apic.c) --- */
 
 int msr_has_tsc_deadline(uint32_t idx)
@@ -159,6 +193,12 @@ static void cpu_init(void)
 	   hides PAE (emul_sys.c), so only PSE-36 counts. */
 	c->maxphyaddr = c->edx1 & CPUID1_EDX_PSE36 ? 36 : 32;
 	cpuid(0x80000000, 0, r);
+	if (r[0] >= 0x80000001 && r[0] < 0x8000FFFF) {
+		uint32_t e[4];
+
+		cpuid(0x80000001, 0, e);
+		c->edx_ext1 = e[3];
+	}
 	if (r[0] >= 0x80000008 && r[0] < 0x8000FFFF) {
 		cpuid(0x80000008, 0, r);
 		c->maxphyaddr = r[0] & 0xFF;

@@ -53,6 +53,10 @@ extern const uint32_t msr_nrows;
  */
 void msr_init(void);
 
+/* Does the CPU have RDTSCP, and the guest's IA32_TSC_AUX for its ECX. */
+int msr_has_rdtscp(uint32_t idx);
+uint32_t msr_tsc_aux(void);
+
 /* The guest's RDMSR and WRMSR of idx: 0, or -1 for #GP(0). */
 int msr_read(uint32_t idx, uint64_t *v);
 int msr_write(uint32_t idx, uint64_t v);

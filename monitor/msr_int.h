@@ -19,6 +19,7 @@ struct msr_cpu {
 	uint32_t pmu_version;		/* CPUID.0AH:EAX[7:0], 0 without leaf 0AH */
 	uint32_t npmc, nfixed;		/* general-purpose and fixed counters */
 	uint32_t maxphyaddr;		/* physical-address width (vol. 3A 4.1.4) */
+	uint32_t edx_ext1;		/* CPUID.80000001H:EDX, 0 without the leaf */
 };
 extern struct msr_cpu msr_cpu;
 
@@ -32,6 +33,9 @@ int msr_has_tsc(uint32_t idx);
 int msr_has_tsc_adjust(uint32_t idx);
 int msr_wr_tsc(uint32_t idx, uint64_t v);	/* IA32_TSC, IA32_TSC_ADJUST */
 int msr_has_tsc_deadline(uint32_t idx);
+int msr_has_rdtscp(uint32_t idx);
+int msr_rd_tsc_aux(uint32_t idx, uint64_t *v);
+int msr_wr_tsc_aux(uint32_t idx, uint64_t v);
 int msr_has_sep(uint32_t idx);
 int msr_rd_sysenter(uint32_t idx, uint64_t *v);
 int msr_wr_sysenter(uint32_t idx, uint64_t v);

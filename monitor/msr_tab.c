@@ -54,6 +54,9 @@ const struct msr_row msr_rows[] = {
 	ONE("IA32_TSC", MSR_TSC, PASS, msr_has_tsc, msr_rd_real, msr_wr_tsc),
 	ONE("IA32_TSC_ADJUST", MSR_TSC_ADJUST, PASS, msr_has_tsc_adjust, msr_rd_real, msr_wr_tsc),
 
+	/* RDTSCP's ECX: the guest's (msr.c). */
+	ONE("IA32_TSC_AUX", MSR_TSC_AUX, VIRTUAL, msr_has_rdtscp, msr_rd_tsc_aux, msr_wr_tsc_aux),
+
 	/* The guest's local APIC's; the deadline only where TSC-deadline
 	   mode is offered (CPUID.01H:ECX[24], the real CPU's). */
 	ONE("IA32_APIC_BASE", MSR_APIC_BASE, VIRTUAL, 0, rd_apic_base, wr_apic_base),

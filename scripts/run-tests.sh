@@ -16,6 +16,7 @@ suites+=("scripts/test-hv.sh")
 suites+=("scripts/test-mb1.sh")	# the Multiboot 1 guest loader against QEMU's -kernel
 suites+=("scripts/test-guests.sh")
 suites+=("scripts/test-smp.sh")
+suites+=("scripts/test-cpus.sh")	# guests on CPU models other than qemu32 (RDTSCP)
 suites+=("scripts/test-fuzz.sh")
 suites+=("scripts/test-hostile.sh")
 suites+=("scripts/test-delivery.sh")

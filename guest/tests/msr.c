@@ -303,6 +303,37 @@ static void tsc_case(void)
 	t_end();
 }
 
+/*
+ * Vol. 2 RDTSCP, vol. 3B 17.17.2: where CPUID.80000001H:EDX[27] shows it,
+ * RDTSCP reads the TSC into EDX:EAX and IA32_TSC_AUX into ECX.
+ */
+static void rdtscp_case(void)
+{
+	uint32_t r[4], lo, hi, aux;
+	uint64_t t0, t, v = 0;
+
+	t_begin("rdtscp");
+	cpuid(0x80000000, 0, r);
+	if (r[0] < 0x80000001 || r[0] > 0x8000FFFF ||
+	    (cpuid(0x80000001, 0, r), !(r[3] & CPUID_EXT1_EDX_RDTSCP))) {
+		gprintf("rdtscp: not offered\n");
+		t_end();
+		return;
+	}
+	t_check(wr(MSR_TSC_AUX, 0x12345), "wrmsr IA32_TSC_AUX 12345: #GP");
+	/* (QEMU 7.2's TCG reads IA32_TSC_AUX as 0 with RDMSR: strict only.) */
+	if (strict)
+		t_check(rd(MSR_TSC_AUX, &v) && v == 0x12345, "rdmsr IA32_TSC_AUX: %llx", v);
+	t0 = rdtsc();
+	__asm__ volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(aux));
+	t = (uint64_t)hi << 32 | lo;
+	gprintf("rdtscp: ecx %x, tsc %s\n", aux, t >= t0 ? "after rdtsc's" : "before rdtsc's");
+	t_eq("rdtscp's ecx", aux, 0x12345);
+	t_check(t >= t0, "rdtscp %llx before rdtsc %llx", t, t0);
+	wr(MSR_TSC_AUX, 0);
+	t_end();
+}
+
 /* 11.12.2: eight entries of bits 2:0 a type (not 2 or 3), 7:3 reserved. */
 static void pat_case(void)
 {
@@ -468,6 +499,7 @@ void gmain(uint32_t magic, const struct multiboot_info *mbi)
 	cpuid_case();
 	reads_case();
 	tsc_case();
+	rdtscp_case();
 	pat_case();
 	mtrr_case();
 	mca_case();

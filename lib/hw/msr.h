@@ -24,6 +24,7 @@
 #define MSR_MISC_FEATURES_ENABLES 0x140	/* model-specific */
 #define MSR_SYSENTER_CS		0x174
 #define MSR_SYSENTER_ESP	0x175
+#define MSR_TSC_AUX		0xC0000103	/* RDTSCP's ECX (vol. 3B 17.17.2) */
 #define MSR_SYSENTER_EIP	0x176
 #define MSR_MCG_CAP		0x179
 #define MSR_MCG_STATUS		0x17A
@@ -67,6 +68,7 @@
 #define CPUID1_ECX_VMX		(1u << 5)
 #define CPUID1_ECX_SMX		(1u << 6)
 #define CPUID7_EBX_TSC_ADJUST	(1u << 1)	/* CPUID.(EAX=07H,ECX=0):EBX */
+#define CPUID_EXT1_EDX_RDTSCP	(1u << 27)	/* CPUID.80000001H:EDX */
 
 /* Memory types (11.11.3 for the MTRRs; the PAT adds UC- = 7, 11.12.3). */
 #define MT_UC			0
