@@ -79,8 +79,9 @@ int msr_wr_tsc(uint32_t idx, uint64_t v)
 
 /*
  * IA32_TSC_AUX (vol. 3B 17.17.2), where the CPU has RDTSCP
- * (CPUID.80000001H:EDX[27]): the guest's copy, which RDTSCP returns in ECX
- * (emul_sys.c); bits 63:32 are reserved (#GP).
+ * (CPUID.80000001H:EDX[27]): the guest's copy, which RDTSCP in translated
+ * code returns in ECX (emul_sys.c), written through to the real MSR for
+ * RDTSCP in user code; bits 63:32 are reserved (#GP).
  */
 static uint32_t tsc_aux;
 
@@ -108,6 +109,9 @@ int msr_wr_tsc_aux(uint32_t idx, uint64_t v)
 	if (v >> 32)
 		return -1;
 	tsc_aux = (uint32_t)v;
+	/* Also the real one, which hv does not use: RDTSCP in the guest's
+	   user code runs natively and must read the same. */
+	trap_wrmsr(MSR_TSC_AUX, v);
 	return 0;
 }
 
