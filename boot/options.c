@@ -245,8 +245,12 @@ void options_parse(const char *cmdline)
 	char word[WORD_MAX + 1];
 	int first = 1;
 
-	if (*end)
+	if (*end) {
+		/* A word the limit cuts is part of the rest, not a shorter word. */
+		while (end > cmdline && end[-1] != ' ' && end[-1] != '\t')
+			end--;
 		note(0, "hv command line longer than 4095 bytes: the rest is ignored, from ", end);
+	}
 	while (cmdline < end) {
 		size_t n = 0, len = 0;
 		int has_path_char = 0;
