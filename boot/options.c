@@ -201,6 +201,13 @@ static void option(const char *word)
 			opt.gdb = port;
 		else
 			opt.monitor = port;
+	} else if (KEY("dma") && eq) {
+		if (!strcmp(val, "mediate"))
+			opt.dma = DMA_MEDIATE;
+		else if (!strcmp(val, "trust"))
+			opt.dma = DMA_TRUST;
+		else
+			note(1, "dma= takes mediate or trust, not ", val);
 	} else if (KEY("pcihide") && eq) {
 		int r = parse_pci_list(val);
 

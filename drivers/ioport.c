@@ -19,13 +19,23 @@ static struct io_range {
 } ranges[MAX_RANGES];
 static int nranges;
 
-void io_register(uint16_t lo, uint16_t hi, const char *name, io_read_fn rd, io_write_fn wr,
-		 void *ctx)
+int io_register(uint16_t lo, uint16_t hi, const char *name, io_read_fn rd, io_write_fn wr,
+		void *ctx)
 {
 	if (nranges == MAX_RANGES)
 		panic("too many I/O port ranges (registering %s)", name);
 	ranges[nranges++] = (struct io_range){ lo, hi, name, rd, wr, ctx };
 	log_debug("io", "ports %04x-%04x: %s", lo, hi, name);
+	return nranges - 1;
+}
+
+void io_move(int id, uint16_t lo, uint16_t hi)
+{
+	if (id < 0 || id >= nranges)
+		panic("io_move: no port range %d", id);
+	ranges[id].lo = lo;
+	ranges[id].hi = hi;
+	log_debug("io", "ports %04x-%04x: %s (moved)", lo, hi, ranges[id].name);
 }
 
 static struct io_range *find(uint16_t port)

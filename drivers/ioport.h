@@ -14,9 +14,12 @@
 typedef uint32_t (*io_read_fn)(void *ctx, uint16_t port, int size);
 typedef void (*io_write_fn)(void *ctx, uint16_t port, int size, uint32_t v);
 
-/* Registers a device model for ports [lo, hi]. */
-void io_register(uint16_t lo, uint16_t hi, const char *name, io_read_fn rd, io_write_fn wr,
+/* Registers a device model for ports [lo, hi]; returns its range's id. */
+int io_register(uint16_t lo, uint16_t hi, const char *name, io_read_fn rd, io_write_fn wr,
 		 void *ctx);
+/* Moves range id to [lo, hi] (lo > hi: no port; a BAR the guest moved).
+   The caller refreshes the I/O bitmaps. */
+void io_move(int id, uint16_t lo, uint16_t hi);
 /* Is any byte of the access [port, port+size) intercepted? */
 int io_intercepted(uint16_t port, int size);
 uint32_t io_read(uint16_t port, int size);

@@ -15,6 +15,7 @@
 #include "drivers/vdev.h"
 
 #include "drivers/devices.h"
+#include "drivers/dma.h"
 #include "drivers/platform.h"
 #include "lib/hw/pci.h"
 #include "lib/log.h"
@@ -68,6 +69,9 @@ static void pci_write(void *ctx, uint16_t port, int size, uint32_t v)
 		return;
 	io_native_write(PCI_CONFIG_ADDR, 4, address);
 	io_native_write(port, size, v);
+	/* A moved IDE bus master (dma=mediate) is followed. */
+	idepci_config_written((uint16_t)PCI_ADDR_BDF(address),
+			      (int)PCI_ADDR_REG(address) + (port - PCI_CONFIG_DATA), size);
 }
 
 void vpci_init(int hide, const uint16_t *bdf, int n)

@@ -107,6 +107,15 @@ void gdt_refresh_iomap(void)
 							   p > 65532 ? (int)(65536 - p) : 4);
 }
 
+void gdt_refresh_ports(uint16_t lo, uint16_t hi)
+{
+	io_fill_bitmap(hv_tss_io.iomap);
+	/* An access of up to 4 bytes from p reaches [lo, hi] from lo - 3. */
+	for (uint32_t p = lo > 3 ? lo - 3u : 0; p <= hi; p++)
+		dt_fast.io_exit[p] = (uint8_t)io_intercepted((uint16_t)p,
+							   p > 65532 ? (int)(65536 - p) : 4);
+}
+
 /* CR3 can change after relocation; the #DF task must use the current one. */
 void gdt_set_df_cr3(uint32_t cr3)
 {

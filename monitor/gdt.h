@@ -24,6 +24,8 @@ extern struct hv_tss_io hv_tss_io;
 
 /* Reloads the I/O bitmap from drivers/ioport.c's table. */
 void gdt_refresh_iomap(void);
+/* The same for ports [lo, hi] alone (a device the guest moved). */
+void gdt_refresh_ports(uint16_t lo, uint16_t hi);
 
 /* Loads GDTR, the segment registers and TR; installs the #DF task. */
 void gdt_init(void);

@@ -53,6 +53,11 @@ static inline int refused(uint32_t pa, uint32_t len)
 	return gmem_is_hv(pa, len) || mm_hidden_range(pa, len);
 }
 
+int gphys_refused(uint32_t pa, uint32_t len)
+{
+	return refused(pa, len);
+}
+
 int gphys_read(uint32_t pa, void *buf, uint32_t len)
 {
 	uint8_t *out = buf;

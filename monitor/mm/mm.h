@@ -63,6 +63,8 @@ uint32_t paging_lookup(uint32_t va);
 int gphys_read(uint32_t pa, void *buf, uint32_t len);
 int gphys_write(uint32_t pa, const void *buf, uint32_t len);
 uint32_t gphys_read32(uint32_t pa);
+/* Would gphys_read refuse [pa, pa+len) (hv's memory, a hidden device page)? */
+int gphys_refused(uint32_t pa, uint32_t len);
 void gphys_write32(uint32_t pa, uint32_t v);
 
 /*

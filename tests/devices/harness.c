@@ -11,6 +11,7 @@
 
 #include "drivers/clock.h"
 #include "drivers/devices.h"
+#include "drivers/dma.h"
 #include "drivers/irq.h"
 #include "lib/panic.h"
 #include "lib/uart.h"
@@ -73,10 +74,27 @@ void dev_register(uint16_t lo, uint16_t hi, const char *name, io_read_fn rd, io_
 
 /* The port table proper (drivers/ioport.c): drivers/platform.c and
    drivers/kbdgate.c register there. */
-void io_register(uint16_t lo, uint16_t hi, const char *name, io_read_fn rd, io_write_fn wr,
-		 void *ctx)
+int io_register(uint16_t lo, uint16_t hi, const char *name, io_read_fn rd, io_write_fn wr,
+		void *ctx)
 {
 	dev_register(lo, hi, name, rd, wr, ctx);
+	return nregs - 1;
+}
+
+void io_move(int id, uint16_t lo, uint16_t hi)
+{
+	regs[id].lo = lo;
+	regs[id].hi = hi;
+}
+
+/* drivers/vpci.c tells idepci.c of every configuration write it passes. */
+int idepci_writes;
+void idepci_config_written(uint16_t bdf, int reg, int size)
+{
+	(void)bdf;
+	(void)reg;
+	(void)size;
+	idepci_writes++;
 }
 
 /* plat_reset reaches hv's integrity check through the exit hooks: the

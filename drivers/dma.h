@@ -1,0 +1,48 @@
+/*
+ * DMA by the devices the guest drives (docs/DEVICES.md, "DMA").  Memory
+ * is identity-mapped and devices are passed through, so a bus master the
+ * guest programs reaches any physical address, hv's frames included.
+ * With dma=mediate (the default) hv mediates the IDE bus master of every
+ * PCI IDE controller (idepci.c finds them and follows their BAR4,
+ * idedma.c checks and shadows each PRD table before the transfer
+ * starts); dma=trust passes everything through, as before.
+ */
+#ifndef DEV_DMA_H
+#define DEV_DMA_H
+
+#include <stdint.h>
+
+enum dma_mode { DMA_MEDIATE = 0, DMA_TRUST };
+
+/* What DMA mediation reaches above drivers/ (monitor/dma.c fills it). */
+struct dma_hooks {
+	/* Does [pa, pa + len) touch memory no device may reach for the
+	   guest (hv's frames, hidden device pages)? */
+	int (*refused)(uint32_t pa, uint32_t len);
+	/* Reads guest-physical memory; nonzero when refused. */
+	int (*read)(uint32_t pa, void *buf, uint32_t len);
+	/* Ports [lo, hi] changed hands: refresh the I/O bitmaps (and the
+	   translations of IN/OUT with an immediate port there). */
+	void (*ports_changed)(uint16_t lo, uint16_t hi);
+	/* The guest did what hv cannot allow: stop it with this reason. */
+	void (*stop)(const char *why);
+};
+extern struct dma_hooks dma_hooks;
+
+/* Finds the PCI IDE controllers and mediates their bus masters (call
+   after dma_hooks is filled, before the guest runs). */
+void dma_init(enum dma_mode mode, int pci_mode);
+
+/* --- idepci.c --- */
+/* The guest wrote configuration space of bdf (register reg, size bytes),
+   on the real bus: follows a moved BAR4 or I/O decode. */
+void idepci_config_written(uint16_t bdf, int reg, int size);
+
+/* --- idedma.c: the bus master at BAR4 of one controller --- */
+#define IDEDMA_MAX 4
+/* Sets up controller i (bdf for the log); base 0: not decoded yet. */
+void idedma_add(int i, uint16_t bdf, uint16_t base);
+/* Controller i's BAR4 now decodes at base (0: nowhere). */
+void idedma_move(int i, uint16_t base);
+
+#endif
