@@ -19,6 +19,7 @@ suites+=("scripts/test-smp.sh")
 suites+=("scripts/test-cpus.sh")	# guests on CPU models other than qemu32 (RDTSCP)
 suites+=("scripts/test-fuzz.sh")
 suites+=("scripts/test-hostile.sh")
+suites+=("scripts/test-dma.sh")	# IDE bus-master DMA mediated: legal reads equal native, attacks on hv refused
 suites+=("scripts/test-delivery.sh")
 suites+=("scripts/test-devices.sh")
 suites+=("scripts/test-reset.sh")	# resets, A20 and the shutdown byte in every device mode

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Mediated IDE bus-master DMA (issue 17, first part; docs/DEVICES.md "DMA"):
+# guest/tests/dma.c on QEMU's default machine with an IDE disk holding a
+# known pattern (byte o of sector s is (s*31 + o*7 + (o>>8)*3 + 0x5A) & 0xff,
+# the formula the guest checks against).
+#   - legal reads into the guest's own memory (one entry, two, a 64 KiB
+#     entry): natively and under hv (pci=pass and pci=emulate) the
+#     transcripts must be equal;
+#   - under hv, READ DMA onto hv's first and last frames and onto hv's text,
+#     a PRD table on hv's frames and one running into them, an entry
+#     straddling hv's edge: the guest sees the controller's error status,
+#     hv logs one warning per refusal, and its integrity line holds; the
+#     entry ending at hv's edge and a read after all of them work;
+#   - BAR4 moved by the guest: followed (legal read natively and under hv,
+#     an attack through the moved registers refused), moved onto the
+#     i8042's ports: hv stops the guest with one line;
+#   - dma=trust: the read onto hv's text goes through and the integrity
+#     check catches it (what makes the difference is the mediation);
+#   - dma= with an unknown value: one error line, status 5.
+# Prints "PASS name" or "FAIL name: why" per check.
+set -u
+. "$(dirname "$0")/lib.sh"
+work=$BUILD/test-dma
+mkdir -p "$work"
+elf=$BUILD/guest/dma.elf
+RUN_TIMEOUT=60
+if [ ! -f "$elf" ]; then
+	fail "dma: setup" "$elf not built (make guests)"
+	exit 0
+fi
+disk=$work/disk.img
+python3 -c '
+import sys
+with open(sys.argv[1], "wb") as f:
+    for s in range(256):
+        f.write(bytes((s * 31 + o * 7 + (o >> 8) * 3 + 0x5A) & 0xFF for o in range(512)))
+' "$disk"
+RUN_QEMU_EXTRA=(-drive "file=$disk,if=ide,index=0,format=raw")
+intact='^hv: integrity: text and data intact (crc [0-9a-f]\{8\})'
+sym() { awk -v s="$1" '$3 == s { print $1 }' "$BUILD/hv.sym"; }
+
+# ended NAME OUT LOG PASSES: the guest ended with every case passed, and (LOG
+# given) hv did not panic and its integrity held.  Sets why.
+ended() {
+	local out=$2 log=${3:-} n=$4
+	why=
+	if [ -n "$log" ] && grep -q PANIC "$log"; then
+		why="hv panicked (log $log)"
+	elif [ "$RUN_STATUS" != "$(exit_status 0)" ]; then
+		why="QEMU status $RUN_STATUS, want $(exit_status 0) (COM1 $out${log:+, log $log})"
+	elif ! grep -q "^END dma pass=$n fail=0" "$out"; then
+		why="no 'END dma pass=$n fail=0' (COM1 $out)"
+	elif [ -n "$log" ] && ! grep -q "$intact" "$log"; then
+		why="no integrity line (log $log)"
+	fi
+	[ -z "$why" ]
+}
+
+# The legal reads: native, then hv with the PCI space passed and emulated.
+native_run "$work/legal.native" "$elf" case=legal
+if ended legal "$work/legal.native" "" 4; then
+	pass "dma: legal reads natively"
+else
+	fail "dma: legal reads natively" "$why"
+fi
+for pci in pass emulate; do
+	hv_run "$work/legal-$pci.out" "$work/legal-$pci.log" "console=com2 exit_on_panic pci=$pci" \
+		"$elf case=legal"
+	if ! ended legal "$work/legal-$pci.out" "$work/legal-$pci.log" 4; then
+		fail "dma: legal reads under hv, pci=$pci" "$why"
+	elif ! cmp -s "$work/legal.native" "$work/legal-$pci.out"; then
+		fail "dma: legal reads under hv, pci=$pci" "COM1 differs from native ($work/legal.native, $work/legal-$pci.out)"
+	elif ! grep -q '^hv: dma: ide 00:01.1: bus master at [0-9a-f]\{4\} mediated' "$work/legal-$pci.log"; then
+		fail "dma: legal reads under hv, pci=$pci" "no 'bus master ... mediated' line (log $work/legal-$pci.log)"
+	else
+		pass "dma: legal reads under hv, pci=$pci: transcript equals native"
+	fi
+done
+
+# hv's text: a page of options_parse (run at boot only), at its physical
+# address in this layout (the same module, so the same layout in each run).
+image=$(sed -n 's/^hv: mem: hv owns .*(image at \([0-9a-f]*\),.*/\1/p' "$work/legal-pass.log")
+if [ -z "$image" ]; then
+	fail "dma: setup" "no 'image at' in $work/legal-pass.log"
+	exit 0
+fi
+at=$(printf '0x%08x' $((0x$image + 0x$(sym options_parse) - 0xff000000 + 0x100)))
+same_layout() { grep -q "(image at $image," "$1"; }
+
+for pic in pass emulate; do
+	a=$work/attack-pic-$pic
+	hv_run "$a.out" "$a.log" "console=com2 exit_on_panic pic=$pic" "$elf case=attack at=$at"
+	nwarn=$(grep -c "^hv: dma: warning: ide 00:01.1 channel 0: PRD .* touches hv's memory: transfer refused" "$a.log")
+	if ! ended attack "$a.out" "$a.log" 10; then
+		fail "dma: attacks under hv, pic=$pic" "$why"
+	elif ! same_layout "$a.log"; then
+		fail "dma: attacks under hv, pic=$pic" "hv's image is not at $image this time (log $a.log)"
+	elif [ "$nwarn" != 6 ]; then
+		fail "dma: attacks under hv, pic=$pic" "$nwarn refusal warnings, want 6 (log $a.log)"
+	elif ! grep -q "PRD entry 0 at ${at#0x} (512 bytes) touches hv's memory" "$a.log" ||
+	     ! grep -q "PRD table entry 0 at .* (8 bytes)" "$a.log" ||
+	     ! grep -q "PRD table entry 1 at .* (8 bytes)" "$a.log"; then
+		fail "dma: attacks under hv, pic=$pic" "the warnings do not name hv's text, the table, the second entry (log $a.log)"
+	else
+		pass "dma: attacks under hv, pic=$pic: 6 transfers refused with the error status, 6 warnings, integrity intact"
+	fi
+done
+
+# BAR4 moved by the guest.
+native_run "$work/move.native" "$elf" case=move
+hv_run "$work/move.out" "$work/move.log" "console=com2 exit_on_panic" "$elf case=move"
+if ! ended move "$work/move.native" "" 2; then
+	fail "dma: BAR4 moved, natively" "$why"
+elif ! ended move "$work/move.out" "$work/move.log" 2; then
+	fail "dma: BAR4 moved, under hv" "$why"
+elif ! cmp -s "$work/move.native" "$work/move.out"; then
+	fail "dma: BAR4 moved" "COM1 differs from native ($work/move.native, $work/move.out)"
+elif ! grep -q '^hv: dma: ide 00:01.1: bus master moved from [0-9a-f]\{4\} to d000' "$work/move.log"; then
+	fail "dma: BAR4 moved" "no 'moved ... to d000' line (log $work/move.log)"
+else
+	pass "dma: BAR4 moved: followed, transcript equals native"
+fi
+for pci in pass emulate; do
+	hv_run "$work/move-attack-$pci.out" "$work/move-attack-$pci.log" \
+		"console=com2 exit_on_panic pci=$pci" "$elf case=move attack=1"
+	if ! ended move "$work/move-attack-$pci.out" "$work/move-attack-$pci.log" 4; then
+		fail "dma: BAR4 moved, attack, pci=$pci" "$why"
+	elif [ "$(grep -c "^hv: dma: warning: .* touches hv's memory: transfer refused" "$work/move-attack-$pci.log")" != 1 ]; then
+		fail "dma: BAR4 moved, attack, pci=$pci" "not one refusal warning (log $work/move-attack-$pci.log)"
+	else
+		pass "dma: BAR4 moved, attack, pci=$pci: refused through the moved registers"
+	fi
+done
+hv_run "$work/move-kbd.out" "$work/move-kbd.log" "console=com2 exit_on_panic" "$elf case=move to=0x60"
+if [ "$RUN_STATUS" != "$(exit_status 3)" ]; then
+	fail "dma: BAR4 onto hv's ports" "QEMU status $RUN_STATUS, want $(exit_status 3) (log $work/move-kbd.log)"
+elif [ "$(grep -c '^hv: guest: stopped: ' "$work/move-kbd.log")" != 1 ] ||
+     ! grep -q "^hv: guest: stopped: guest moved the IDE bus master of 00:01.1 to 0060, onto port 0060, which hv takes" "$work/move-kbd.log"; then
+	fail "dma: BAR4 onto hv's ports" "no single 'stopped: guest moved the IDE bus master ... onto port 0060' line (log $work/move-kbd.log)"
+elif ! grep -q "$intact" "$work/move-kbd.log"; then
+	fail "dma: BAR4 onto hv's ports" "no integrity line (log $work/move-kbd.log)"
+else
+	pass "dma: BAR4 onto the i8042's ports: guest stopped"
+fi
+
+# dma=trust: the same read onto hv's text goes through; the integrity check
+# at the guest's exit must catch it (exit_on_panic: status 255).
+hv_run "$work/trust.out" "$work/trust.log" "console=com2 exit_on_panic dma=trust" "$elf case=hvframe at=$at"
+if ! same_layout "$work/trust.log"; then
+	fail "dma: dma=trust" "hv's image is not at $image this time (log $work/trust.log)"
+elif ! grep -q "^hv: dma: warning: dma=trust: the devices the guest drives can write hv's memory" "$work/trust.log"; then
+	fail "dma: dma=trust" "no dma=trust warning at boot (log $work/trust.log)"
+elif [ "$RUN_STATUS" != 255 ] || ! grep -Eq "^hv: PANIC at boot/integrity.c:[0-9]+: integrity: hv's text changed" "$work/trust.log"; then
+	fail "dma: dma=trust" "status $RUN_STATUS, no integrity panic for hv's text (log $work/trust.log)"
+elif ! grep -q "^FAIL dma.onto_hv_text: bus master status" "$work/trust.out"; then
+	fail "dma: dma=trust" "the guest's transfer did not complete (COM1 $work/trust.out)"
+else
+	pass "dma: dma=trust: the read onto hv's text goes through, the integrity check catches it"
+fi
+
+# A bad value: one error line, status 5.
+hv_run "$work/bad.out" "$work/bad.log" "console=com2 dma=iommu" ""
+if [ "$RUN_STATUS" != "$(exit_status 2)" ]; then
+	fail "dma: dma=iommu" "QEMU status $RUN_STATUS, want $(exit_status 2) (log $work/bad.log)"
+elif [ "$(grep -c 'error' "$work/bad.log")" != 1 ] ||
+     ! grep -q '^hv: options: error: dma= takes mediate or trust, not iommu' "$work/bad.log"; then
+	fail "dma: dma=iommu" "not one 'dma= takes mediate or trust, not iommu' error line (log $work/bad.log)"
+else
+	pass "dma: dma=iommu: one error line, status 5"
+fi
+exit 0
