@@ -20,7 +20,6 @@
 
 #include "drivers/devices.h"
 #include "drivers/ioport.h"
-#include "drivers/vdev.h"
 #include "lib/hw/idebm.h"
 #include "lib/hw/pci.h"
 #include "lib/log.h"
