@@ -42,7 +42,12 @@ void idepci_config_written(uint16_t bdf, int reg, int size);
 #define IDEDMA_MAX 4
 /* Sets up controller i (bdf for the log); base 0: not decoded yet. */
 void idedma_add(int i, uint16_t bdf, uint16_t base);
-/* Controller i's BAR4 now decodes at base (0: nowhere). */
+/* Controller i's BAR4 now decodes at base (0: nowhere); onto a port hv
+   takes, the guest is stopped. */
 void idedma_move(int i, uint16_t base);
+/* Channel chn's shadow table, as the controller reads it (the unit test
+   looks). */
+struct bm_prd;
+const struct bm_prd *idedma_shadow(int i, int chn);
 
 #endif

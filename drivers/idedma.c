@@ -47,6 +47,8 @@ struct channel {
 	uint8_t vstatus;	/* error and interrupt of a refused start */
 };
 
+struct dma_hooks dma_hooks;
+
 static struct ctl {
 	uint16_t bdf, base;	/* base 0: BAR4 decodes nowhere */
 	int io;			/* its port range (drivers/ioport.c) */
@@ -60,7 +62,7 @@ static uint32_t refusals;
 /* The physical address of a variable in hv's image. */
 static uint32_t image_pa(const void *p)
 {
-	return boot.image_phys + ((uint32_t)p - HV_BASE);
+	return boot.image_phys + ((uint32_t)(uintptr_t)p - HV_BASE);
 }
 
 static void refuse(struct ctl *c, int chn, const char *what, uint32_t i, uint32_t pa,
@@ -182,6 +184,11 @@ static void bm_write(void *ctx, uint16_t port, int size, uint32_t v)
 	}
 }
 
+const struct bm_prd *idedma_shadow(int i, int chn)
+{
+	return shadow[i][chn];
+}
+
 void idedma_add(int i, uint16_t bdf, uint16_t base)
 {
 	struct ctl *c = &ctls[i];
@@ -223,8 +230,9 @@ void idedma_move(int i, uint16_t base)
 		io_move(c->io, base, (uint16_t)(base + BM_PORTS - 1));
 	else
 		io_move(c->io, 1, 0);
-	log_info("dma", "ide %02x:%02x.%x: bus master moved from %04x to %04x", c->bdf >> 8,
-		 c->bdf >> 3 & 0x1F, c->bdf & 7, old, base);
+	/* Decode off and on again (a BAR being sized) is routine: debug. */
+	klog(old && base ? LOG_INFO : LOG_DEBUG, "dma", "ide %02x:%02x.%x: bus master moved "
+	     "from %04x to %04x", c->bdf >> 8, c->bdf >> 3 & 0x1F, c->bdf & 7, old, base);
 	if (old)
 		dma_hooks.ports_changed(old, (uint16_t)(old + BM_PORTS - 1));
 	if (base)

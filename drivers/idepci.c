@@ -24,8 +24,6 @@
 #include "lib/hw/pci.h"
 #include "lib/log.h"
 
-struct dma_hooks dma_hooks;
-
 static uint16_t ide_bdf[IDEDMA_MAX];
 static int nide;
 

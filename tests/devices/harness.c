@@ -7,12 +7,14 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "drivers/clock.h"
 #include "drivers/devices.h"
 #include "drivers/dma.h"
 #include "drivers/irq.h"
+#include "lib/bootinfo.h"
 #include "lib/panic.h"
 #include "lib/uart.h"
 #include "drivers/vdev.h"
@@ -87,6 +89,33 @@ void io_move(int id, uint16_t lo, uint16_t hi)
 	regs[id].hi = hi;
 }
 
+static struct reg *find(uint16_t port);
+
+int io_intercepted(uint16_t port, int size)
+{
+	for (int i = 0; i < size; i++)
+		if (find((uint16_t)(port + i)))
+			return 1;
+	return 0;
+}
+
+uint32_t io_read(uint16_t port, int size)
+{
+	struct reg *r = find(port);
+
+	return r && r->rd ? r->rd(r->ctx, port, size) : io_native_read(port, size);
+}
+
+void io_write(uint16_t port, int size, uint32_t v)
+{
+	struct reg *r = find(port);
+
+	if (r && r->wr)
+		r->wr(r->ctx, port, size, v);
+	else
+		io_native_write(port, size, v);
+}
+
 /* drivers/vpci.c tells idepci.c of every configuration write it passes. */
 int idepci_writes;
 void idepci_config_written(uint16_t bdf, int reg, int size)
@@ -95,6 +124,17 @@ void idepci_config_written(uint16_t bdf, int reg, int size)
 	(void)reg;
 	(void)size;
 	idepci_writes++;
+}
+
+/* drivers/idedma.c: hv's image (its shadow's physical address) and panic. */
+struct boot_info boot;
+
+void panic_at(const char *file, int line, const struct trapframe *tf, const char *fmt, ...)
+{
+	(void)tf;
+	(void)fmt;
+	fprintf(stderr, "panic at %s:%d\n", file, line);
+	abort();
 }
 
 /* plat_reset reaches hv's integrity check through the exit hooks: the
@@ -360,6 +400,7 @@ int main(void)
 	test_vkbd();
 	test_vpci();
 	test_platform();
+	test_idedma();
 	test_vlapic();
 	test_vlapic_msgs();
 	test_vlapic_timer();

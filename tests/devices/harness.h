@@ -76,6 +76,7 @@ void test_vrtc(void);
 void test_vkbd(void);
 void test_vpci(void);
 void test_platform(void);
+void test_idedma(void);
 void test_vlapic(void);
 void test_vlapic_msgs(void);
 void test_vlapic_timer(void);
