@@ -94,7 +94,7 @@ static int check_table(struct ctl *c, int chn, struct bm_prd *out)
 		if (!len)
 			len = PRD_MAX_BYTES;
 		/* Past 4 GiB the region would leave 32-bit memory: refused too. */
-		if (e.base + len < e.base || dma_hooks.refused(e.base, len)) {
+		if ((uint64_t)e.base + len > 0x100000000ull || dma_hooks.refused(e.base, len)) {
 			refuse(c, chn, "PRD entry", i, e.base, len);
 			return -1;
 		}

@@ -145,6 +145,10 @@ void test_idedma(void)
 	prd(0x1000, 0xFFFFFF00, 512 | PRD_EOT);
 	start(BASE, 0, 0x1000);
 	CHECK_EQ("an entry past 4 GiB: refused", real_port[BASE + BM_CMD], BM_CMD_TO_MEMORY);
+	prd(0x1000, 0xFFFFFE00, 512 | PRD_EOT);
+	start(BASE, 0, 0x1000);
+	CHECK_EQ("an entry ending at 4 GiB: started", real_port[BASE + BM_CMD],
+		 BM_CMD_TO_MEMORY | BM_CMD_START);
 
 	group("idedma: long tables, two channels");
 	for (uint32_t i = 0; i < 600; i++)
