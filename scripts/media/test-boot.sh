@@ -460,61 +460,58 @@ write_usb_tests() {
 write_usb_tests
 
 # --- Linux ----------------------------------------------------------------------------
+# linux_image IMG [MKIMAGE ARGS]: an image booting the Linux entry under hv.
+linux_image() {
+	local img=$1
+	shift
+	"$media/mkimage.sh" --quiet --out "$img" --default linux --timeout 0 \
+		--hv-opts "console=com2 exit_on_panic" "$@" >"$work/linux-build.log" 2>&1 && return
+	fail "$T: Linux image ($*)" "$(tail -3 "$work/linux-build.log" | tr '\n' ' ')"
+	return 1
+}
+
+# linux_boot NAME FW IMG WHAT EXPECT...: boots IMG from a USB stick on FW;
+# COM1 must show each EXPECT in turn, within LINUX_TIMEOUT.
+linux_boot() {
+	local name=$1 fw=$2 img=$3 what=$4 t0 st why e expects=()
+	shift 4
+	for e in "$@"; do expects+=(--expect "$e"); done
+	qemu_args "$fw" usb "$img" "$work/$name.log"
+	: >"$work/$name.log"
+	t0=$(now)
+	"$drive" --out "$work/$name.out" --timeout "$LINUX_TIMEOUT" "${expects[@]}" --stop \
+		-- "${QARGS[@]}" 2>"$work/$name.drive"
+	st=$?
+	timings+=("$name $(secs "$t0") s")
+	if [ "$st" = 125 ]; then
+		pass "$T: $what"
+	else
+		why=$(grep -a -m1 'error:' "$work/$name.log" | tr -d '\r')
+		fail "$T: $what" "status $st, not $(printf "'%s' " "$@")in turn on COM1 ($work/$name.out)${why:+; hv said: $why}; hv log $work/$name.log"
+	fi
+}
+
 linux_tests() {
-	local fw name t0 st img=$work/hv-linux.img
+	local fw img=$work/hv-linux.img
 	if [ ! -f "$BUILD/linux/bzImage" ]; then
 		skip "$T: Linux on SeaBIOS and OVMF" "build/linux/bzImage is not built yet (issue 7)"
 		return
 	fi
-	if ! "$media/mkimage.sh" --quiet --out "$img" --default linux --timeout 0 \
-		--hv-opts "console=com2 exit_on_panic" >"$work/linux-build.log" 2>&1; then
-		fail "$T: Linux image" "$(tail -3 "$work/linux-build.log" | tr '\n' ' ')"
-		return
-	fi
+	linux_image "$img" || return
 	for fw in bios uefi; do
 		[ "$fw" = uefi ] && [ ! -f "$OVMF" ] && continue
-		name=$fw-linux
-		qemu_args "$fw" usb "$img" "$work/$name.log"
-		: >"$work/$name.log"
-		t0=$(now)
-		"$drive" --out "$work/$name.out" --timeout "$LINUX_TIMEOUT" \
-			--expect 'Linux version' --expect "$LINUX_EXPECT" --stop \
-			-- "${QARGS[@]}" 2>"$work/$name.drive"
-		st=$?
-		timings+=("$name $(secs "$t0") s")
-		if [ "$st" = 125 ]; then
-			pass "$T: Linux under hv from a USB stick on $fw"
-		else
-			local why
-			why=$(grep -a -m1 'error:' "$work/$name.log" | tr -d '\r')
-			fail "$T: Linux under hv from a USB stick on $fw" \
-				"status $st, no '$LINUX_EXPECT' on COM1 ($work/$name.out)${why:+; hv said: $why}; hv log $work/$name.log"
-		fi
+		linux_boot "$fw-linux" "$fw" "$img" "Linux under hv from a USB stick on $fw" \
+			'Linux version' "$LINUX_EXPECT"
 	done
 	# GRUB x86_64-efi's multiboot2 on OVMF: no RSDP in a BIOS area, so the
 	# kernel finds ACPI only through the copy of GRUB's tag that hv's
 	# Linux loader gives it (acpi_rsdp_addr).
 	[ -f "$OVMF" ] || return
-	img=$work/hv-linux-grub-efi.img name=uefi-grub-linux
-	if ! "$media/mkimage.sh" --quiet --out "$img" --default linux --timeout 0 --uefi grub \
-		--hv-opts "console=com2 exit_on_panic" >"$work/linux-build.log" 2>&1; then
-		fail "$T: Linux GRUB UEFI image" "$(tail -3 "$work/linux-build.log" | tr '\n' ' ')"
-		return
-	fi
-	qemu_args uefi usb "$img" "$work/$name.log"
-	: >"$work/$name.log"
-	t0=$(now)
-	"$drive" --out "$work/$name.out" --timeout "$LINUX_TIMEOUT" \
-		--expect 'Linux version' --expect 'ACPI: RSDP 0x0000000000012040' --expect "$LINUX_EXPECT" --stop \
-		-- "${QARGS[@]}" 2>"$work/$name.drive"
-	st=$?
-	timings+=("$name $(secs "$t0") s")
-	if [ "$st" = 125 ]; then
-		pass "$T: Linux under hv by GRUB x86_64-efi multiboot2 on OVMF: ACPI through GRUB's RSDP"
-	else
-		fail "$T: Linux under hv by GRUB x86_64-efi multiboot2 on OVMF" \
-			"status $st, not 'Linux version', 'ACPI: RSDP 0x0000000000012040', '$LINUX_EXPECT' in turn on COM1 ($work/$name.out); hv log $work/$name.log"
-	fi
+	img=$work/hv-linux-grub-efi.img
+	linux_image "$img" --uefi grub || return
+	linux_boot uefi-grub-linux uefi "$img" \
+		"Linux under hv by GRUB x86_64-efi multiboot2 on OVMF: ACPI through GRUB's RSDP" \
+		'Linux version' 'ACPI: RSDP 0x0000000000012040' "$LINUX_EXPECT"
 }
 linux_tests
 
