@@ -8,7 +8,8 @@
  * privilege level, sets its accessed bit, and keeps a copy in the vcpu.
  * DS, ES, FS and SS are real: the descriptor is also written, as a shadow,
  * into the real GDT at the same index with its DPL raised to 1 (the guest
- * kernel runs at ring 1) and its limit cut below hv's linear region, and
+ * kernel runs at ring 1) and its limit cut below hv's linear region (an
+ * expand-down one that would reach it gets no valid offset), and
  * the real register is loaded with the guest's selector (SS with RPL 1).
  * CS and GS are virtual: translated code runs on hv's ring-1 CS and %gs
  * reaches hv's fast area.
@@ -22,11 +23,6 @@
 #include "lib/panic.h"
 #include "monitor/vcpu.h"
 #include "lib/x86.h"
-
-#define TYPE_CODE	0x8
-#define TYPE_CONFORM	0x4
-#define TYPE_RW		0x2	/* code: readable; data: writable */
-#define TYPE_EXPDOWN	0x4
 
 /* Selector error codes carry the selector without its RPL (SDM 6.13). */
 #define SEL_ERR(s) ((uint32_t)(s) & 0xFFFC)
@@ -94,9 +90,19 @@ uint64_t seg_shadow_desc(uint64_t d)
 	if (ATTR_DPL(attr) == 0)
 		access = (access & ~DESC_DPL(3)) | DESC_DPL(1);
 	access |= DESC_ACC;
-	if (!(attr & TYPE_CODE) && (attr & TYPE_EXPDOWN))
-		return SEG_DESC(base, (uint32_t)(d & 0xFFFF) | (uint32_t)((d >> 32) & 0xF0000),
-				access, flags);	/* expand-down: left as it is */
+	if (!(attr & TYPE_CODE) && (attr & TYPE_EXPDOWN)) {
+		/* Offsets above the limit, up to the B flag's top: kept if
+		   none reaches hv's region, else none is valid (accesses
+		   from ring 3 are then performed by user_wrap.c). */
+		uint64_t top = ATTR_DB(attr) ? 0xFFFFFFFFu : 0xFFFFu;
+
+		if (base + top < HV_BASE)
+			return SEG_DESC(base, (uint32_t)(d & 0xFFFF) |
+					(uint32_t)((d >> 32) & 0xF0000), access, flags);
+		if (ATTR_DB(attr))
+			return SEG_DESC(base, 0xFFFFF, access, flags | DESC_G);
+		return SEG_DESC(base, 0xFFFF, access, flags & ~DESC_G);
+	}
 	if (base >= HV_BASE)
 		return SEG_DESC(0, 0, access & ~DESC_P, flags);
 	max = HV_BASE - 1 - base;

@@ -633,6 +633,9 @@ void guest_print_stats(void)
 	log_info("guest", "traps: exits %u, interrupts %u, steps %u, smc writes %u, "
 		 "emulated user i/o %u, kicks %u", stats.exits, stats.irqs, stats.steps,
 		 stats.smc_writes, guest_user_io, lapic_kicks);
+	if (user_wrap_count)
+		log_info("guest", "ring-3 accesses past hv's segment limits emulated: %u",
+			 user_wrap_count);
 	shadow_print_stats();
 	apic_print(stats_line);
 	for (int v = 0; v < 32; v++)

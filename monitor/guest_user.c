@@ -77,6 +77,8 @@ int guest_user_gp(struct trapframe *tf, uint32_t eip, struct next *n)
 
 	if (len <= 0 || dt_decode(buf, (size_t)len, &d) != DT_OK)
 		return 0;
+	if ((d.flags & DT_F_MEM) && user_wrap(tf, eip, buf, len, &d, n))
+		return 1;
 	if (d.map == DT_MAP_0F && d.opcode == 0x34) {
 		/* SYSENTER: the real IA32_SYSENTER_CS is 0 (emul_seg.c). */
 		vcpu.eip = eip;

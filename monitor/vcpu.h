@@ -35,6 +35,12 @@ struct vseg {
 #define ATTR_P(a)	(((a) >> 7) & 1)
 #define ATTR_DB(a)	(((a) >> 14) & 1)
 
+/* Code/data descriptor type bits (SDM vol. 3A 3.4.5.1, table 3-1). */
+#define TYPE_CODE	0x8
+#define TYPE_CONFORM	0x4
+#define TYPE_RW		0x2	/* code: readable; data: writable */
+#define TYPE_EXPDOWN	0x4
+
 enum { VS_ES, VS_CS, VS_SS, VS_DS, VS_FS, VS_GS, VS_COUNT };
 
 #define DR6_BS 0x4000	/* single-step (SDM vol. 3B 17.2.3) */

@@ -46,7 +46,7 @@ done
 # The differential subset: guests of guest/tests/MANIFEST with their args.
 # Not adbits: Bochs leaves a PDE's A bit clear when the walk then faults at
 # the PTE, QEMU sets it, and hv (gmem_walk) does as QEMU does.
-GUESTS=(alu segs exc farxfer paging pgfault pse wp pge user userpg spaces64
+GUESTS=(alu segs exc farxfer paging pgfault pse wp pge user userpg segwrap spaces64
 	smc smcpg usersmc alias msr timer apictimer apicirq apicprio apicbase ioapic
 	mptable madt)
 # Checks where Bochs, natively, departs from what hv's models follow (the
@@ -94,6 +94,8 @@ HOSTILE=(
 	"ring1-read|case=hvlinear ring=1"
 	"ring1-write-idt|case=hvlinear ring=1 paging=1 write=1 at=$(sym idt)"
 	"ring3-read|case=hvlinear ring=3 paging=1"
+	"ring1-expdown-write-idt|case=hvlinear ring=1 paging=1 write=1 expdown=1 at=$(sym idt)"
+	"ring3-expdown-read|case=hvlinear ring=3 paging=1 expdown=1"
 	"frames|case=frames pick=first stride=16"
 	"gdt-frame|case=desc which=gdt"
 	"churn|case=churn spaces=40 regions=64 rounds=2"
@@ -339,6 +341,12 @@ fi
 hostile_check ring1-read 'read at ff000000 from ring 1: vector 13 error 0 '
 hostile_check ring1-write-idt "write at $(sym idt | cut -c3-) from ring 1: vector 13 error 0 "
 hostile_check ring3-read 'read at ff000000 from ring 3: vector 13 error 0 '
+# Expand-down segments reach hv's region through their top offsets: hv's
+# shadow of one that would admits no offset, so ring 1 gets #GP(0), and
+# ring 3's access is performed by hv only below hv's region (user_wrap.c).
+hostile_check ring1-expdown-write-idt \
+	"write at $(sym idt | cut -c3-) from ring 1: vector 13 error 0 "
+hostile_check ring3-expdown-read 'read at ff000000 from ring 3: vector 13 error 0 '
 hostile_check gdt-frame '' "stopped: guest descriptor table entry 0010 lies in hv's memory"
 hostile_check churn 'churn: round 1: 40 spaces x 64 tables: 2560 writes, 0 bad reads, 0 bad words' \
 	'shadow: .*reclaims [1-9]'

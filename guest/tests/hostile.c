@@ -26,7 +26,8 @@
  *              interrupt, a system call from ring 3
  *   hvlinear   reads (write=1: flips bit 16 of the dword) at=ADDR in hv's
  *              linear region from ring=1|3 (ring 1 is the guest kernel),
- *              paging=1 with the guest's paging on.  Ring 1 is kept out by
+ *              paging=1 with the guest's paging on, expdown=1 through an
+ *              expand-down data segment (base 0, limit 0).  Ring 1 is kept out by
  *              segment limits, which QEMU's TCG does not enforce: there the
  *              ring-1 access goes through (scripts/test-bochs.sh shows it
  *              faults under Bochs)
@@ -147,15 +148,24 @@ static uint32_t *ident_dir(void)
 	return pd;
 }
 
-static volatile uint32_t u_addr, u_write;
+static volatile uint32_t u_addr, u_write, u_ds;
 
-/* At ring 3: the access of the case (flip a bit, or read). */
+/* At ring 3 or 0: the access of the case (flip a bit, or read), through
+   DS = u_ds if set. */
 static uint32_t u_access(void)
 {
+	uint32_t ds = u_ds;
+
+	__asm__ volatile("pushl %%ds\n\t"
+			 "testl %0, %0\n\t"
+			 "jz 1f\n\t"
+			 "movw %w0, %%ds\n"
+			 "1:" : : "r"(ds) : "memory");
 	if (u_write)
 		__asm__ volatile("xorl $0x10000, (%0)" : : "r"(u_addr) : "memory");
 	else
 		__asm__ volatile("movl (%0), %%eax" : : "r"(u_addr) : "eax", "memory");
+	__asm__ volatile("popl %%ds" : : : "memory");
 	return 0;
 }
 
@@ -282,7 +292,16 @@ static void case_hvlinear(void)
 
 	if (guest_arg_u32("paging", 0))
 		pg_enable(ident_dir());
+	if (guest_arg_u32("expdown", 0)) {
+		/* An expand-down data segment, base 0, limit 0: offsets 1 to
+		   4 GiB - 1, as DS for the access at either ring. */
+		int dpl = ring == 3 ? 3 : 0;
+
+		gdt_set(GDT_FREE, SEG_DESC(0, 0, ACC_DATA(dpl) | DESC_DC, DESC_DB));
+		u_ds = SEL(GDT_FREE, dpl);
+	}
 	report(write ? "write" : "read", at, ring, access(at, write, ring == 3 ? 3 : 0));
+	u_ds = 0;
 }
 
 /* --- page-table churn -------------------------------------------------- */
