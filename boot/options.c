@@ -204,10 +204,12 @@ static void option(const char *word)
 	} else if (KEY("dma") && eq) {
 		if (!strcmp(val, "mediate"))
 			opt.dma = DMA_MEDIATE;
+		else if (!strcmp(val, "deny"))
+			opt.dma = DMA_DENY;
 		else if (!strcmp(val, "trust"))
 			opt.dma = DMA_TRUST;
 		else
-			note(1, "dma= takes mediate or trust, not ", val);
+			note(1, "dma= takes mediate, deny or trust, not ", val);
 	} else if (KEY("pcihide") && eq) {
 		int r = parse_pci_list(val);
 

@@ -5,14 +5,16 @@
  * With dma=mediate (the default) hv mediates the IDE bus master of every
  * PCI IDE controller (idepci.c finds them and follows their BAR4,
  * idedma.c checks and shadows each PRD table before the transfer
- * starts); dma=trust passes everything through, as before.
+ * starts) and keeps bus mastering off for every other function but the
+ * bridges (busmaster.c); dma=deny keeps it off for the IDE controllers
+ * too; dma=trust passes everything through, as before.
  */
 #ifndef DEV_DMA_H
 #define DEV_DMA_H
 
 #include <stdint.h>
 
-enum dma_mode { DMA_MEDIATE = 0, DMA_TRUST };
+enum dma_mode { DMA_MEDIATE = 0, DMA_DENY, DMA_TRUST };
 
 /* What DMA mediation reaches above drivers/ (monitor/dma.c fills it). */
 struct dma_hooks {
@@ -32,6 +34,20 @@ extern struct dma_hooks dma_hooks;
 /* Finds the PCI IDE controllers and mediates their bus masters (call
    after dma_hooks is filled, before the guest runs). */
 void dma_init(enum dma_mode mode, int pci_mode);
+
+/* --- busmaster.c: Bus Master Enable kept off --- */
+#define BUSMASTER_MAX 64
+/* Filters function bdf (vendor/device id, class register, command register
+   as found); write_cmd writes its real command register. */
+void busmaster_keep_off(uint16_t bdf, uint32_t id, uint32_t class, uint32_t cmd,
+			void (*write_cmd)(uint16_t bdf, uint16_t cmd));
+/* How many functions are filtered. */
+int busmaster_filtered(void);
+/* A configuration read of size bytes at reg of bdf, value v from the bus:
+   what the guest sees. */
+uint32_t busmaster_read(uint16_t bdf, int reg, int size, uint32_t v);
+/* A configuration write the guest makes: the value for the bus. */
+uint32_t busmaster_write(uint16_t bdf, int reg, int size, uint32_t v);
 
 /* --- idepci.c --- */
 /* The guest wrote configuration space of bdf (register reg, size bytes),

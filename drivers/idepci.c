@@ -38,6 +38,16 @@ static uint32_t cfg_read(uint16_t bdf, int reg)
 	return v;
 }
 
+/* Writes function bdf's command register (a word), CONFIG_ADDRESS kept. */
+static void cmd_write(uint16_t bdf, uint16_t cmd)
+{
+	uint32_t saved = io_native_read(PCI_CONFIG_ADDR, 4);
+
+	io_native_write(PCI_CONFIG_ADDR, 4, PCI_ADDR_ENABLE | (uint32_t)bdf << 8 | PCI_COMMAND);
+	io_native_write(PCI_CONFIG_DATA + (PCI_COMMAND & 3), 2, cmd);
+	io_native_write(PCI_CONFIG_ADDR, 4, saved);
+}
+
 /* Where function bdf's bus master decodes now: 0 for nowhere. */
 static uint16_t decoded_base(uint16_t bdf)
 {
@@ -66,24 +76,33 @@ void idepci_config_written(uint16_t bdf, int reg, int size)
 
 static uint32_t data_read(void *ctx, uint16_t port, int size)
 {
+	uint32_t addr = io_native_read(PCI_CONFIG_ADDR, 4), v = io_native_read(port, size);
+
 	(void)ctx;
-	return io_native_read(port, size);
+	if (!(addr & PCI_ADDR_ENABLE))
+		return v;
+	return busmaster_read((uint16_t)PCI_ADDR_BDF(addr),
+			      (int)PCI_ADDR_REG(addr) + (port - PCI_CONFIG_DATA), size, v);
 }
 
 static void data_write(void *ctx, uint16_t port, int size, uint32_t v)
 {
 	uint32_t addr = io_native_read(PCI_CONFIG_ADDR, 4);
+	uint16_t bdf = (uint16_t)PCI_ADDR_BDF(addr);
+	int reg = (int)PCI_ADDR_REG(addr) + (port - PCI_CONFIG_DATA);
 
 	(void)ctx;
-	io_native_write(port, size, v);
-	if (addr & PCI_ADDR_ENABLE)
-		idepci_config_written((uint16_t)PCI_ADDR_BDF(addr),
-				      (int)PCI_ADDR_REG(addr) + (port - PCI_CONFIG_DATA), size);
+	if (!(addr & PCI_ADDR_ENABLE)) {
+		io_native_write(port, size, v);
+		return;
+	}
+	io_native_write(port, size, busmaster_write(bdf, reg, size, v));
+	idepci_config_written(bdf, reg, size);
 }
 
 /* --- the walk --- */
 
-static void scan_bus(int bus, int depth)
+static void scan_bus(int bus, int depth, enum dma_mode mode)
 {
 	for (int dev = 0; dev < 32; dev++) {
 		for (int fn = 0; fn < 8; fn++) {
@@ -97,16 +116,17 @@ static void scan_bus(int bus, int depth)
 			}
 			class = cfg_read(bdf, PCI_CLASS_REG);
 			ht = cfg_read(bdf, PCI_HEADER_TYPE & ~3) >> 16 & 0xFF;
-			if ((class >> 16) == PCI_CLASS_IDE && nide < IDEDMA_MAX) {
+			if ((class >> 16) == PCI_CLASS_IDE && mode == DMA_MEDIATE &&
+			    nide < IDEDMA_MAX) {
 				idedma_add(nide, bdf, decoded_base(bdf));
 				ide_bdf[nide++] = bdf;
-			} else if ((class >> 16) == PCI_CLASS_IDE) {
-				log_warn("dma", "ide %02x:%02x.%x: more than %d IDE controllers: "
-					 "not mediated", bus, dev, fn, IDEDMA_MAX);
+			} else if ((class >> 24) != PCI_CLASS_BRIDGE) {
+				busmaster_keep_off(bdf, id, class, cfg_read(bdf, PCI_COMMAND),
+						   cmd_write);
 			}
 			if ((ht & 0x7F) == 1 && depth < 8)
 				scan_bus((int)(cfg_read(bdf, PCI_SECONDARY_BUS & ~3) >> 8 & 0xFF),
-					 depth + 1);
+					 depth + 1, mode);
 			if (fn == 0 && !(ht & PCI_HT_MULTI))
 				break;
 		}
@@ -119,11 +139,11 @@ void dma_init(enum dma_mode mode, int pci_mode)
 		log_warn("dma", "dma=trust: the devices the guest drives can write hv's memory");
 		return;
 	}
-	scan_bus(0, 0);
-	if (!nide) {
+	scan_bus(0, 0, mode);
+	if (!nide && mode == DMA_MEDIATE)
 		log_info("dma", "no PCI IDE controller: nothing to mediate");
+	if (!nide && !busmaster_filtered())
 		return;
-	}
 	if (pci_mode == DEV_PASS)
 		io_register(PCI_CONFIG_DATA, PCI_CONFIG_DATA + 3, "PCI config data (watched)",
 			    data_read, data_write, 0);

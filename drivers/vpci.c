@@ -52,11 +52,15 @@ static uint32_t pci_read(void *ctx, uint16_t port, int size)
 		return ones;
 	io_native_write(PCI_CONFIG_ADDR, 4, address);
 	v = io_native_read(port, size);
-	return v;
+	return busmaster_read((uint16_t)PCI_ADDR_BDF(address),
+			      (int)PCI_ADDR_REG(address) + (port - PCI_CONFIG_DATA), size, v);
 }
 
 static void pci_write(void *ctx, uint16_t port, int size, uint32_t v)
 {
+	uint16_t bdf;
+	int reg;
+
 	(void)ctx;
 	if (port < PCI_CONFIG_DATA) {
 		if (port == PCI_CONFIG_ADDR && size == 4)
@@ -68,10 +72,12 @@ static void pci_write(void *ctx, uint16_t port, int size, uint32_t v)
 	if (!(address & PCI_ADDR_ENABLE) || is_hidden((uint16_t)PCI_ADDR_BDF(address)))
 		return;
 	io_native_write(PCI_CONFIG_ADDR, 4, address);
-	io_native_write(port, size, v);
-	/* A moved IDE bus master (dma=mediate) is followed. */
-	idepci_config_written((uint16_t)PCI_ADDR_BDF(address),
-			      (int)PCI_ADDR_REG(address) + (port - PCI_CONFIG_DATA), size);
+	bdf = (uint16_t)PCI_ADDR_BDF(address);
+	reg = (int)PCI_ADDR_REG(address) + (port - PCI_CONFIG_DATA);
+	/* Bus mastering stays off where hv keeps it off; a moved IDE bus
+	   master (dma=mediate) is followed. */
+	io_native_write(port, size, busmaster_write(bdf, reg, size, v));
+	idepci_config_written(bdf, reg, size);
 }
 
 void vpci_init(int hide, const uint16_t *bdf, int n)

@@ -32,8 +32,10 @@ export HV_LINUX=1	# Linux natively and under hv, compared
 
 npass=0
 nfail=0
+times=()
 for s in "${suites[@]}"; do
 	echo "== $s"
+	t0=$(date +%s)
 	out=$(mktemp)
 	"$s" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
@@ -46,6 +48,9 @@ for s in "${suites[@]}"; do
 	npass=$((npass + p))
 	nfail=$((nfail + f))
 	rm -f "$out"
+	times+=("$(( $(date +%s) - t0 )) s  $s")
 done
+echo "== time per suite"
+printf '%s\n' "${times[@]}"
 echo "$npass passed, $nfail failed"
 [ "$nfail" = 0 ]

@@ -11,15 +11,10 @@
 
 #include <stdint.h>
 
-/* PCI class code (configuration register 0x08: class, subclass, prog-if). */
-#define PCI_CLASS_REG		0x08
+#include "lib/hw/pci.h"
+
 #define PCI_CLASS_IDE		0x0101		/* mass storage, IDE */
-#define PCI_COMMAND		0x04
-#define PCI_CMD_IO		0x0001		/* I/O space decode */
 #define PCI_BAR4		0x20
-#define PCI_BAR_IO		0x1		/* bit 0: an I/O BAR */
-#define PCI_BAR_IO_MASK		0xFFFFFFFCu
-#define PCI_SECONDARY_BUS	0x19		/* a PCI-PCI bridge's (header type 1) */
 
 /* Registers of one channel, from BAR4 + 8 * channel. */
 #define BM_CHANNELS		2

@@ -24,8 +24,20 @@
 #define RCR_RCPU	0x04
 #define RCR_FULL	0x08
 
+/* Configuration header registers (PCI 3.0, 6.1-6.2), byte offsets. */
 #define PCI_VENDOR_ID	0x00
+#define PCI_COMMAND	0x04
+#define PCI_CMD_IO	0x0001		/* I/O space decode */
+#define PCI_CMD_MEM	0x0002		/* memory space decode */
+#define PCI_CMD_MASTER	0x0004		/* Bus Master Enable (6.2.2) */
+#define PCI_CLASS_REG	0x08		/* revision, prog-if, subclass, class */
+#define PCI_CLASS_BRIDGE 0x06		/* base class: bridges */
 #define PCI_HEADER_TYPE	0x0E
 #define PCI_HT_MULTI	0x80
+#define PCI_BAR0	0x10
+#define PCI_BAR_IO	0x1		/* bit 0: an I/O BAR */
+#define PCI_BAR_IO_MASK	0xFFFFFFFCu
+#define PCI_BAR_MEM_MASK 0xFFFFFFF0u
+#define PCI_SECONDARY_BUS 0x19		/* a PCI-PCI bridge's (header type 1) */
 
 #endif
