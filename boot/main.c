@@ -100,7 +100,8 @@ static void setup_machine(void)
 	plat_hooks.a20 = mm_set_a20;	/* the guest's A20 gate: its memory wraps */
 	memcpy(dc.pci_hide, opt.pci_hide, sizeof(dc.pci_hide));
 	dev_init(&dc);
-	dma_setup(opt.dma, opt.dev[DEVK_PCI]);	/* before the I/O bitmap is filled */
+	if (dma_setup(opt.dma, opt.dev[DEVK_PCI]) < 0)	/* before the I/O bitmap is filled */
+		hv_exit(HV_EXIT_BAD_INPUT);
 	apic_init();
 	if (opt.dev[DEVK_PIT] == DEV_EMULATE && acpi_hpet_base()) {
 		/* Its legacy interrupts would arrive on IRQ 0, hv's then: the

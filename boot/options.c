@@ -202,14 +202,16 @@ static void option(const char *word)
 		else
 			opt.monitor = port;
 	} else if (KEY("dma") && eq) {
-		if (!strcmp(val, "mediate"))
+		if (!strcmp(val, "iommu"))
+			opt.dma = DMA_IOMMU;
+		else if (!strcmp(val, "mediate"))
 			opt.dma = DMA_MEDIATE;
 		else if (!strcmp(val, "deny"))
 			opt.dma = DMA_DENY;
 		else if (!strcmp(val, "trust"))
 			opt.dma = DMA_TRUST;
 		else
-			note(1, "dma= takes mediate, deny or trust, not ", val);
+			note(1, "dma= takes iommu, mediate, deny or trust, not ", val);
 	} else if (KEY("pcihide") && eq) {
 		int r = parse_pci_list(val);
 

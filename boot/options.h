@@ -12,11 +12,14 @@
  *                              each device passed through (pass) or emulated
  *                              by hv (emulate); com1, com2, kbd and pci also
  *                              take hide (docs/DEVICES.md)
- *   dma=mediate|deny|trust     bus-master DMA of the IDE controllers checked
- *                              against hv's memory and every other PCI
- *                              function's bus mastering kept off (default);
- *                              deny: kept off for all; trust: neither (unsafe;
- *                              docs/DEVICES.md, "DMA")
+ *   dma=iommu|mediate|deny|trust
+ *                              iommu: VT-d keeps devices out of hv's memory;
+ *                              mediate: bus-master DMA of the IDE controllers
+ *                              checked against hv's memory and every other PCI
+ *                              function's bus mastering kept off; deny: kept
+ *                              off for all; trust: neither (unsafe).  Default:
+ *                              iommu where VT-d is, else mediate
+ *                              (docs/DEVICES.md, "DMA")
  *   watchdog=SECONDS           stop a guest that neither halts nor runs user
  *                              code for that long (default 0: off; 1 to 3600)
  *   pcihide=BB:DD.F[,...]      with pci=emulate, PCI functions the guest
@@ -61,7 +64,7 @@ struct options {
 	/* pcihide=: bus << 8 | device << 3 | function */
 	uint16_t pci_hide[OPT_PCI_HIDE_MAX];
 	int npci_hide;
-	enum dma_mode dma;	/* dma=: DMA_MEDIATE by default */
+	enum dma_mode dma;	/* dma=: DMA_AUTO by default */
 	int monitor, gdb;	/* 0 off, 1-4 COMn (enum dbg_port, monitor/debug/debug.h) */
 };
 

@@ -113,8 +113,7 @@ uint32_t acpi_rsdp_copy(uint8_t *out, uint32_t size)
 	return loader_rsdp_len;
 }
 
-/* The RSDT's table with signature sig (4 bytes) and a valid checksum. */
-static uint8_t *find_table(const char *sig)
+uint8_t *acpi_table(const char *sig)
 {
 	uint8_t *rsdp = find_rsdp(), *rsdt;
 	uint32_t len;
@@ -133,9 +132,20 @@ static uint8_t *find_table(const char *sig)
 	return 0;
 }
 
+void acpi_rename(uint8_t *t, const char *sig)
+{
+	uint8_t d = 0;
+
+	for (int i = 0; i < 4; i++) {
+		d = (uint8_t)(d + t[i] - (uint8_t)sig[i]);
+		t[i] = (uint8_t)sig[i];
+	}
+	t[9] = (uint8_t)(t[9] + d);	/* the checksum: the sum stays 0 */
+}
+
 static uint8_t *find_madt(void)
 {
-	return find_table("APIC");
+	return acpi_table("APIC");
 }
 
 static uint8_t *find_mpc(void)
@@ -160,7 +170,7 @@ uint32_t acpi_hpet_base(void)
 	/* The HPET table (IA-PC HPET specification 1.0a, 3.2.4): its base
 	   address, a generic address structure at offset 40 (address at 44),
 	   in memory space. */
-	uint8_t *t = find_table("HPET");
+	uint8_t *t = acpi_table("HPET");
 
 	if (!t || rd32(t + 4) < 56 || t[40] != 0 || rd32(t + 48))
 		return 0;

@@ -15,6 +15,12 @@
 void acpi_set_rsdp(const uint8_t *rsdp, uint32_t len);
 /* Finds the tables (call once, while low memory is mapped 1:1). */
 void acpi_init(void);
+/* The RSDT's table with signature sig (4 bytes) and a valid checksum, 0 if
+   none (read where it lies, 1:1 at boot). */
+uint8_t *acpi_table(const char *sig);
+/* Gives table t the signature sig, its checksum kept valid (hv hides a
+   table from the guest so: the guest's search for the old one fails). */
+void acpi_rename(uint8_t *t, const char *sig);
 /* The physical address of the firmware's RSDP (ACPI 6.x, 5.2.5.1: the
    EBDA's first KiB or E0000-FFFFF), 0 if none; while low memory is
    mapped 1:1. */

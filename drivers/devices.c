@@ -12,6 +12,7 @@
 
 #include "drivers/acpi.h"
 #include "drivers/clock.h"
+#include "drivers/dma.h"
 #include "drivers/intc.h"
 #include "drivers/lapic.h"
 #include "drivers/platform.h"
@@ -61,6 +62,7 @@ void dev_catch_up(void)
 	/* Each model computes its state from the clock when asked; a poll
 	   before the earliest deadline finds nothing to raise. */
 	intc_changed();
+	iommu_poll();
 	if (clock_running && clock_ns() >= due)
 		dev_sync();
 }
@@ -119,6 +121,7 @@ void dev_add_timed(const struct dev_timed *t)
 void dev_flush(void)
 {
 	vuart_flush();
+	iommu_poll();	/* DMA faults in the log before hv's last lines */
 }
 
 static const char *mode_name(int m)

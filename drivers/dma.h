@@ -7,14 +7,18 @@
  * idedma.c checks and shadows each PRD table before the transfer
  * starts) and keeps bus mastering off for every other function but the
  * bridges (busmaster.c); dma=deny keeps it off for the IDE controllers
- * too; dma=trust passes everything through, as before.
+ * too; dma=iommu (the default where the machine has Intel VT-d) lets the
+ * IOMMU keep every device out of hv's memory (iommu.c); dma=trust passes
+ * everything through, as before.
  */
 #ifndef DEV_DMA_H
 #define DEV_DMA_H
 
 #include <stdint.h>
 
-enum dma_mode { DMA_MEDIATE = 0, DMA_DENY, DMA_TRUST };
+/* dma=: DMA_AUTO (the default) is DMA_IOMMU where a usable IOMMU is, else
+   DMA_MEDIATE. */
+enum dma_mode { DMA_AUTO = 0, DMA_IOMMU, DMA_MEDIATE, DMA_DENY, DMA_TRUST };
 
 /* What DMA mediation reaches above drivers/ (monitor/dma.c fills it). */
 struct dma_hooks {
@@ -31,9 +35,22 @@ struct dma_hooks {
 };
 extern struct dma_hooks dma_hooks;
 
-/* Finds the PCI IDE controllers and mediates their bus masters (call
-   after dma_hooks is filled, before the guest runs). */
-void dma_init(enum dma_mode mode, int pci_mode);
+/* Programs the IOMMU, or finds the PCI IDE controllers and mediates their
+   bus masters and keeps the others off (call after dma_hooks is filled,
+   before the guest runs); map_mmio maps a device page into hv's region.
+   -1 (with an error logged) for dma=iommu without a usable IOMMU. */
+int dma_init(enum dma_mode mode, int pci_mode, int (*map_mmio)(uint32_t va, uint32_t pa));
+
+/* --- iommu.c: Intel VT-d --- */
+#define IOMMU_MAX 4
+/* Programs every remapping unit of the DMAR table: their number, 0 if
+   none, -1 if they cannot be used (*why says why). */
+int iommu_init(int (*map_mmio)(uint32_t va, uint32_t pa), const char **why);
+/* The physical page of unit i's registers (the guest must not reach it);
+   0 past the last. */
+uint32_t iommu_unit_base(int i);
+/* Logs (and clears) the units' recorded faults. */
+void iommu_poll(void);
 
 /* --- busmaster.c: Bus Master Enable kept off --- */
 #define BUSMASTER_MAX 64

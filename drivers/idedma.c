@@ -59,12 +59,6 @@ static struct bm_prd shadow[IDEDMA_MAX][BM_CHANNELS][SHADOW_ENTRIES]
 	__attribute__((aligned(4096)));
 static uint32_t refusals;
 
-/* The physical address of a variable in hv's image. */
-static uint32_t image_pa(const void *p)
-{
-	return boot.image_phys + ((uint32_t)(uintptr_t)p - HV_BASE);
-}
-
 static void refuse(struct ctl *c, int chn, const char *what, uint32_t i, uint32_t pa,
 		   uint32_t len)
 {
@@ -127,7 +121,7 @@ static void cmd_write(struct ctl *c, int chn, uint16_t port, uint8_t v)
 	}
 	ch->vstart = 0;
 	ch->vstatus = 0;
-	io_native_write((uint16_t)(port - BM_CMD + BM_PRDT), 4, image_pa(sh));
+	io_native_write((uint16_t)(port - BM_CMD + BM_PRDT), 4, BOOT_IMAGE_PA(sh));
 	io_native_write(port, 1, v);
 }
 

@@ -133,18 +133,34 @@ static void scan_bus(int bus, int depth, enum dma_mode mode)
 	}
 }
 
-void dma_init(enum dma_mode mode, int pci_mode)
+int dma_init(enum dma_mode mode, int pci_mode, int (*map_mmio)(uint32_t va, uint32_t pa))
 {
+	const char *why;
+	int n;
+
 	if (mode == DMA_TRUST) {
 		log_warn("dma", "dma=trust: the devices the guest drives can write hv's memory");
-		return;
+		return 0;
+	}
+	if (mode == DMA_AUTO || mode == DMA_IOMMU) {
+		n = iommu_init(map_mmio, &why);
+		if (n > 0)
+			return 0;	/* it keeps every device out */
+		if (mode == DMA_IOMMU) {
+			log_err("dma", "dma=iommu: no usable IOMMU: %s", why);
+			return -1;
+		}
+		if (n < 0)
+			log_warn("dma", "the IOMMU cannot be used (%s): DMA mediated instead", why);
+		mode = DMA_MEDIATE;
 	}
 	scan_bus(0, 0, mode);
 	if (!nide && mode == DMA_MEDIATE)
 		log_info("dma", "no PCI IDE controller: nothing to mediate");
 	if (!nide && !busmaster_filtered())
-		return;
+		return 0;
 	if (pci_mode == DEV_PASS)
 		io_register(PCI_CONFIG_DATA, PCI_CONFIG_DATA + 3, "PCI config data (watched)",
 			    data_read, data_write, 0);
+	return 0;
 }

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "lib/layout.h"
+
 #define BOOT_MAX_MMAP	64
 #define BOOT_MAX_MODS	64	/* more is one error line (boot/mbinfo.c) */
 /* A command line, its NUL included: hv's own (longer: the rest ignored,
@@ -58,6 +60,9 @@ struct boot_info {
 };
 
 extern struct boot_info boot;
+
+/* The physical address of a variable in hv's image (linked at HV_BASE). */
+#define BOOT_IMAGE_PA(p) (boot.image_phys + ((uint32_t)(uintptr_t)(p) - HV_BASE))
 
 /* Linker symbols (linker.ld) */
 extern char hv_image_start[], hv_image_end[], hv_text_end[], hv_rodata_end[], hv_bss_start[];
