@@ -49,8 +49,14 @@ void busmaster_keep_off(uint16_t bdf, uint32_t id, uint32_t class, uint32_t cmd,
 	nfn++;
 	if (cmd & PCI_CMD_MASTER)
 		write_cmd(bdf, (uint16_t)(cmd & ~PCI_CMD_MASTER));
-	log_info("dma", "%02x:%02x.%x (%04x:%04x, class %04x): bus mastering kept off",
-		 bdf >> 8, bdf >> 3 & 0x1F, bdf & 7, id & 0xFFFF, id >> 16, class >> 16);
+	if ((class >> 24) == PCI_CLASS_STORAGE)
+		log_warn("dma", "%02x:%02x.%x (%04x:%04x, class %04x): a disk controller whose DMA "
+			 "hv cannot mediate: bus mastering kept off, its transfers will fail "
+			 "(an IOMMU, or dma=trust, runs it)", bdf >> 8, bdf >> 3 & 0x1F, bdf & 7,
+			 id & 0xFFFF, id >> 16, class >> 16);
+	else
+		log_info("dma", "%02x:%02x.%x (%04x:%04x, class %04x): bus mastering kept off",
+			 bdf >> 8, bdf >> 3 & 0x1F, bdf & 7, id & 0xFFFF, id >> 16, class >> 16);
 }
 
 int busmaster_filtered(void)

@@ -31,6 +31,7 @@
 #define PCI_CMD_MEM	0x0002		/* memory space decode */
 #define PCI_CMD_MASTER	0x0004		/* Bus Master Enable (6.2.2) */
 #define PCI_CLASS_REG	0x08		/* revision, prog-if, subclass, class */
+#define PCI_CLASS_STORAGE 0x01		/* base class: mass storage */
 #define PCI_CLASS_BRIDGE 0x06		/* base class: bridges */
 #define PCI_HEADER_TYPE	0x0E
 #define PCI_HT_MULTI	0x80
