@@ -135,6 +135,7 @@ static void run_guest(const struct mb_image *img)
 		log_err("guest", "%s", why);
 		hv_exit(HV_EXIT_BAD_INPUT);
 	}
+	iommu_enable();	/* hv's range is final now */
 	gmem_seal();
 	diag_init();
 
@@ -155,6 +156,7 @@ static void run_linux(const char *name)
 		log_err("guest", "module %s: %s", name, why);
 		hv_exit(HV_EXIT_BAD_INPUT);
 	}
+	iommu_enable();	/* hv's range is final now */
 	gmem_seal();
 	diag_init();
 	vcpu.gdtr.base = e.gdt;

@@ -43,9 +43,13 @@ int dma_init(enum dma_mode mode, int pci_mode, int (*map_mmio)(uint32_t va, uint
 
 /* --- iommu.c: Intel VT-d --- */
 #define IOMMU_MAX 4
-/* Programs every remapping unit of the DMAR table: their number, 0 if
-   none, -1 if they cannot be used (*why says why). */
+/* Finds every remapping unit of the DMAR table and checks that hv's
+   tables fit: their number, 0 if none, -1 if they cannot be used (*why
+   says why). */
 int iommu_init(int (*map_mmio)(uint32_t va, uint32_t pa), const char **why);
+/* Builds the tables for the memory hv owns now and turns translation on
+   (once, after the guest's loader, before the guest runs). */
+void iommu_enable(void);
 /* The physical page of unit i's registers (the guest must not reach it);
    0 past the last. */
 uint32_t iommu_unit_base(int i);

@@ -18,6 +18,11 @@
  * never sees a unit: the DMAR table is renamed and the register pages are
  * hidden (monitor/dma.c).  Interrupt remapping stays off, so the devices'
  * MSIs pass through untranslated, as they would without an IOMMU.
+ *
+ * iommu_init finds the units and tries the tables at boot (hv falls back
+ * to mediation if they cannot be used); iommu_enable builds them again
+ * once the guest's loader has given hv's module copies back to the guest
+ * (monitor/mm/gmap.c) and turns translation on, before the guest runs.
  */
 #include "drivers/dma.h"
 
@@ -25,6 +30,7 @@
 #include "lib/bootinfo.h"
 #include "lib/hw/vtd.h"
 #include "lib/log.h"
+#include "lib/panic.h"
 #include "lib/string.h"
 
 #include <multiboot.h>
@@ -41,6 +47,8 @@ static uint64_t l3[512] __attribute__((aligned(4096)));
 static uint64_t l2[L2_MAX][512] __attribute__((aligned(4096)));
 static uint64_t l1[L1_MAX][512] __attribute__((aligned(4096)));
 static int nl1;
+static uint64_t ram_top;	/* the end of the highest available RAM */
+static int use_2m, levels;	/* what every unit supports */
 
 static struct unit {
 	uint32_t base;
@@ -112,10 +120,13 @@ static int map_2m(uint64_t pa, int big, uint64_t *e)
 	return 0;
 }
 
-/* The tables, for RAM up to top; 0, or -1 with *why set. */
-static int build(uint64_t top, int big, int levels, const char **why)
+/* The tables, for RAM up to ram_top; 0, or -1 with *why set. */
+static int build(const char **why)
 {
-	int ngb = (int)((top + (1ull << 30) - 1) >> 30);
+	int ngb = (int)((ram_top + (1ull << 30) - 1) >> 30);
+
+	nl1 = 0;
+	memset(l1, 0, sizeof(l1));
 
 	if (ngb > L2_MAX) {
 		*why = "more RAM than hv's tables cover (8 GiB)";
@@ -123,7 +134,8 @@ static int build(uint64_t top, int big, int levels, const char **why)
 	}
 	for (int g = 0; g < ngb; g++) {
 		for (int i = 0; i < 512; i++)
-			if (map_2m(((uint64_t)g << 30) + ((uint64_t)i << 21), big, &l2[g][i]) < 0) {
+			if (map_2m(((uint64_t)g << 30) + ((uint64_t)i << 21), use_2m,
+				   &l2[g][i]) < 0) {
 				*why = "too many partly mapped 2 MiB regions";
 				return -1;
 			}
@@ -226,18 +238,31 @@ int iommu_init(int (*map_mmio)(uint32_t va, uint32_t pa), const char **why)
 		if (boot.mmap[i].addr + boot.mmap[i].len > top &&
 		    boot.mmap[i].type == MULTIBOOT_MEMORY_AVAILABLE)
 			top = boot.mmap[i].addr + boot.mmap[i].len;
-	if (build(top, big, (sagaw & VTD_SAGAW_39) ? 3 : 4, why) < 0)
+	ram_top = top;
+	use_2m = big;
+	levels = (sagaw & VTD_SAGAW_39) ? 3 : 4;
+	/* A trial build: what iommu_enable builds again fits. */
+	if (build(why) < 0)
 		return -1;
-	for (int i = 0; i < nunits; i++) {
-		if (enable(&units[i], why) < 0)
-			return -1;
-		log_info("dma", "VT-d unit %d at %08x (version %x): translating, the guest's RAM "
-			 "mapped, hv's memory not (%d-level tables, %d pages of 4 KiB)", i,
-			 units[i].base, rd32(&units[i], VTD_VER), (sagaw & VTD_SAGAW_39) ? 3 : 4,
-			 nl1);
-	}
 	acpi_rename(dmar, "HVDM");	/* the guest finds no DMAR table */
 	return nunits;
+}
+
+void iommu_enable(void)
+{
+	const char *why;
+
+	if (!nunits)
+		return;
+	if (build(&why) < 0)
+		panic("VT-d: the tables no longer fit: %s", why);
+	for (int i = 0; i < nunits; i++) {
+		if (enable(&units[i], &why) < 0)
+			panic("VT-d unit %d at %08x: %s", i, units[i].base, why);
+		log_info("dma", "VT-d unit %d at %08x (version %x): translating, the guest's RAM "
+			 "mapped, hv's memory not (%d-level tables, %d pages of 4 KiB)", i,
+			 units[i].base, rd32(&units[i], VTD_VER), levels, nl1);
+	}
 }
 
 uint32_t iommu_unit_base(int i)

@@ -27,7 +27,7 @@ suites+=("scripts/test-gdb.sh")
 suites+=("scripts/test-monitor.sh")
 [ -x scripts/media/test-boot.sh ] && suites+=("scripts/media/test-boot.sh")
 suites+=("scripts/test-bochs.sh")	# hv and guests under Bochs (segment limits, strict UART)
-[ -x scripts/linux/test-linux.sh ] && suites+=("scripts/linux/test-linux.sh" "scripts/test-linux-com1.sh" "scripts/test-linux-diag.sh" "scripts/test-linux-boot.sh" "scripts/linux/test-installer.sh")
+[ -x scripts/linux/test-linux.sh ] && suites+=("scripts/linux/test-linux.sh" "scripts/test-linux-com1.sh" "scripts/test-linux-diag.sh" "scripts/test-linux-boot.sh" "scripts/linux/test-installer.sh" "scripts/linux/test-disk.sh")
 export HV_LINUX=1	# Linux natively and under hv, compared
 
 npass=0

@@ -5,6 +5,8 @@
 # mount points, and /dev/console (the kernel opens it for init's stdio before
 # devtmpfs is mounted).  Run scripts/linux/fetch.sh first.
 #   mkinitramfs.sh [OUT]      default build/linux/initramfs.cpio.gz
+# MODULES=DIR adds DIR's *.ko and its order file (scripts/linux/modclosure.py)
+# as /lib/modules/ (the disk test's drivers, guest/linux/tests/disk.sh).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 lx=${LINUX_OUT:-$root/build/linux}
@@ -29,6 +31,14 @@ trap 'rm -f "$list"' EXIT
 	done
 	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$list.passwd"
 	echo "file /etc/passwd $list.passwd 0644"
+	if [ -n "${MODULES:-}" ]; then
+		echo "dir /lib 0755"
+		echo "dir /lib/modules 0755"
+		echo "file /lib/modules/order $MODULES/order 0644"
+		for m in "$MODULES"/*.ko; do
+			echo "file /lib/modules/$(basename "$m") $m 0644"
+		done
+	fi
 	# The applet links, where busybox installs them (bin, sbin, usr/bin,
 	# usr/sbin).  The i386 binary runs on an x86-64 host; if it cannot run
 	# here, /init makes the links at boot (busybox --install -s).
