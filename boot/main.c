@@ -27,6 +27,7 @@
 #include "lib/x86.h"
 #include "monitor/gdt.h"
 #include "boot/integrity.h"
+#include "lib/hw/multiboot2.h"
 #include "lib/layout.h"
 #include "monitor/loader/loader.h"
 #include "lib/log.h"
@@ -131,7 +132,8 @@ static void run_guest(const struct mb_image *img)
 	uint32_t mbi;
 
 	setup_machine();
-	if (mb_load(img, &mbi, why, sizeof(why)) < 0) {
+	if ((img->protocol == 2 ? mb2_load(img, &mbi, why, sizeof(why)) :
+	     mb_load(img, &mbi, why, sizeof(why))) < 0) {
 		log_err("guest", "%s", why);
 		hv_exit(HV_EXIT_BAD_INPUT);
 	}
@@ -143,7 +145,8 @@ static void run_guest(const struct mb_image *img)
 	   loader uses them. */
 	seg_init_flat(0x08, 0x10);
 	vcpu_sync_cr();
-	guest_start(img->entry, MULTIBOOT_BOOTLOADER_MAGIC, mbi, 0);
+	guest_start(img->entry, img->protocol == 2 ? MB2_BOOTLOADER_MAGIC :
+		    MULTIBOOT_BOOTLOADER_MAGIC, mbi, 0);
 }
 
 static void run_linux(const char *name)
@@ -186,8 +189,8 @@ static void check_guest(void)
 		log_err("guest", "module %s: %s", name, why);
 		hv_exit(HV_EXIT_BAD_INPUT);
 	}
-	log_info("guest", "module %s: Multiboot ELF kernel, entry %08x, %d segments",
-		 name, img.entry, img.nseg);
+	log_info("guest", "module %s: Multiboot %d kernel, entry %08x, %d segments",
+		 name, img.protocol, img.entry, img.nseg);
 	for (int i = 0; i < img.nseg; i++)
 		log_info("guest", "  segment %08x-%08x (%u bytes from the file)",
 			 img.seg[i].paddr, img.seg[i].paddr + img.seg[i].memsz - 1,

@@ -206,7 +206,7 @@ head -c 200 "$work/good.elf" > "$work/trunc-header.elf"
 head -c $((0x1000 + 1000)) "$work/good.elf" > "$work/trunc-segment.elf"
 
 expect_run hv-module-good "$(exit_status 3)" "console=com2" "$work/good.elf" \
-	'module .*good\.elf: Multiboot ELF kernel, entry 00100' 'stopped: guest halted with interrupts disabled'
+	'module .*good\.elf: Multiboot 1 kernel, entry 00100' 'stopped: guest halted with interrupts disabled'
 m() { echo "^hv: guest: error: module $work/$1: $2"; }
 expect_run hv-module-empty "$bad" "console=com2" "$work/empty.bin" "$(m empty.bin 'the module is empty')"
 expect_run hv-module-text "$bad" "console=com2" "$work/text.txt" \

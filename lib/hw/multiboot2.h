@@ -42,6 +42,15 @@
 #define MB2_HTAG_RELOCATABLE	10
 #define MB2_HTAG_OPTIONAL	1	/* flags bit 0 */
 
+/* 3.1.9: console_flags */
+#define MB2_CONSOLE_REQUIRED	1	/* a console must be described in the information */
+#define MB2_CONSOLE_EGA_TEXT	2	/* the image supports EGA text */
+
+/* 3.1.13: the relocatable tag's preference */
+#define MB2_RELOC_PREF_NONE	0
+#define MB2_RELOC_PREF_LOW	1
+#define MB2_RELOC_PREF_HIGH	2
+
 /* Information tags (3.6.2 on) */
 #define MB2_TAG_END		0
 #define MB2_TAG_CMDLINE		1	/* string */
@@ -66,6 +75,9 @@
 #define MB2_TAG_EFI64_IH	20
 #define MB2_TAG_LOAD_BASE	21	/* u32 the image's load base */
 
+/* 3.6.12: framebuffer_type */
+#define MB2_FRAMEBUFFER_EGA_TEXT 2
+
 /* Memory map entry types (3.6.8): as Multiboot 1's. */
 #define MB2_MEMORY_AVAILABLE	1
 #define MB2_MEMORY_RESERVED	2
@@ -88,6 +100,32 @@ struct mb2_header_tag {
 	uint16_t type;
 	uint16_t flags;
 	uint32_t size;
+};
+
+struct mb2_htag_address {	/* 3.1.5: as Multiboot 1's address fields */
+	struct mb2_header_tag tag;
+	uint32_t header_addr;
+	uint32_t load_addr;	/* 0xFFFFFFFF: from the file's first byte */
+	uint32_t load_end_addr;	/* 0: the whole file */
+	uint32_t bss_end_addr;	/* 0: no bss */
+};
+
+struct mb2_htag_u32 {		/* 3.1.6 entry_addr, 3.1.9 console_flags */
+	struct mb2_header_tag tag;
+	uint32_t value;
+};
+
+struct mb2_htag_framebuffer {	/* 3.1.10: preferences, 0 = none */
+	struct mb2_header_tag tag;
+	uint32_t width, height, depth;
+};
+
+struct mb2_htag_relocatable {	/* 3.1.13 */
+	struct mb2_header_tag tag;
+	uint32_t min_addr;	/* no part of the image below */
+	uint32_t max_addr;	/* nor above */
+	uint32_t align;
+	uint32_t preference;	/* MB2_RELOC_PREF_* */
 };
 
 /* 3.6.1: the information starts with its own size, then the tags. */
@@ -138,6 +176,40 @@ struct mb2_tag_acpi {		/* "ACPI old RSDP", "ACPI new RSDP" */
 	uint8_t rsdp[];		/* 20 bytes (ACPI 1.0) or its length field's */
 };
 
+/*
+ * 3.6.12, the common part; EGA text has no colour information.  The
+ * spec's table shows one reserved byte; its own multiboot2.h and GRUB
+ * have a u16, which is what kernels read.
+ */
+struct mb2_tag_framebuffer {
+	struct mb2_tag tag;
+	uint64_t addr;
+	uint32_t pitch, width, height;	/* bytes a line; pixels or characters */
+	uint8_t bpp;
+	uint8_t type;		/* MB2_FRAMEBUFFER_* */
+	uint16_t reserved;
+};
+
+/*
+ * 3.6.7: the ELF section headers, inline.  The spec's table shows u16
+ * num, entsize and shndx; its own multiboot2.h, GRUB and the kernels
+ * that read the tag use u32s, and so does hv.
+ */
+struct mb2_tag_elf_sections {
+	struct mb2_tag tag;
+	uint32_t num, entsize, shndx;
+	/* the section headers */
+};
+
+struct mb2_tag_u32 {		/* 3.6.23 load_base_addr */
+	struct mb2_tag tag;
+	uint32_t value;
+};
+
+_Static_assert(sizeof(struct mb2_htag_address) == 24, "MB2 address tag: 3.1.5");
+_Static_assert(sizeof(struct mb2_htag_relocatable) == 24, "MB2 relocatable tag: 3.1.13");
+_Static_assert(sizeof(struct mb2_tag_framebuffer) == 32, "MB2 framebuffer tag: 3.6.12");
+_Static_assert(sizeof(struct mb2_tag_elf_sections) == 20, "MB2 ELF sections tag: 3.6.7");
 _Static_assert(sizeof(struct mb2_header) == 16, "MB2 header: 3.1.1");
 _Static_assert(sizeof(struct mb2_tag_module) == 16, "MB2 module tag: 3.6.6");
 _Static_assert(sizeof(struct mb2_mmap_entry) == 24, "MB2 mmap entry: 3.6.8");

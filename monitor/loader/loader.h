@@ -18,6 +18,7 @@
 #define MB_MAX_SEGMENTS 16
 
 struct mb_image {
+	int protocol;			/* 1 or 2: which header hv found */
 	uint32_t entry;			/* physical */
 	uint32_t mb_flags;		/* the kernel's Multiboot header flags */
 	uint32_t hdr_off;		/* the header's offset in the file */
@@ -30,6 +31,14 @@ struct mb_image {
 	struct {
 		uint32_t paddr, filesz, memsz, offset;
 	} seg[MB_MAX_SEGMENTS];
+	/* Multiboot 2 (mb2hdr.c): the information tags asked for (bit n:
+	   type n), an entry address tag, a relocatable tag hv honours (the
+	   load base it reports: where the image starts). */
+	uint32_t mb2_want;
+	int mb2_has_entry;
+	uint32_t mb2_entry;
+	int mb2_reloc;
+	uint32_t mb2_reloc_min, mb2_reloc_max, mb2_reloc_align, mb2_load_base;
 };
 
 /*
@@ -64,6 +73,24 @@ int mb_load(const struct mb_image *img, uint32_t *mbi, char *why, size_t why_siz
  */
 int mb_header_check(const uint8_t *p, uint32_t size, struct mb_image *img,
 		    char *why, size_t why_size);
+/* The a.out kludge's address fields (Multiboot 1's header, Multiboot 2's
+   address and entry tags), checked against the file into img->seg[0]. */
+struct mb_addresses {
+	const char *what;	/* for messages: "Multiboot header" */
+	uint32_t header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr;
+};
+int mb_check_addresses(const struct mb_addresses *a, uint32_t hdr_off, uint32_t size,
+		       struct mb_image *img, char *why, size_t why_size);
+/*
+ * Multiboot 2 (mb2hdr.c, mb2load.c): the header in the first 32 KiB and
+ * its tags, as mb_header_check (1, 0 or -1); after the ELF is checked,
+ * what the tags change (the entry, the relocatable range); loading and
+ * the boot information, as mb_load.
+ */
+int mb2_header_check(const uint8_t *p, uint32_t size, struct mb_image *img,
+		     char *why, size_t why_size);
+int mb2_header_finish(struct mb_image *img, char *why, size_t why_size);
+int mb2_load(const struct mb_image *img, uint32_t *mbi, char *why, size_t why_size);
 /* Is [lo, lo+len) a range hv can load into?  0, or -1 with the reason
    (what names the range: "segment 2", "load_addr-bss_end_addr"). */
 int mb_check_range(const char *what, uint32_t lo, uint32_t len, char *why,
@@ -90,11 +117,27 @@ int mb_place_take(struct mb_place *pl, uint32_t lo, uint32_t len);
 uint32_t mb_place_get(struct mb_place *pl, uint32_t len, uint32_t align, int low);
 
 /*
+ * Loading, shared by both protocols (mbload.c): the image's segments,
+ * bss zeroed, taken in *pl; modules 1 on, page-aligned at or above 1 MiB,
+ * at[i] where module i went (0, or -1 with why); the upper memory in KiB
+ * from 1 MiB to the first hole of the guest's map; the lower memory.
+ */
+void mb_load_image(const struct mb_image *img, struct mb_place *pl);
+int mb_load_modules(struct mb_place *pl, uint32_t *at, char *why, size_t why_size);
+uint32_t mb_mem_upper(const struct boot_mmap *gm, int n);
+#define MB_MEM_LOWER (boot.has_mem ? boot.mem_lower : 640)
+
+/*
  * The ELF section headers for info flag 5 (mbsect.c): copies the table,
  * and every section that the segments do not load (symbols, strings),
  * into guest memory.  Fills the info block's elf_sec; 0, or -1 with why.
  */
 struct multiboot_elf_section_header_table;
+struct elf32_shdr;
+/* The table copied to tab (guest memory), each section it describes that
+   the segments do not load placed and copied, its sh_addr set. */
+int mb_copy_sections(const struct mb_image *img, struct mb_place *pl,
+		     struct elf32_shdr *tab, char *why, size_t why_size);
 int mb_load_sections(const struct mb_image *img, struct mb_place *pl,
 		     struct multiboot_elf_section_header_table *out, char *why,
 		     size_t why_size);

@@ -242,7 +242,11 @@ int mb_check(const struct boot_module *m, struct mb_image *img, char *why,
 	if (size == 0)
 		FAIL("the module is empty");
 	elf = size >= 4 && !memcmp(p, ELF_MAGIC, 4);
+	img->protocol = 1;
 	hdr = mb_header_check(p, size, img, why, why_size);
+	/* Multiboot 2 only without a Multiboot 1 header (mb2hdr.c). */
+	if (hdr == 0)
+		hdr = mb2_header_check(p, size, img, why, why_size);
 	if (hdr < 0)
 		return -1;
 	if (elf && !img->kludge && check_elf_ident(p, size, why, why_size))
@@ -253,8 +257,8 @@ int mb_check(const struct boot_module *m, struct mb_image *img, char *why,
 		if (size < MULTIBOOT_SEARCH)
 			FAIL("truncated or not a Multiboot kernel: no Multiboot header "
 			     "in its %u bytes", size);
-		FAIL("not a Multiboot kernel: no Multiboot header in the first %u bytes",
-		     MULTIBOOT_SEARCH);
+		FAIL("not a Multiboot kernel: no Multiboot header in the first %u bytes "
+		     "(nor a Multiboot 2 header in the first 32 KiB)", MULTIBOOT_SEARCH);
 	}
 	if (img->kludge) {
 		/* The address fields win over the ELF's (spec 3.1.3). */
@@ -262,10 +266,13 @@ int mb_check(const struct boot_module *m, struct mb_image *img, char *why,
 			 "%08x, entry %08x", img->seg[0].offset,
 			 img->seg[0].offset + img->seg[0].filesz - 1, img->seg[0].paddr,
 			 img->seg[0].paddr + img->seg[0].memsz, img->entry);
-		return 0;
+		return img->protocol == 2 ? mb2_header_finish(img, why, why_size) : 0;
 	}
 	if (!elf)
-		FAIL("a Multiboot kernel that is not ELF and whose header lacks the "
-		     "a.out kludge (flags bit 16)");
-	return check_elf(p, size, img, why, why_size);
+		FAIL(img->protocol == 2 ? "a Multiboot 2 kernel that is not ELF and whose "
+		     "header has no address tag (type 2)" : "a Multiboot kernel that is "
+		     "not ELF and whose header lacks the a.out kludge (flags bit 16)");
+	if (check_elf(p, size, img, why, why_size))
+		return -1;
+	return img->protocol == 2 ? mb2_header_finish(img, why, why_size) : 0;
 }

@@ -53,54 +53,55 @@ static int find(const uint8_t *p, uint32_t size, uint32_t *off)
 	return -1;
 }
 
-/* The address fields (3.1.3) into img->seg[0]. */
-static int check_kludge(const struct multiboot_header *h, uint32_t hdr_off,
-			uint32_t size, struct mb_image *img, char *why, size_t why_size)
+/* The address fields (3.1.3; Multiboot 2's address and entry tags,
+   3.1.5-3.1.6, mean the same) into img->seg[0]. */
+int mb_check_addresses(const struct mb_addresses *a, uint32_t hdr_off, uint32_t size,
+		       struct mb_image *img, char *why, size_t why_size)
 {
 	uint32_t text_off, load_size, mem_size;
 
-	if (h->header_addr < h->load_addr)
-		FAIL("Multiboot header: header_addr %08x is below load_addr %08x",
-		     h->header_addr, h->load_addr);
-	if (h->header_addr - h->load_addr > hdr_off)
-		FAIL("Multiboot header: load_addr %08x lies before the file's start "
-		     "(header_addr %08x, header at file offset %u)", h->load_addr,
-		     h->header_addr, hdr_off);
-	text_off = hdr_off - (h->header_addr - h->load_addr);
-	if (h->load_end_addr) {
-		if (h->load_end_addr < h->load_addr)
-			FAIL("Multiboot header: load_end_addr %08x is before load_addr %08x",
-			     h->load_end_addr, h->load_addr);
-		load_size = h->load_end_addr - h->load_addr;
+	if (a->header_addr < a->load_addr)
+		FAIL("%s: header_addr %08x is below load_addr %08x", a->what,
+		     a->header_addr, a->load_addr);
+	if (a->header_addr - a->load_addr > hdr_off)
+		FAIL("%s: load_addr %08x lies before the file's start "
+		     "(header_addr %08x, header at file offset %u)", a->what, a->load_addr,
+		     a->header_addr, hdr_off);
+	text_off = hdr_off - (a->header_addr - a->load_addr);
+	if (a->load_end_addr) {
+		if (a->load_end_addr < a->load_addr)
+			FAIL("%s: load_end_addr %08x is before load_addr %08x", a->what,
+			     a->load_end_addr, a->load_addr);
+		load_size = a->load_end_addr - a->load_addr;
 		if ((uint64_t)text_off + load_size > size)
 			FAIL("truncated: load_end_addr %08x needs file bytes up to %u, "
-			     "the module has %u", h->load_end_addr, text_off + load_size, size);
+			     "the module has %u", a->load_end_addr, text_off + load_size, size);
 	} else {
 		load_size = size - text_off;
 	}
 	if (load_size == 0)
-		FAIL("Multiboot header: nothing to load (load_end_addr %08x = load_addr)",
-		     h->load_end_addr);
-	if ((uint64_t)h->load_addr + load_size > 0x100000000ULL)
-		FAIL("Multiboot header: load_addr %08x + %u bytes wraps past 4 GiB",
-		     h->load_addr, load_size);
+		FAIL("%s: nothing to load (load_end_addr %08x = load_addr)", a->what,
+		     a->load_end_addr);
+	if ((uint64_t)a->load_addr + load_size > 0x100000000ULL)
+		FAIL("%s: load_addr %08x + %u bytes wraps past 4 GiB", a->what,
+		     a->load_addr, load_size);
 	mem_size = load_size;
-	if (h->bss_end_addr) {
-		if (h->bss_end_addr < h->load_addr + load_size)
-			FAIL("Multiboot header: bss_end_addr %08x is before the loaded "
-			     "image's end %08x", h->bss_end_addr, h->load_addr + load_size);
-		mem_size = h->bss_end_addr - h->load_addr;
+	if (a->bss_end_addr) {
+		if (a->bss_end_addr < a->load_addr + load_size)
+			FAIL("%s: bss_end_addr %08x is before the loaded image's end %08x",
+			     a->what, a->bss_end_addr, a->load_addr + load_size);
+		mem_size = a->bss_end_addr - a->load_addr;
 	}
-	if (h->entry_addr < h->load_addr || h->entry_addr - h->load_addr >= load_size)
-		FAIL("Multiboot header: entry_addr %08x is outside the loaded image "
-		     "%08x-%08x", h->entry_addr, h->load_addr, h->load_addr + load_size - 1);
-	if (mb_check_range(h->bss_end_addr ? "load_addr-bss_end_addr" :
-			   "load_addr-load_end_addr", h->load_addr, mem_size, why, why_size))
+	if (a->entry_addr < a->load_addr || a->entry_addr - a->load_addr >= load_size)
+		FAIL("%s: entry_addr %08x is outside the loaded image %08x-%08x", a->what,
+		     a->entry_addr, a->load_addr, a->load_addr + load_size - 1);
+	if (mb_check_range(a->bss_end_addr ? "load_addr-bss_end_addr" :
+			   "load_addr-load_end_addr", a->load_addr, mem_size, why, why_size))
 		return -1;
 	img->kludge = 1;
-	img->entry = h->entry_addr;
+	img->entry = a->entry_addr;
 	img->nseg = 1;
-	img->seg[0].paddr = h->load_addr;
+	img->seg[0].paddr = a->load_addr;
 	img->seg[0].filesz = load_size;
 	img->seg[0].memsz = mem_size;
 	img->seg[0].offset = text_off;
@@ -141,8 +142,12 @@ int mb_header_check(const uint8_t *p, uint32_t size, struct mb_image *img,
 		img->height = h->height;
 		img->depth = h->depth;
 	}
-	if ((h->flags & MULTIBOOT_AOUT_KLUDGE) &&
-	    check_kludge(h, off, size, img, why, why_size) < 0)
-		return -1;
+	if (h->flags & MULTIBOOT_AOUT_KLUDGE) {
+		struct mb_addresses a = { "Multiboot header", h->header_addr, h->load_addr,
+					  h->load_end_addr, h->bss_end_addr, h->entry_addr };
+
+		if (mb_check_addresses(&a, off, size, img, why, why_size) < 0)
+			return -1;
+	}
 	return 1;
 }

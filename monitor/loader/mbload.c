@@ -39,7 +39,7 @@
 
 /* The image's segments, taken first: at most MB_MAX_SEGMENTS + page 0
    ranges, which the table always holds. */
-static void load_image(const struct mb_image *img, struct mb_place *pl)
+void mb_load_image(const struct mb_image *img, struct mb_place *pl)
 {
 	const struct boot_module *k = &boot.mods[0];
 
@@ -67,16 +67,21 @@ static uint32_t put_string(struct mb_place *pl, const char *s)
 	return put(pl, s, (uint32_t)strlen(s) + 1, 1);
 }
 
-static void memory_info(multiboot_info_t *mbi, const struct boot_mmap *gm, int n)
+uint32_t mb_mem_upper(const struct boot_mmap *gm, int n)
 {
 	uint64_t upper_end = 0x100000;
 
 	for (int i = 0; i < n; i++)
 		if (gm[i].type == MULTIBOOT_MEMORY_AVAILABLE && gm[i].addr == 0x100000)
 			upper_end = gm[i].addr + gm[i].len;
+	return (uint32_t)((upper_end - 0x100000) >> 10);
+}
+
+static void memory_info(multiboot_info_t *mbi, const struct boot_mmap *gm, int n)
+{
 	mbi->flags |= MULTIBOOT_INFO_MEMORY;
-	mbi->mem_lower = boot.has_mem ? boot.mem_lower : 640;
-	mbi->mem_upper = (uint32_t)((upper_end - 0x100000) >> 10);
+	mbi->mem_lower = MB_MEM_LOWER;
+	mbi->mem_upper = mb_mem_upper(gm, n);
 }
 
 /* What GRUB 2 reports for the text mode (3.3, framebuffer_type 2). */
@@ -101,23 +106,30 @@ static void text_mode(const struct mb_image *img, multiboot_info_t *mbi)
 		 img->depth, VGA_TEXT_BASE);
 }
 
-/* The modules after the kernel, page-aligned, their table and command lines. */
-static int load_modules(multiboot_info_t *mbi, struct mb_place *pl, char *why,
-			size_t why_size)
+int mb_load_modules(struct mb_place *pl, uint32_t *at, char *why, size_t why_size)
+{
+	for (int i = 1; i < boot.nmods; i++) {
+		const struct boot_module *m = &boot.mods[i];
+		uint32_t len = m->end - m->start;
+
+		at[i] = mb_place_get(pl, len, PAGE_SIZE, 0);
+		if (!at[i])
+			FAIL("no room in guest RAM for module %d (%u bytes)", i, len);
+		memcpy((void *)at[i], (const void *)m->start, len);
+	}
+	return 0;
+}
+
+/* The module table and command lines for the modules loaded at at[]. */
+static int module_list(multiboot_info_t *mbi, struct mb_place *pl, const uint32_t *at,
+		       char *why, size_t why_size)
 {
 	multiboot_module_t mods[BOOT_MAX_MODS];
 	uint32_t n = (uint32_t)boot.nmods - 1;
 
 	for (uint32_t i = 0; i < n; i++) {
-		const struct boot_module *m = &boot.mods[i + 1];
-		uint32_t len = m->end - m->start;
-		uint32_t at = mb_place_get(pl, len, PAGE_SIZE, 0);
-
-		if (!at)
-			FAIL("no room in guest RAM for module %u (%u bytes)", i + 1, len);
-		memcpy((void *)at, (const void *)m->start, len);
-		mods[i].mod_start = at;
-		mods[i].mod_end = at + len;
+		mods[i].mod_start = at[i + 1];
+		mods[i].mod_end = at[i + 1] + boot.mods[i + 1].end - boot.mods[i + 1].start;
 		mods[i].pad = 0;
 	}
 	for (uint32_t i = 0; i < n; i++) {
@@ -139,13 +151,15 @@ int mb_load(const struct mb_image *img, uint32_t *mbi_out, char *why, size_t why
 	static struct boot_mmap gm[GUEST_MMAP_MAX];
 	static struct mb_place pl;
 	int nmap = guest_memmap(gm, GUEST_MMAP_MAX);
+	uint32_t mod_at[BOOT_MAX_MODS];
 	multiboot_info_t mbi;
 	uint32_t at;
 
 	memset(&mbi, 0, sizeof(mbi));
 	mb_place_init(&pl);
-	load_image(img, &pl);
-	if (load_modules(&mbi, &pl, why, why_size))
+	mb_load_image(img, &pl);
+	if (mb_load_modules(&pl, mod_at, why, why_size) ||
+	    module_list(&mbi, &pl, mod_at, why, why_size))
 		return -1;
 
 	memory_info(&mbi, gm, nmap);

@@ -19,23 +19,12 @@
 #include "lib/x86.h"
 #include "lib/string.h"
 
-int mb_load_sections(const struct mb_image *img, struct mb_place *pl,
-		     struct multiboot_elf_section_header_table *out, char *why,
-		     size_t why_size)
+int mb_copy_sections(const struct mb_image *img, struct mb_place *pl,
+		     struct elf32_shdr *tab, char *why, size_t why_size)
 {
 	const uint8_t *file = (const uint8_t *)boot.mods[0].start;
-	uint32_t len = img->shnum * (uint32_t)sizeof(struct elf32_shdr);
-	struct elf32_shdr *tab;
-	uint32_t at;
 
-	at = mb_place_get(pl, len, 16, 1);
-	if (!at) {
-		fmt_snprintf(why, why_size, "no room in guest RAM for the ELF section "
-			     "headers (%u bytes)", len);
-		return -1;
-	}
-	tab = (struct elf32_shdr *)at;
-	memcpy(tab, file + img->shoff, len);
+	memcpy(tab, file + img->shoff, img->shnum * sizeof(*tab));
 	for (uint32_t i = 0; i < img->shnum; i++) {
 		struct elf32_shdr *sh = &tab[i];
 		uint32_t to;
@@ -51,6 +40,23 @@ int mb_load_sections(const struct mb_image *img, struct mb_place *pl,
 		memcpy((void *)to, file + sh->offset, sh->size);
 		sh->addr = to;
 	}
+	return 0;
+}
+
+int mb_load_sections(const struct mb_image *img, struct mb_place *pl,
+		     struct multiboot_elf_section_header_table *out, char *why,
+		     size_t why_size)
+{
+	uint32_t len = img->shnum * (uint32_t)sizeof(struct elf32_shdr);
+	uint32_t at = mb_place_get(pl, len, 16, 1);
+
+	if (!at) {
+		fmt_snprintf(why, why_size, "no room in guest RAM for the ELF section "
+			     "headers (%u bytes)", len);
+		return -1;
+	}
+	if (mb_copy_sections(img, pl, (struct elf32_shdr *)at, why, why_size))
+		return -1;
 	out->num = img->shnum;
 	out->size = sizeof(struct elf32_shdr);
 	out->addr = at;
