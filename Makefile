@@ -9,8 +9,8 @@
 #   make test-fuzz-long  1 500 000 differential fuzzer sequences
 #   make clean
 #
-# Folder fragments: guest/guest.mk (test guests), guest/mb1/mb1.mk (loader
-# test guests), tests/tests.mk (host tests).
+# Folder fragments: guest/guest.mk (test guests), guest/mb1/mb1.mk and
+# guest/mb2/mb2.mk (loader test guests), tests/tests.mk (host tests).
 
 BUILD    := build
 CC       := gcc
@@ -63,6 +63,7 @@ $(BUILD)/hv.asm: $(BUILD)/hv.elf
 -include guest/fuzz/fuzz.mk
 -include guest/bench/bench.mk
 -include guest/mb1/mb1.mk
+-include guest/mb2/mb2.mk
 -include scripts/media/media.mk
 -include scripts/linux/linux.mk
 

@@ -14,6 +14,7 @@ suites+=("scripts/test-mmio.sh")	# the MMIO instruction emulator on the host, ag
 suites+=("scripts/test-mbinfo.sh")	# hv reading Multiboot 1 and 2 information, on the host
 suites+=("scripts/test-hv.sh")
 suites+=("scripts/test-mb1.sh")	# the Multiboot 1 guest loader against QEMU's -kernel
+suites+=("scripts/test-mb2.sh")	# the Multiboot 2 guest loader against GRUB's multiboot2
 suites+=("scripts/test-guests.sh")
 suites+=("scripts/test-smp.sh")
 suites+=("scripts/test-cpus.sh")	# guests on CPU models other than qemu32 (RDTSCP)
