@@ -10,10 +10,12 @@
 #include <stdint.h>
 
 /*
- * Multiboot guest kernels (Multiboot specification 0.6.96, section 3):
- * checking a boot module before anything of it is loaded (mbhdr.c, the
- * header; mbguest.c, the ELF or a.out-kludge image), then loading it and
- * building its boot information (mbload.c, mbplace.c, mbsect.c).
+ * Multiboot guest kernels (Multiboot specification 0.6.96, section 3;
+ * Multiboot2 Specification 2.0, section 3): checking a boot module
+ * before anything of it is loaded (mbhdr.c and mb2hdr.c, the headers;
+ * mbguest.c, the ELF or a.out-kludge image), then loading it and
+ * building its boot information (mbload.c or mb2load.c, with mbplace.c
+ * and mbsect.c).
  */
 #define MB_MAX_SEGMENTS 16
 

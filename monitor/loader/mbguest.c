@@ -1,10 +1,11 @@
 /*
  * Checking a Multiboot guest kernel before anything of it is loaded
- * (Multiboot specification 0.6.96, 3.1 "OS image format"; System V ABI,
- * "Object Files", for the ELF).  The header (mbhdr.c) decides: with the
- * a.out kludge its address fields describe the image, whatever the
- * format; without it the image must be an ELF32 i386 executable, loaded
- * by its program headers.  Every field is checked against the module's
+ * (Multiboot specification 0.6.96, 3.1 "OS image format"; Multiboot2
+ * Specification 2.0, 3.1; System V ABI, "Object Files", for the ELF).
+ * The header decides (mbhdr.c; without one, mb2hdr.c's Multiboot 2
+ * header): with the a.out kludge or an address tag its address fields
+ * describe the image, whatever the format; without it the image must be
+ * an ELF32 i386 executable, loaded by its program headers.  Every field is checked against the module's
  * real size before it is trusted, so a truncated or hostile module yields
  * one reason, never a wild read.
  */
