@@ -1,24 +1,17 @@
 /*
  * The Multiboot 2 loader test guests (guest/mb2/, issue 16): what a
- * Multiboot 2 loader gave, against the Multiboot2 Specification version
- * 2.0, 3.3 "I386 machine state" and 3.6 "Boot information format".
- * Each variant (head.S) prints every tag it got, with its fields, and
- * checks what the spec fixes: the magic, the structure 8-byte aligned
- * and ended by an end tag at total_size, bss zeroed up to the header's
- * bss_end_addr, the tags it asked for there, modules page-aligned, the
- * image in available RAM, and nothing the loader placed (the structure,
+ * loader gave, against the Multiboot2 Specification 2.0, 3.3 "I386
+ * machine state" and 3.6 "Boot information format".  Each variant
+ * (head.S) prints every tag it got and checks what the spec fixes: the
+ * magic, the structure 8-byte aligned and ended at total_size, bss
+ * zeroed up to bss_end_addr, the tags it asked for, modules page-aligned,
+ * the image in available RAM, and nothing the loader placed (structure,
  * modules, copied sections) in the image, its bss, a module or page 0.
- *
- * Tags are printed by type, in one fixed order, so that loaders that
- * order them differently print the same.  Lines starting "loader: " are
- * what the spec leaves to the loader (addresses, the memory map and the
- * memory it hides, mem_lower/mem_upper, its name, the framebuffer it
- * chose, tags it may give or not: boot device, APM, VBE, SMBIOS, ...);
- * every other line is fixed by the spec, the image or the machine
- * (command lines, modules' bytes, the ELF's sections, the RSDP's bytes,
- * the load base of an image that fits only where it is linked), and must
- * be the same under GRUB's `multiboot2` and under hv
- * (scripts/test-mb2.sh).
+ * Tags are printed by type in one order, however the loader orders them.
+ * Lines starting "loader: " are what the spec leaves to the loader
+ * (addresses, the memory map, its name, the framebuffer, tags it may
+ * omit); all others are fixed by the spec, the image or the machine and
+ * must be the same under GRUB's `multiboot2` and hv (scripts/test-mb2.sh).
  */
 #include <stdint.h>
 
@@ -28,8 +21,10 @@
 #include "lib/string.h"
 #include "lib/x86.h"
 
-#ifndef MB2_NAME
-#define MB2_NAME "mb2"
+#ifdef MB2_FLAT
+#define RELOCATABLE 0	/* and asks for less (head.S) */
+#else
+#define RELOCATABLE 1
 #endif
 
 void mb2_main(uint32_t magic, uint32_t info, uint32_t bss_dirty);
@@ -50,7 +45,7 @@ static void result(const char *c, int ok, const char *why)
 }
 
 /* What the guest asked for: [lo, hi) ranges nothing of the loader's may touch. */
-static struct { uint32_t lo, hi; } own[1 + 32];
+static struct range { uint32_t lo, hi; } own[1 + 32];
 static int nown, placed = 1;
 
 static void placed_ok(const char *what, uint32_t lo, uint32_t len)
@@ -105,11 +100,8 @@ static void modules(void)
 		if (m->mod_start & (PAGE_SIZE - 1) || m->mod_end < m->mod_start)
 			ok = 0;
 		placed_ok("module", m->mod_start, m->mod_end - m->mod_start);
-		if (nown < (int)(sizeof(own) / sizeof(own[0]))) {
-			own[nown].lo = m->mod_start;
-			own[nown].hi = m->mod_end;
-			nown++;
-		}
+		if (nown < (int)(sizeof(own) / sizeof(own[0])))
+			own[nown++] = (struct range){ m->mod_start, m->mod_end };
 		n++;
 	}
 	gprintf("%s: modules %d\n", MB2_NAME, n);
@@ -209,7 +201,6 @@ static const uint8_t *bios_rsdp(void)
 
 	__asm__ volatile("movw 0x40E, %0" : "=r"(seg) : : "memory");
 	ebda = (uint32_t)seg << 4;
-
 	for (uint32_t a = ebda; ebda && a < ebda + 1024; a += 16)
 		if (!memcmp((const void *)a, "RSD PTR ", 8))
 			return (const uint8_t *)a;
@@ -219,13 +210,9 @@ static const uint8_t *bios_rsdp(void)
 	return 0;
 }
 
-/*
- * 3.6.16-17: a copy of the RSDP.  Where the firmware put its tables
- * depends on the option ROMs QEMU loaded (its -kernel for hv, its Linux
- * boot for GRUB), so the RSDT's address is the machine's, not the
- * spec's: the fixed fields are printed, and the copy must equal the RSDP
- * in the BIOS area byte for byte.
- */
+/* 3.6.16-17: a copy of the RSDP.  The RSDT moves with the option ROM
+   QEMU loads (README, "Where GRUB differs"): the other fields are
+   printed, and the copy must be the BIOS area's byte for byte. */
 static void acpi(uint32_t type, const char *name)
 {
 	const struct mb2_tag_acpi *a = (const struct mb2_tag_acpi *)tag(type, 0);
@@ -247,8 +234,9 @@ static void acpi(uint32_t type, const char *name)
 	       "not an RSDP (signature, checksum), or not the BIOS area's");
 }
 
-/* Tags this guest does not read field by field (the loader's choice). */
-static void others(void)
+/* The walk ends with an end tag of size 8 at total_size; the tags this
+   guest does not read field by field (the loader's choice) are listed. */
+static int walk(void)
 {
 	static const uint32_t known[] = { MB2_TAG_CMDLINE, MB2_TAG_LOADER_NAME, MB2_TAG_MODULE,
 		MB2_TAG_BASIC_MEMINFO, MB2_TAG_MMAP, MB2_TAG_FRAMEBUFFER, MB2_TAG_ELF_SECTIONS,
@@ -258,26 +246,14 @@ static void others(void)
 		const struct mb2_tag *t = (const struct mb2_tag *)(info_at + o);
 		int k = 0;
 
-		if (t->type == MB2_TAG_END || t->size < sizeof(*t))
-			break;
-		for (uint32_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-			k |= t->type == known[i];
-		if (!k)
-			gprintf("loader: tag %u size %u\n", t->type, t->size);
-		o += (t->size + 7) & ~7u;
-	}
-}
-
-/* The walk ends with an end tag of size 8 at total_size. */
-static int ended(void)
-{
-	for (uint32_t o = sizeof(struct mb2_info); o + sizeof(struct mb2_tag) <= info_size;) {
-		const struct mb2_tag *t = (const struct mb2_tag *)(info_at + o);
-
 		if (t->size < sizeof(*t))
 			return 0;
 		if (t->type == MB2_TAG_END)
 			return t->size == 8 && o + 8 == info_size;
+		for (uint32_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			k |= t->type == known[i];
+		if (!k)
+			gprintf("loader: tag %u size %u\n", t->type, t->size);
 		o += (t->size + 7) & ~7u;
 	}
 	return 0;
@@ -295,10 +271,8 @@ void mb2_main(uint32_t magic, uint32_t info, uint32_t bss_dirty)
 	result("aligned", (info & 7) == 0, "EBX not 8-byte aligned");
 	info_at = info;
 	info_size = ((const struct mb2_info *)info)->total_size;
-	own[0].lo = (uint32_t)__image_start;
-	own[0].hi = (uint32_t)__hdr_bss_end;
-	nown = 1;
-	result("end", ended(), "no end tag of size 8 at total_size");
+	own[nown++] = (struct range){ (uint32_t)__image_start, (uint32_t)__hdr_bss_end };
+	result("end", walk(), "no end tag of size 8 at total_size");
 	modules();		/* first: they are what the rest must stay clear of */
 	placed_ok("information", info, info_size);
 	if ((t = tag(MB2_TAG_CMDLINE, 0)))
@@ -310,18 +284,15 @@ void mb2_main(uint32_t magic, uint32_t info, uint32_t bss_dirty)
 	acpi(MB2_TAG_ACPI_OLD, "old");
 	acpi(MB2_TAG_ACPI_NEW, "new");
 	framebuffer();
-#ifndef MB2_FLAT
+	/* Only a relocatable image's load base is the spec's (mb2elf's). */
 	if ((t = tag(MB2_TAG_LOAD_BASE, 0)))
-		gprintf("%s: load base %08x\n", MB2_NAME, ((const struct mb2_tag_u32 *)t)->value);
-	asked = tag(MB2_TAG_ELF_SECTIONS, 0) && tag(MB2_TAG_LOAD_BASE, 0) &&
-		(tag(MB2_TAG_ACPI_OLD, 0) || tag(MB2_TAG_ACPI_NEW, 0));
-#else
-	if ((t = tag(MB2_TAG_LOAD_BASE, 0)))	/* not relocatable: the loader's own */
-		gprintf("loader: load base %08x\n", ((const struct mb2_tag_u32 *)t)->value);
-#endif
+		gprintf("%s: load base %08x\n", RELOCATABLE ? MB2_NAME : "loader",
+			((const struct mb2_tag_u32 *)t)->value);
+	if (RELOCATABLE)
+		asked = tag(MB2_TAG_ELF_SECTIONS, 0) && tag(MB2_TAG_LOAD_BASE, 0) &&
+			(tag(MB2_TAG_ACPI_OLD, 0) || tag(MB2_TAG_ACPI_NEW, 0));
 	asked &= tag(MB2_TAG_CMDLINE, 0) && tag(MB2_TAG_BASIC_MEMINFO, 0) && tag(MB2_TAG_MMAP, 0);
 	result("asked", asked, "a tag it asked for (that this machine has) is missing");
-	others();
 	result("placement", placed, "the loader put something in the image, its bss, "
 	       "a module or page 0 (the loader: lines say which)");
 	gprintf("END %s pass=%d fail=%d\n", MB2_NAME, npass, nfail);

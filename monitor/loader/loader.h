@@ -25,7 +25,8 @@ struct mb_image {
 	uint32_t mb_flags;		/* the kernel's Multiboot header flags */
 	uint32_t hdr_off;		/* the header's offset in the file */
 	int kludge;			/* loaded by the header's address fields (flag 16) */
-	int video;			/* the header asks for a video mode (flag 2) */
+	int video;			/* the header asks for a video mode (flag 2;
+					   Multiboot 2: 2 = a console required) */
 	uint32_t mode_type, width, height, depth;	/* what it asks for */
 	/* The ELF's section headers, handed on with info flag 5 (shnum 0: none). */
 	uint32_t shoff, shnum, shstrndx;

@@ -118,11 +118,13 @@ static int header_tag(const struct mb2_header_tag *t, struct mb_image *img,
 		      struct mb2_htag_address *addr, char *why, size_t why_size)
 {
 	int optional = t->flags & MB2_HTAG_OPTIONAL;
-	uint32_t v = ((const struct mb2_htag_u32 *)t)->value;
+	uint32_t v;
 
 	if (t->type <= MB2_HTAG_RELOCATABLE && t->size < tag_size(t->type))
 		FAIL("Multiboot 2 header: tag type %u has size %u, the spec's is %u", t->type,
 		     t->size, tag_size(t->type));
+	/* Tags 3 and 4's one field, read once the size says it is there. */
+	v = t->size >= sizeof(struct mb2_htag_u32) ? ((const struct mb2_htag_u32 *)t)->value : 0;
 	switch (t->type) {
 	case MB2_HTAG_INFO_REQ:
 		return info_request(t, img, why, why_size);
