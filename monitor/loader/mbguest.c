@@ -5,9 +5,9 @@
  * The header decides (mbhdr.c; without one, mb2hdr.c's Multiboot 2
  * header): with the a.out kludge or an address tag its address fields
  * describe the image, whatever the format; without it the image must be
- * an ELF32 i386 executable, loaded by its program headers.  Every field is checked against the module's
- * real size before it is trusted, so a truncated or hostile module yields
- * one reason, never a wild read.
+ * an ELF32 i386 executable, loaded by its program headers.  Every field
+ * is checked against the module's real size before it is trusted, so a
+ * truncated or hostile module yields one reason, never a wild read.
  */
 #include "monitor/loader/loader.h"
 

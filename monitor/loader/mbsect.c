@@ -8,7 +8,9 @@
  * debugging information) is copied too, page-aligned like GRUB 2 does,
  * and its sh_addr in the copy says where, so the kernel can read its
  * own symbols.  Empty and SHT_NOBITS sections without an address stay
- * at sh_addr 0.
+ * at sh_addr 0.  Multiboot 2's ELF sections tag (Multiboot2 spec 2.0,
+ * 3.6.7) holds the same table inline: mb2load.c has mb_copy_sections
+ * fill it in place.
  */
 #include "monitor/loader/loader.h"
 
