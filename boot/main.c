@@ -198,6 +198,30 @@ static void check_guest(void)
 	run_guest(&img);
 }
 
+/*
+ * acpi_rsdp=ADDR: the RSDP where the loader says it is (ACPI 6.x 5.2.5.3:
+ * the signature, the 20-byte checksum, and with revision 2 the length of
+ * 36 and the extended checksum); read while memory is still mapped 1:1.
+ */
+static void take_rsdp(uint32_t pa)
+{
+	const uint8_t *p = (const uint8_t *)(uintptr_t)pa;
+	uint32_t len = BOOT_RSDP_V1_LEN;
+	uint8_t sum = 0;
+
+	if (memcmp(p, "RSD PTR ", 8) == 0 && p[15] >= 2)
+		len = BOOT_RSDP_MAX;
+	for (uint32_t i = 0; i < len; i++)
+		sum = (uint8_t)(sum + p[i]);
+	if (memcmp(p, "RSD PTR ", 8) || sum) {
+		log_err("options", "acpi_rsdp=%x: no ACPI RSDP there (signature or checksum)", pa);
+		hv_exit(HV_EXIT_BAD_INPUT);
+	}
+	memcpy(boot.rsdp, p, len);
+	boot.rsdp_len = len;
+	acpi_set_rsdp(boot.rsdp, len);
+}
+
 void hv_main(uint32_t magic, uint32_t mbi_phys)
 {
 	const char *why;
@@ -222,6 +246,8 @@ void hv_main(uint32_t magic, uint32_t mbi_phys)
 		log_err("boot", "%s", why);
 		hv_exit(HV_EXIT_BAD_INPUT);
 	}
+	if (opt.acpi_rsdp && !boot.rsdp_len)
+		take_rsdp(opt.acpi_rsdp);
 	if (boot_relocate(opt.cache_size, opt.pool_size, &why) < 0) {
 		log_err("boot", "%s", why);
 		hv_exit(HV_EXIT_BAD_INPUT);

@@ -85,9 +85,9 @@ static const char *parse_hex(const char *s, unsigned max, unsigned *v)
 			d = (unsigned)(*s - 'A' + 10);
 		else
 			break;
-		n = n * 16 + d;
-		if (n > max)
+		if (n > (max - d) / 16)
 			return 0;
+		n = n * 16 + d;
 	}
 	if (!digits)
 		return 0;
@@ -183,6 +183,16 @@ static void option(const char *word)
 			note(1, "dtcache= takes a page multiple from 8K to 4M, not ", val);
 		else
 			opt.cache_size = (uint32_t)v;
+	} else if (KEY("acpi_rsdp") && eq) {
+		unsigned v = 0;
+		const char *end = parse_hex(val[0] == '0' && (val[1] == 'x' || val[1] == 'X') ?
+					    val + 2 : val, 0xFFFFFFFFu, &v);
+
+		if (!end || *end || !v || v > 0xFFFFFFDCu)
+			note(1, "acpi_rsdp= takes an address below 4 GiB in hex, not ",
+			     val);
+		else
+			opt.acpi_rsdp = v;
 	} else if (KEY("watchdog") && eq) {
 		int64_t v = parse_size(val);
 

@@ -20,6 +20,9 @@
  *                              off for all; trust: neither (unsafe).  Default:
  *                              iommu where VT-d is, else mediate
  *                              (docs/DEVICES.md, "DMA")
+ *   acpi_rsdp=ADDR             the ACPI RSDP's physical address (hex), for a
+ *                              loader without Multiboot 2's ACPI tags (hvboot
+ *                              on UEFI passes it so); the tags win
  *   watchdog=SECONDS           stop a guest that neither halts nor runs user
  *                              code for that long (default 0: off; 1 to 3600)
  *   pcihide=BB:DD.F[,...]      with pci=emulate, PCI functions the guest
@@ -55,6 +58,7 @@ struct options {
 	uint32_t pool_size;
 	uint32_t cache_size;
 	uint32_t watchdog;	/* seconds; 0: off */
+	uint32_t acpi_rsdp;	/* acpi_rsdp=: the RSDP's address; 0: none given */
 	/*
 	 * enum dev_mode per enum dev_kind.  After options_report, no entry is
 	 * DEV_DEFAULT: pic is emulate when a device that raises interrupts

@@ -18,6 +18,7 @@
  */
 #include "drivers/acpi.h"
 
+#include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/string.h"
 
@@ -179,13 +180,21 @@ uint32_t acpi_hpet_base(void)
 
 void acpi_init(void)
 {
+	char where[40];
+
 	for (int i = 0; i < 16; i++)
 		isa_gsi[i] = (uint8_t)i;
 	madt = find_madt();
 	mpc = find_mpc();
+	if (has_loader_rsdp)
+		fmt_snprintf(where, sizeof(where), "from the boot loader");
+	else if (find_rsdp())
+		fmt_snprintf(where, sizeof(where), "in the BIOS area at %08x",
+			     (uint32_t)find_rsdp());
+	else
+		fmt_snprintf(where, sizeof(where), "not found");
 	log_info("dev", "firmware tables: RSDP %s, MADT at %08x, MP table at %08x (0: none)",
-		 has_loader_rsdp ? "from the boot loader" :
-		 find_rsdp() ? "in the BIOS area" : "not found", (uint32_t)madt, (uint32_t)mpc);
+		 where, (uint32_t)madt, (uint32_t)mpc);
 	if (!madt)
 		return;
 	for (uint32_t off = 44, len = rd32(madt + 4); off + 2 <= len && madt[off + 1];

@@ -185,6 +185,15 @@ PROTOCOL=2 boot_guest bios cd "SeaBIOS, CD, GRUB multiboot2"
 if [ -f "$OVMF" ]; then
 	boot_guest uefi usb "OVMF, USB stick, hvboot"
 	boot_guest uefi cd "OVMF, CD, hvboot"
+	# OVMF has no RSDP in a BIOS area: hvboot takes it from the EFI
+	# configuration table and gives it to hv as acpi_rsdp= (Multiboot 1
+	# has no field for it), and hv finds the MADT through it.
+	if grep -aq '^hv: dev: firmware tables: RSDP from the boot loader, MADT at [0-9a-f]*[1-9a-f]' \
+		"$work/uefi-usb.log"; then
+		pass "$T: OVMF, hvboot: hv finds the MADT through the RSDP hvboot passes as acpi_rsdp="
+	else
+		fail "$T: OVMF, hvboot: ACPI" "no MADT through hvboot's acpi_rsdp=: $(grep -a 'firmware tables' "$work/uefi-usb.log")"
+	fi
 fi
 
 # hv's two headers: GRUB's multiboot (1) on the same SeaBIOS machine must
