@@ -10,7 +10,7 @@
 DEV_UNIT_CC     ?= cc
 DEV_UNIT_CFLAGS := -O1 -g -std=gnu11 -Wall -Wextra -Werror -I.
 DEV_UNIT_MODELS := drivers/vpic.c drivers/vpit.c drivers/vuart.c drivers/vrtc.c \
-	drivers/vkbd.c drivers/vpci.c drivers/platform.c drivers/kbdgate.c drivers/idedma.c \
+	drivers/vkbd.c drivers/vpci.c drivers/busmaster.c drivers/platform.c drivers/kbdgate.c drivers/idedma.c \
 	drivers/vlapic.c drivers/vlapic_irq.c \
 	drivers/vlapic_timer.c drivers/vioapic.c lib/fmt.c
 DEV_UNIT_SRCS   := $(filter-out tests/devices/test_irq.c,$(sort $(wildcard tests/devices/*.c)))

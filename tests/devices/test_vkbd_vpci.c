@@ -10,6 +10,7 @@
 #include "drivers/devices.h"
 #include "drivers/ioport.h"
 #include "drivers/platform.h"
+#include "drivers/dma.h"
 #include "lib/hw/pci.h"
 #include "drivers/vdev.h"
 
@@ -88,6 +89,43 @@ static uint32_t cfg(uint16_t bdf, uint8_t reg)
 	return gin(PCI_CONFIG_DATA, 4);
 }
 
+static uint16_t cmd_written;
+
+static void write_cmd(uint16_t bdf, uint16_t cmd)
+{
+	(void)bdf;
+	cmd_written = cmd;
+}
+
+/* Bus Master Enable kept off (drivers/busmaster.c, PCI 3.0 6.2.2), through
+   vpci's configuration accesses; the harness's bus answers every function
+   with the same four bytes. */
+static void test_busmaster(void)
+{
+	uint16_t fn = PCI_BDF(0, 4, 0);
+
+	group("busmaster: bus mastering kept off");
+	busmaster_keep_off(fn, 0x100E8086, 0x02000000, PCI_CMD_MEM | PCI_CMD_MASTER, write_cmd);
+	CHECK_EQ("the bit cleared on the bus at boot", cmd_written, PCI_CMD_MEM);
+	real_port[PCI_CONFIG_DATA] = PCI_CMD_MEM;	/* the command register, low byte */
+	real_port[PCI_CONFIG_DATA + 1] = 0;
+	gout(PCI_CONFIG_ADDR, 4, PCI_ADDR_ENABLE | (uint32_t)fn << 8 | PCI_COMMAND);
+	CHECK_EQ("the guest reads the firmware's bit", gin(PCI_CONFIG_DATA, 2),
+		 PCI_CMD_MEM | PCI_CMD_MASTER);
+	gout(PCI_CONFIG_DATA, 2, PCI_CMD_IO | PCI_CMD_MEM);
+	CHECK_EQ("the guest clears it", gin(PCI_CONFIG_DATA, 1), PCI_CMD_IO | PCI_CMD_MEM);
+	gout(PCI_CONFIG_DATA, 1, PCI_CMD_IO | PCI_CMD_MEM | PCI_CMD_MASTER);
+	CHECK_EQ("a byte write setting it reaches the bus without it",
+		 real_port[PCI_CONFIG_DATA], PCI_CMD_IO | PCI_CMD_MEM);
+	CHECK_EQ("and reads back set, as a dword", gin(PCI_CONFIG_DATA, 4) & 0xFFFF,
+		 PCI_CMD_IO | PCI_CMD_MEM | PCI_CMD_MASTER);
+	gout(PCI_CONFIG_ADDR, 4, PCI_ADDR_ENABLE | (uint32_t)PCI_BDF(0, 5, 0) << 8 | PCI_COMMAND);
+	CHECK_EQ("another function's bit passes", gin(PCI_CONFIG_DATA, 1),
+		 PCI_CMD_IO | PCI_CMD_MEM);
+	gout(PCI_CONFIG_DATA, 1, PCI_CMD_MASTER);
+	CHECK_EQ("both ways", real_port[PCI_CONFIG_DATA], PCI_CMD_MASTER);
+}
+
 void test_vpci(void)
 {
 	static const uint16_t hide[] = { PCI_BDF(0, 3, 0) };
@@ -127,4 +165,5 @@ void test_vpci(void)
 	EXPECT_RESET(gout(PCI_CONFIG_ADDR, 2, RCR_RCPU << 8));
 	CHECK_EQ("a word write covering 0xCF9 too", plat_resets, 2);
 	CHECK_EQ("the real 0xCF9 never written", real_port[PCI_RESET_CTRL], cf9);
+	test_busmaster();
 }
