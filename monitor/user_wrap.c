@@ -85,26 +85,29 @@ static int check(uint32_t offset, int size, uint32_t *la)
 	return 0;
 }
 
-static uint32_t mem_read(uint32_t offset, int size)
+/* A gmem_* result r for the access at la: kept for the guest's fault. */
+static void note(int r, uint32_t la, int write)
 {
-	uint32_t la, v = 0;
-	int r;
-
-	if (check(offset, size, &la))
-		return 0;
-	r = gmem_read_as(la, &v, (uint32_t)size, 1);
 	if (r) {
 		op.failed = r;
 		op.fail_la = la;
-		op.fail_write = 0;
+		op.fail_write = write;
 	}
+}
+
+static uint32_t mem_read(uint32_t offset, int size)
+{
+	uint32_t la, v = 0;
+
+	if (check(offset, size, &la))
+		return 0;
+	note(gmem_read_as(la, &v, (uint32_t)size, 1), la, 0);
 	return v;
 }
 
 static void mem_write(uint32_t offset, int size, uint32_t value)
 {
 	uint32_t la;
-	int r;
 
 	if (check(offset, size, &la))
 		return;
@@ -112,12 +115,7 @@ static void mem_write(uint32_t offset, int size, uint32_t value)
 		op.failed = -1;		/* not a writable data segment */
 		return;
 	}
-	r = gmem_write_as(la, &value, (uint32_t)size, 1);
-	if (r) {
-		op.failed = r;
-		op.fail_la = la;
-		op.fail_write = 1;
-	}
+	note(gmem_write_as(la, &value, (uint32_t)size, 1), la, 1);
 }
 
 static const struct mmio_dev guest_mem = { mem_read, mem_write };
@@ -146,7 +144,6 @@ static uint32_t stack_form(struct trapframe *tf, const struct dt_insn *d, uint32
 	int size = d->opsize;
 	uint32_t v = mem_read(0, size), store, la;
 	uint64_t ss;
-	int r;
 
 	if (op.failed)
 		return 0;
@@ -162,13 +159,9 @@ static uint32_t stack_form(struct trapframe *tf, const struct dt_insn *d, uint32
 		op.failed = -1;
 		return 0;
 	}
-	r = gmem_write_as(la, &store, (uint32_t)size, 1);
-	if (r) {
-		op.failed = r;
-		op.fail_la = la;
-		op.fail_write = 1;
+	note(gmem_write_as(la, &store, (uint32_t)size, 1), la, 1);
+	if (op.failed)
 		return 0;
-	}
 	tf->esp -= (uint32_t)size;
 	if (d->reg == 2)
 		return size == 2 ? v & 0xFFFF : v;

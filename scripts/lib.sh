@@ -44,3 +44,22 @@ hv_run() {
 
 # QEMU's isa-debug-exit status for an exit code written to port 0xf4.
 exit_status() { echo $((($1 << 1) | 1)); }
+
+# expect_refused WHAT NAME MODULE REGEX: hv, given MODULE (with its command
+# line "$args"), refuses it with one error line "hv: guest: error: module
+# ...: " matching REGEX and QEMU status 5 (scripts/test-mb1.sh, test-mb2.sh);
+# the run's files go in $work.
+expect_refused() {
+	local what=$1 name=$2 file=$3 re=$4 n
+	hv_run "$work/$name.out" "$work/$name.log" "console=com2" "$file $args"
+	n=$(grep -c 'error:' "$work/$name.log")
+	if [ "$RUN_STATUS" != "$(exit_status 2)" ]; then
+		fail "$what refuses: $name" "QEMU status $RUN_STATUS, want $(exit_status 2) (log $work/$name.log)"
+	elif [ "$n" != 1 ]; then
+		fail "$what refuses: $name" "$n error lines (log $work/$name.log)"
+	elif ! grep -Eq "^hv: guest: error: module [^ ]*: $re" "$work/$name.log"; then
+		fail "$what refuses: $name" "no error line matches /$re/ (log $work/$name.log)"
+	else
+		pass "$what refuses: $name"
+	fi
+}

@@ -178,20 +178,7 @@ EOF
 }
 
 # expect_bad NAME FILE REGEX: one error line matching REGEX, status 5.
-expect_bad() {
-	local name=$1 file=$2 re=$3 n
-	hv_run "$work/$name.out" "$work/$name.log" "console=com2" "$file $args"
-	n=$(grep -c 'error:' "$work/$name.log")
-	if [ "$RUN_STATUS" != "$bad" ]; then
-		fail "mb1 refuses: $name" "QEMU status $RUN_STATUS, want $bad (log $work/$name.log)"
-	elif [ "$n" != 1 ]; then
-		fail "mb1 refuses: $name" "$n error lines (log $work/$name.log)"
-	elif ! grep -Eq "^hv: guest: error: module [^ ]*: $re" "$work/$name.log"; then
-		fail "mb1 refuses: $name" "no error line matches /$re/ (log $work/$name.log)"
-	else
-		pass "mb1 refuses: $name"
-	fi
-}
+expect_bad() { expect_refused mb1 "$@"; }
 
 # hv's range moves with the modules' sizes; its last MiB is always hv's.
 hvhi=$(sed -n 's/^hv: mem: hv owns [0-9a-f]*-\([0-9a-f]*\).*/\1/p' "$work/mbelf.hvlog")
