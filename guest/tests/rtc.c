@@ -74,6 +74,18 @@ static void get_time(struct tm6 *t)
  */
 static int uip_seen;	/* UIP set in any of the waits */
 
+/* Polls until the seconds register leaves sec, noting UIP (at most
+   SPIN_MAX rounds: the rounds it took). */
+static uint32_t watch_second(uint8_t sec)
+{
+	uint32_t i;
+
+	for (i = 0; i < SPIN_MAX && rd(RTC_SEC) == sec; i++)
+		for (int j = 0; j < 32; j++)
+			uip_seen |= rd(RTC_REG_A) & RTC_A_UIP;
+	return i;
+}
+
 static int release_and_update(uint8_t b)
 {
 	uint8_t a = rd(RTC_REG_A) & RTC_A_RS_MASK, sec = rd(RTC_SEC);
@@ -84,10 +96,7 @@ static int release_and_update(uint8_t b)
 	wr(RTC_REG_A, RTC_A_DV_32K | a);
 	/* UIP is held for 244 us before the update (and during it); a busy
 	   host may keep this guest from looking then, so any wait counts. */
-	for (i = 0; i < SPIN_MAX && rd(RTC_SEC) == sec; i++)
-		for (int j = 0; j < 32; j++)
-			uip_seen |= rd(RTC_REG_A) & RTC_A_UIP;
-	for (; i < SPIN_MAX && (rd(RTC_REG_A) & RTC_A_UIP); i++)
+	for (i = watch_second(sec); i < SPIN_MAX && (rd(RTC_REG_A) & RTC_A_UIP); i++)
 		;
 	return i < SPIN_MAX;
 }
@@ -174,7 +183,11 @@ static void calendar_case(void)
 	wr(RTC_REG_B, RTC_B_SET | RTC_B_24H);
 	wr(RTC_CENTURY, century);
 	wr(RTC_REG_B, RTC_B_24H);
-	t_check(uip_seen, "UIP never seen set before 5 updates");
+	/* A loaded host may have kept this guest from looking in all five
+	   windows: up to ten more updates, watched as closely. */
+	for (int n = 0; n < 10 && !uip_seen; n++)
+		watch_second(rd(RTC_SEC));
+	t_check(uip_seen, "UIP never seen set before 15 updates");
 	t_end();
 }
 
