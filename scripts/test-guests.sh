@@ -35,16 +35,13 @@ supported() {	# supported TAGS: every tag of the guest is in HV_TAGS
 	done
 }
 
-want=" $* "
-while read -r name tags args; do
-	case "$name" in ''|'#'*) continue ;; esac
-	[ $# -gt 0 ] && [ "${want/ $name /}" = "$want" ] && continue
-	# Guests tagged smp need -smp 2: scripts/test-smp.sh runs them.
-	case ",$tags," in *,smp,*) continue ;; esac
+# guest_checks NAME TAGS ARGS: the runs and verdicts of one guest.
+guest_checks() {
+	local name=$1 tags=$2 args=$3 elf st flushes reclaims
 	elf=$BUILD/guest/$name.elf
 	if [ ! -f "$elf" ]; then
 		fail "native: $name" "$elf not built"
-		continue
+		return
 	fi
 
 	native_run "$work/$name.native" "$elf" $args
@@ -54,7 +51,7 @@ while read -r name tags args; do
 	if ! grep -q "^END $name pass=[0-9]* fail=0" "$work/$name.native" ||
 		[ "$st" != "$(exit_status 0)" ]; then
 		fail "native: $name" "status $st, transcript $work/$name.native"
-		continue
+		return
 	fi
 
 	# The transcript must not vary from run to run (a differential oracle
@@ -68,9 +65,9 @@ while read -r name tags args; do
 
 	case ",$tags," in *,hvpending,*)
 		echo "pending under hv (see guest/tests/MANIFEST): $name"
-		continue ;;
+		return ;;
 	esac
-	supported "$tags" || continue
+	supported "$tags" || return
 	hv_run "$work/$name.hv" "$work/$name.hvlog" "console=com2 exit_on_panic" "$elf $args"
 	if cmp -s "$work/$name.native" "$work/$name.hv" && [ "$RUN_STATUS" = "$st" ]; then
 		pass "differential: $name"
@@ -92,12 +89,33 @@ while read -r name tags args; do
 		fail "differential, small cache: $name" "status $RUN_STATUS, ${flushes:-no} flushes; diff $work/$name.native $work/$name.hv8k; hv log $work/$name.hv8klog"
 	fi
 
-	[ -n "$HV_EMU_OPTS" ] && HV_TAGS=$HV_EMU_TAGS supported "$tags" || continue
+	[ -n "$HV_EMU_OPTS" ] && HV_TAGS=$HV_EMU_TAGS supported "$tags" || return
 	hv_run "$work/$name.hvemu" "$work/$name.hvemulog" "console=com2 exit_on_panic $HV_EMU_OPTS" "$elf $args"
 	if cmp -s "$work/$name.native" "$work/$name.hvemu" && [ "$RUN_STATUS" = "$st" ]; then
 		pass "differential, devices emulated: $name"
 	else
 		fail "differential, devices emulated: $name" "status $RUN_STATUS vs native $st; diff $work/$name.native $work/$name.hvemu; hv log $work/$name.hvemulog"
 	fi
+}
+
+# Two guests at a time (GUEST_JOBS), each on its own core: every QEMU run
+# is one thread.  Their lines are printed in the MANIFEST's order.
+jobs=${GUEST_JOBS:-2}
+order=()
+want=" $* "
+while read -r name tags args; do
+	case "$name" in ''|'#'*) continue ;; esac
+	[ $# -gt 0 ] && [ "${want/ $name /}" = "$want" ] && continue
+	# Guests tagged smp need -smp 2: scripts/test-smp.sh runs them.
+	case ",$tags," in *,smp,*) continue ;; esac
+	order+=("$name")
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+		wait -n
+	done
+	guest_checks "$name" "$tags" "$args" >"$work/$name.result" 2>&1 </dev/null &
 done < "$manifest"
+wait
+for name in "${order[@]}"; do
+	cat "$work/$name.result"
+done
 exit 0
