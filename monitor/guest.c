@@ -48,6 +48,8 @@ static struct {
 
 struct guest_hooks guest_hooks;
 struct guest_watch guest_watch;
+/* The real CR2 of the trap being handled, if it is a #PF (guest_trap). */
+static uint32_t trap_cr2;
 
 /* How dt/ must translate now (dt/dt.h, DT_MODE_*). */
 int guest_dt_mode(void)
@@ -485,7 +487,7 @@ static int rmw_insn(void *ctx)
 
 static struct next paging_fault(struct trapframe *tf)
 {
-	uint32_t cr2 = read_cr2(), pa, eip;
+	uint32_t cr2 = trap_cr2, pa, eip;
 	int user = (tf->cs & 3) == 3;
 
 	switch (shadow_fault(cr2, tf->errcode, user, rmw_insn, tf, &pa)) {
@@ -524,10 +526,10 @@ static struct next do_fault(struct trapframe *tf)
 
 	if (tf->vector == EXC_PF && (gcr.cr0 & CR0_PG))
 		return paging_fault(tf);
+	cr2 = trap_cr2;
 	eip = fault_eip(tf, 1);
 	vcpu.eip = eip;
 	if (tf->vector == EXC_PF) {
-		cr2 = read_cr2();
 		if (cr2 < HV_BASE && mm_hidden(cr2))
 			return apic_mmio(tf, eip, cr2, cr2);	/* paging off: 1:1 */
 		if ((tf->errcode & (PFEC_P | PFEC_W)) == (PFEC_P | PFEC_W) && cr2 < HV_BASE &&
@@ -569,6 +571,9 @@ static struct next do_fault(struct trapframe *tf)
 /* The trap from guest code that hv must handle, and what comes of it. */
 static struct next handle(struct trapframe *tf)
 {
+	/* CR2 before anything else: hv's own direct copies to and from guest
+	   memory may fault on the way and overwrite it (monitor/mm/gdirect.c). */
+	trap_cr2 = tf->vector == EXC_PF ? read_cr2() : 0;
 	/* Native CLI/STI/POPF keep the guest's IF in the real one. */
 	if (vcpu.native_if && !vcpu.if_held)
 		vcpu.vflags = (vcpu.vflags & ~FL_IF) | (tf->eflags & FL_IF);
@@ -637,6 +642,8 @@ void guest_print_stats(void)
 		log_info("guest", "ring-3 accesses past hv's segment limits emulated: %u",
 			 user_wrap_count);
 	shadow_print_stats();
+	log_info("guest", "hv's direct accesses to guest memory %u, of which faulted %u",
+		 gmem_stats.direct, gmem_stats.direct_faults);
 	apic_print(stats_line);
 	for (int v = 0; v < 32; v++)
 		if (stats.faults[v])

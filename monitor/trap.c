@@ -4,8 +4,10 @@
  * A trap from ring 1 or 3 is the guest's (guest_trap).  One from ring 0 is
  * hv's own: a real interrupt while hv waits for one, or a fault hv expects
  * (a self-test, or a guarded probe of the real CPU: trap_rdmsr and
- * trap_wrmsr below), which is recorded and skipped; anything else is a
- * broken invariant and panics with the frame.
+ * trap_wrmsr below), which is recorded and skipped, or a #PF of hv's
+ * direct copy to or from guest memory (monitor/mm/gdirect.c), which makes
+ * the copy fail; anything else is a broken invariant and panics with the
+ * frame.
  */
 #include "monitor/trap.h"
 
@@ -14,6 +16,7 @@
 #include "monitor/nullsel.h"
 #include "lib/x86.h"
 #include "monitor/guest.h"
+#include "monitor/mm/mm.h"
 #include "drivers/intc.h"
 
 static uint64_t idt[256] __attribute__((aligned(8)));
@@ -62,6 +65,10 @@ void trap_dispatch(struct trapframe *tf)
 		return;
 	}
 
+	/* hv's copy through the guest's mapping met a page it refuses: the
+	   copy fails and its caller walks the guest's tables (gdirect.c). */
+	if (tf->vector == EXC_PF && gdirect_fixup(&tf->eip))
+		return;
 	if (x->at && x->at == tf->eip && x->vector == tf->vector) {
 		x->hit = 1;
 		x->errcode = tf->errcode;

@@ -14,7 +14,8 @@
  * hv's own accesses on the guest's behalf (interrupt frames, descriptor
  * tables, emulated instructions) go through gmem_read/gmem_write, which
  * refuse hv's range and keep the translations of written code pages
- * honest.
+ * honest: straight through the loaded page tables where they allow it
+ * (gdirect.c), else through the guest's page walk below.
  */
 #include "monitor/mm/mm.h"
 
@@ -179,7 +180,81 @@ fault:
 	return -1;
 }
 
-/* Accesses [la, la+len) page by page through the guest's translation. */
+struct gmem_stats gmem_stats;
+
+/*
+ * Whether hv's supervisor access to [la, la+len) may go straight through
+ * the loaded page directory (gdirect.c): the range lies inside one page
+ * below hv's region, buf is hv's, and the loaded directory is the guest's
+ * view now: the shadow of gcr.cr3 with paging on, hv's own once the guest
+ * is loaded with it off (with the guest's A20 gate off, hv's directory
+ * aliases [1 MiB, 2 MiB) page by page, and the walk's mm_a20_pa stays the
+ * only authority).
+ */
+static inline int direct_ok(uint32_t la, const void *buf, uint32_t len)
+{
+	uint32_t want = gcr.cr0 & CR0_PG ? gcr.cr3 & PTE_ADDR : SHADOW_NONE;
+
+	return len - 1 < PAGE_SIZE - (la & (PAGE_SIZE - 1)) && la < HV_BASE &&
+	       (uint32_t)buf >= HV_BASE && shadow_view == want && sealed &&
+	       ((gcr.cr0 & CR0_PG) || !mm_a20_off);
+}
+
+/* One try through the live mapping: 0, or -1 where it refuses. */
+static inline int direct(uint32_t la, void *buf, uint32_t len, int write)
+{
+	int r = write ? gdirect_copy((void *)la, buf, len) : gdirect_copy(buf, (void *)la, len);
+
+	gmem_stats.direct++;
+	if (r)
+		gmem_stats.direct_faults++;
+	return r;
+}
+
+static int no_rmw(void *ctx)
+{
+	(void)ctx;
+	return 0;	/* hv's access is one read or one write */
+}
+
+/*
+ * One page's part of an access, [la, la+n): through the live mapping if
+ * it may; where that refuses it with the guest's paging on, the shadow is
+ * filled as for a guest access (which walks the guest's tables, setting
+ * A/D, and refuses hv's frames, device pages and writes to code pages) and
+ * the copy tried once more; else, and for user accesses, the walk.
+ */
+static int access_page(uint32_t la, uint8_t *p, uint32_t n, int acc)
+{
+	int write = acc & GACC_WRITE;
+	uint32_t pa;
+
+	if (!(acc & GACC_USER) && direct_ok(la, p, n)) {
+		if (!direct(la, p, n, write))
+			return 0;
+		if (gcr.cr0 & CR0_PG) {
+			switch (shadow_fault(la, write ? PFEC_W : 0, 0, no_rmw, 0, &pa)) {
+			case SHADOW_FILLED:
+				if (!direct(la, p, n, write))
+					return 0;
+				break;
+			case SHADOW_GUEST_FAULT:
+				return GMEM_PF;	/* gmem_pf is the walk's */
+			default:
+				break;	/* the walk's refusal or smc_write below */
+			}
+		}
+	}
+	if (gmem_walk(la, acc, &pa, 0))
+		return GMEM_PF;
+	if (write) {
+		smc_write(pa & PTE_ADDR);
+		return gphys_write(pa, p, n);
+	}
+	return gphys_read(pa, p, n);
+}
+
+/* Accesses [la, la+len) page by page. */
 static int access(uint32_t la, void *buf, uint32_t len, int acc)
 {
 	uint8_t *p = buf;
@@ -189,20 +264,12 @@ static int access(uint32_t la, void *buf, uint32_t len, int acc)
 	if (!(gcr.cr0 & CR0_PG) && (la >= HV_BASE || len > HV_BASE - la))
 		return GMEM_OUTSIDE;
 	while (len) {
-		uint32_t n = PAGE_SIZE - (la & (PAGE_SIZE - 1)), pa;
+		uint32_t n = PAGE_SIZE - (la & (PAGE_SIZE - 1));
 		int r;
 
 		if (n > len)
 			n = len;
-		if (gmem_walk(la, acc, &pa, 0))
-			return GMEM_PF;
-		if (acc & GACC_WRITE) {
-			smc_write(pa & PTE_ADDR);
-			r = gphys_write(pa, p, n);
-		} else {
-			r = gphys_read(pa, p, n);
-		}
-		if (r)
+		if ((r = access_page(la, p, n, acc)))
 			return r;
 		p += n;
 		la += n;
@@ -211,13 +278,18 @@ static int access(uint32_t la, void *buf, uint32_t len, int acc)
 	return 0;
 }
 
+/* The common case first: one page, through the live mapping. */
 int gmem_read(uint32_t la, void *buf, uint32_t len)
 {
+	if (direct_ok(la, buf, len) && !direct(la, buf, len, 0))
+		return 0;
 	return access(la, buf, len, 0);
 }
 
 int gmem_write(uint32_t la, const void *buf, uint32_t len)
 {
+	if (direct_ok(la, buf, len) && !direct(la, (void *)buf, len, 1))
+		return 0;
 	return access(la, (void *)buf, len, GACC_WRITE);
 }
 

@@ -120,6 +120,20 @@ int gmem_fetch(uint32_t la, uint8_t *buf, uint32_t len, int user, int *why);
 int gmem_read_as(uint32_t la, void *buf, uint32_t len, int user);
 int gmem_write_as(uint32_t la, const void *buf, uint32_t len, int user);
 
+/*
+ * hv's copy through the guest's live mapping (see gdirect.c): 0, or -1
+ * (some bytes may have been copied) where the loaded page tables refuse
+ * it; gmem.c then walks.  gdirect_fixup is hv's #PF handler's: 1, with
+ * *eip moved to the copy's failure exit, for a fault of that copy at a
+ * guest address, else 0.
+ */
+int gdirect_copy(void *dst, const void *src, uint32_t len);
+int gdirect_fixup(uint32_t *eip);
+struct gmem_stats {
+	uint32_t direct, direct_faults;
+};
+extern struct gmem_stats gmem_stats;
+
 /* Unmaps hv's physical range from the guest's view (after loading it). */
 void gmem_seal(void);
 int gmem_read(uint32_t la, void *buf, uint32_t len);
@@ -208,6 +222,14 @@ void shadow_paging_changed(void);
 /* A TLB flush of the current shadow (entries that no longer hold go). */
 void shadow_flush(void);
 void shadow_invlpg(uint32_t la);
+/*
+ * The guest CR3 whose shadow is loaded, SHADOW_NONE (not page-aligned, so
+ * no CR3 matches it) while hv's own directory is: with paging on, the
+ * loaded directory is the guest's view of now only when this equals
+ * gcr.cr3's base (not between a MOV to CR3 and its shadow switch).
+ */
+#define SHADOW_NONE 1u
+extern uint32_t shadow_view;
 /* hv changed its own PDEs (hv_pd): every shadow takes them again. */
 void shadow_sync_hv(void);
 /* A frame now holds translated code: no shadow may map it writable. */

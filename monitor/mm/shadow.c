@@ -62,6 +62,14 @@ static struct pt_meta {
 } meta[POOL_FRAMES];
 
 struct shadow_stats shadow_stats;
+uint32_t shadow_view = SHADOW_NONE;
+
+/* The address space whose shadow is (or is about to be) loaded. */
+static void set_cur(struct space *s)
+{
+	cur = s;
+	shadow_view = s ? s->gcr3 : SHADOW_NONE;
+}
 
 static uint32_t *pd_of(const struct space *s)
 {
@@ -107,7 +115,7 @@ static void drop(struct space *s)
 	frame_free(s->pd_pa);
 	s->used = 0;
 	if (cur == s)
-		cur = 0;
+		set_cur(0);
 }
 
 static void load(void)
@@ -261,7 +269,7 @@ void shadow_set_cr3(uint32_t gcr3)
 		validate(s);
 	} else {
 		if (!free_slot) {
-			cur = 0;
+			set_cur(0);
 			reclaim();
 			for (int i = 0; i < NSPACES && !free_slot; i++)
 				if (!spaces[i].used)
@@ -278,7 +286,7 @@ void shadow_set_cr3(uint32_t gcr3)
 		zap(s);
 		shadow_stats.spaces++;
 	}
-	cur = s;
+	set_cur(s);
 	s->lru = ++lru_clock;
 	shadow_stats.switches++;
 	load();
@@ -302,7 +310,7 @@ void shadow_paging_changed(void)
 	if (gcr.cr0 & CR0_PG) {
 		shadow_set_cr3(gcr.cr3);
 	} else {
-		cur = 0;
+		set_cur(0);
 		load();
 	}
 }
