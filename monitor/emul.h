@@ -142,6 +142,9 @@ int seg_desc_addr(uint16_t sel, uint32_t *la);
 uint64_t seg_shadow_desc(uint64_t d);
 /* hv wrote the real entry of sel itself: seg_user.c makes it again. */
 void seg_user_stale(uint16_t sel);
+/* Whether the real entry of sel holds seg_shadow_desc(d) as seg_user.c
+   made it (then a kernel load of sel with descriptor d need not write it). */
+int seg_user_current(uint16_t sel, uint64_t d);
 void seg_set_real(int sreg, uint16_t sel, uint64_t desc);
 int emul_far(struct trapframe *tf, const struct dt_insn *d, uint32_t eip, struct fault *f,
 	     uint32_t *next);

@@ -135,6 +135,8 @@ void seg_set_real(int sreg, uint16_t sel, uint64_t desc)
 	s->base = desc_base(desc);
 	s->limit = desc_limit(desc);
 	s->attr = SEG_ATTR(desc);
+	if (seg_user_current(sel, desc))
+		return;	/* the real entry is already this descriptor's shadow */
 	if (sel & SEL_TI)
 		hv_ldt[SEL_INDEX(sel)] = seg_shadow_desc(desc);
 	else if (SEL_INDEX(sel) < HV_GDT_FIRST)

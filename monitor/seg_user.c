@@ -40,6 +40,16 @@ void seg_user_stale(uint16_t sel)
 		made_ok[(sel & SEL_TI) != 0][i / 32] &= ~(1u << (i % 32));
 }
 
+int seg_user_current(uint16_t sel, uint64_t d)
+{
+	uint32_t i = SEL_INDEX(sel);
+	int t = (sel & SEL_TI) != 0;
+
+	/* Current means user_shadow wrote seg_shadow_desc(made_from[t][i])
+	   there unchanged, and no other write came since (seg_user_stale). */
+	return i < 256 && (made_ok[t][i / 32] & (1u << (i % 32))) && made_from[t][i] == d;
+}
+
 static uint64_t user_shadow(uint16_t sel, uint64_t d)
 {
 	uint64_t sd = seg_shadow_desc(d);
@@ -59,13 +69,52 @@ static uint64_t user_shadow(uint16_t sel, uint64_t d)
 	return sd & ~((uint64_t)DESC_P << 40);
 }
 
-/* Shadows table t (0 GDT, 1 LDT) of n entries at guest linear base. */
+/* Whether the words at a and b agree (one string compare). */
+static int same_words(const void *a, const void *b, uint32_t words)
+{
+	uint32_t ne;
+
+	__asm__("xorl %0, %0\n\t"	/* ZF set: no words are the same words */
+		"repe cmpsl\n\t"
+		"setne %b0"
+		: "=&a"(ne), "+S"(a), "+D"(b), "+c"(words) : : "cc", "memory");
+	return !ne;
+}
+
+/*
+ * Shadows table t (0 GDT, 1 LDT) of n entries at guest linear base.  An
+ * entry is made again unless it is current (made_ok) and the guest's
+ * descriptor is still what it was made from.  The common case, every
+ * descriptor as it was, is found with one compare of the whole table
+ * against made_from; then only the entries that are not current are
+ * visited (a segment load since, an accessed bit pending).
+ */
 static void refresh_table(int t, uint32_t base, uint32_t n, uint64_t *real)
 {
 	static uint64_t buf[256];
-	int whole = gmem_read(base, buf, n * 8) == 0;
+	uint32_t first = t ? 0 : 1;	/* the GDT's null entry is never shadowed */
+	int whole;
 
-	for (uint32_t i = t ? 0 : 1; i < n; i++) {
+	if (n <= first)
+		return;
+	whole = gmem_read(base, buf, n * 8) == 0;
+	if (whole && same_words(buf + first, made_from[t] + first, (n - first) * 2)) {
+		for (uint32_t w = 0; w * 32 < n; w++) {
+			uint32_t bits = ~made_ok[t][w];
+
+			if (w == 0)
+				bits &= ~((1u << first) - 1);
+			if (n - w * 32 < 32)
+				bits &= (1u << (n - w * 32)) - 1;
+			for (; bits; bits &= bits - 1) {
+				uint32_t i = w * 32 + (uint32_t)__builtin_ctz(bits);
+
+				real[i] = user_shadow((uint16_t)(i << 3 | (t ? SEL_TI : 0)), buf[i]);
+			}
+		}
+		return;
+	}
+	for (uint32_t i = first; i < n; i++) {
 		uint64_t d = 0;
 
 		if (whole)
