@@ -4,11 +4,12 @@
  *
  * hv runs at ring 0 on the page directory the guest's view is loaded in:
  * its shadow for the guest's CR3 while the guest's paging is on, hv's own
- * 1:1 directory while it is off.  Both map below HV_BASE only what a fresh
- * page walk on the guest's behalf would also allow a supervisor access to
- * (shadow.c and gmem.c say why), so a copy through the guest's linear
- * address is the access the walk would make, at the cost of a load or a
- * store.  Where the mapping refuses it (not present; read-only for a write:
+ * 1:1 directory while it is off.  Both map below HV_BASE only what a page
+ * walk on the guest's behalf would also allow a supervisor access to (or
+ * allowed before the guest's last change not yet flushed, as a TLB may
+ * keep it; shadow.c and gmem.c say why), so a copy through the guest's
+ * linear address is the access the walk would make, at the cost of a load
+ * or a store.  Where the mapping refuses it (not present; read-only for a write:
  * a page not dirty yet, a code page, a read-only guest page; CR0.WP is set
  * in hv), the CPU faults at one of the two copy instructions below, and
  * hv's #PF handler (monitor/trap.c, through gdirect_fixup) resumes at the
@@ -28,9 +29,7 @@
 #include "monitor/mm/mm.h"
 
 #include "lib/layout.h"
-#include "lib/panic.h"
 #include "lib/x86.h"
-
 
 /*
  * gdirect_copy: words first, then the odd bytes; interrupts are off in hv
