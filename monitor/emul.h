@@ -121,6 +121,11 @@ uint32_t emul_ea(struct trapframe *tf, const struct dt_insn *d);
 /* Guest stack (vcpu.c). */
 int vcpu_push(struct trapframe *tf, uint32_t v, int size, struct fault *f);
 int vcpu_peek(struct trapframe *tf, uint32_t off, uint32_t *v, int size, struct fault *f);
+/* n 32-bit pushes of v[n-1] down to v[0] (v is the pushed words in memory
+   order), and n 32-bit reads at esp + off + 4k: as vcpu_push and vcpu_peek
+   word by word, in one access where that is the same (vcpu.c). */
+int vcpu_push_words(struct trapframe *tf, const uint32_t *v, int n, struct fault *f);
+int vcpu_peek_words(struct trapframe *tf, uint32_t off, uint32_t *v, int n, struct fault *f);
 
 /* Segments (emul_seg.c). */
 int seg_load(struct trapframe *tf, int sreg, uint16_t sel, struct fault *f);

@@ -439,15 +439,17 @@ int emul_far(struct trapframe *tf, const struct dt_insn *d, uint32_t eip, struct
 
 int emul_iret(struct trapframe *tf, const struct dt_insn *d, struct fault *f, uint32_t *next)
 {
-	uint32_t eip, cs, fl, mask;
+	uint32_t w[3], eip, cs, fl, mask;
 
 	if (d->opsize != 4)
 		guest_stop(tf, "16-bit IRET: not supported yet");
 	if (tf->eflags & FL_NT)
 		guest_stop(tf, "IRET with NT set (task return): not supported yet");
-	if (vcpu_peek(tf, 0, &eip, 4, f) || vcpu_peek(tf, 4, &cs, 4, f) ||
-	    vcpu_peek(tf, 8, &fl, 4, f))
+	if (vcpu_peek_words(tf, 0, w, 3, f))
 		return -1;
+	eip = w[0];
+	cs = w[1];
+	fl = w[2];
 	if (fl & FL_VM)
 		guest_stop(tf, "IRET to virtual-8086 mode: not supported");
 	if (seg_load_cs(tf, (uint16_t)cs, eip, 1, f))

@@ -137,6 +137,8 @@ static int deliver_once(struct trapframe *tf, int vec, int kind, int has_err, ui
 		/* To ring 0: the stack from the guest's TSS (SDM 6.12.1). */
 		uint32_t old_ss = vcpu.seg[VS_SS].sel, old_esp = tf->esp;
 		uint32_t old_cs = vcpu.seg[VS_CS].sel;
+		/* The frame in memory order, the error code lowest. */
+		uint32_t frame[6] = { err, ret_eip, old_cs, fl, old_esp, old_ss };
 		int r = inner_stack(tf, ext, f);
 
 		if (r)
@@ -145,10 +147,7 @@ static int deliver_once(struct trapframe *tf, int vec, int kind, int has_err, ui
 			RAISE_GP(f, 0);
 			goto undo;
 		}
-		if (vcpu_push(tf, old_ss, 4, f) || vcpu_push(tf, old_esp, 4, f))
-			goto undo;
-		if (vcpu_push(tf, fl, 4, f) || vcpu_push(tf, old_cs, 4, f) ||
-		    vcpu_push(tf, ret_eip, 4, f) || (has_err && vcpu_push(tf, err, 4, f)))
+		if (vcpu_push_words(tf, frame + !has_err, has_err ? 6 : 5, f))
 			goto undo;
 	} else if (vcpu.cpl != 0) {
 		fmt_snprintf(stop_why, sizeof(stop_why),
@@ -157,9 +156,11 @@ static int deliver_once(struct trapframe *tf, int vec, int kind, int has_err, ui
 	} else if (off > desc_limit(cs_desc)) {
 		RAISE_GP(f, 0);
 		goto undo;
-	} else if (vcpu_push(tf, fl, 4, f) || vcpu_push(tf, vcpu.seg[VS_CS].sel, 4, f) ||
-		   vcpu_push(tf, ret_eip, 4, f) || (has_err && vcpu_push(tf, err, 4, f))) {
-		goto undo;
+	} else {
+		uint32_t frame[4] = { err, ret_eip, vcpu.seg[VS_CS].sel, fl };
+
+		if (vcpu_push_words(tf, frame + !has_err, has_err ? 4 : 3, f))
+			goto undo;
 	}
 	seg_load_int_cs((uint16_t)sel, cs_desc);
 	if (vcpu.vflags & FL_TF) {

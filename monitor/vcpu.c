@@ -80,6 +80,46 @@ int vcpu_peek(struct trapframe *tf, uint32_t off, uint32_t *v, int size, struct 
 	return 0;
 }
 
+/*
+ * Whether n 32-bit words at la may be moved in one access instead of one
+ * by one: a 32-bit stack (a 16-bit SP wraps per word) and one page, which
+ * the guest's tables give one set of rights, so that one access fails or
+ * succeeds as a whole, exactly where the first word of the one-by-one
+ * order would, and sets the same A/D bits.
+ */
+static int one_access(uint32_t la, int n)
+{
+	return ATTR_DB(vcpu.seg[VS_SS].attr) && (la & (PAGE_SIZE - 1)) + 4 * (uint32_t)n <= PAGE_SIZE;
+}
+
+int vcpu_push_words(struct trapframe *tf, const uint32_t *v, int n, struct fault *f)
+{
+	uint32_t la = stack_la(tf, -4 * (uint32_t)n);
+
+	if (one_access(la, n) && !gmem_write(la, v, 4 * (uint32_t)n)) {
+		tf->esp -= 4 * (uint32_t)n;
+		return 0;
+	}
+	/* Word by word, the highest first, for the fault (and the words
+	   written before it) of the CPU's order. */
+	for (int k = n - 1; k >= 0; k--)
+		if (vcpu_push(tf, v[k], 4, f))
+			return -1;
+	return 0;
+}
+
+int vcpu_peek_words(struct trapframe *tf, uint32_t off, uint32_t *v, int n, struct fault *f)
+{
+	uint32_t la = stack_la(tf, off);
+
+	if (one_access(la, n) && !gmem_read(la, v, 4 * (uint32_t)n))
+		return 0;
+	for (int k = 0; k < n; k++)
+		if (vcpu_peek(tf, off + 4 * (uint32_t)k, &v[k], 4, f))
+			return -1;
+	return 0;
+}
+
 void guest_stop(struct trapframe *tf, const char *fmt, ...)
 {
 	va_list ap;
