@@ -145,11 +145,12 @@ void seg_load_int_cs(uint16_t sel, uint64_t desc);
 int seg_desc_addr(uint16_t sel, uint32_t *la);
 /* The real (shadow) descriptor for a guest code or data descriptor. */
 uint64_t seg_shadow_desc(uint64_t d);
-/* hv wrote the real entry of sel itself: seg_user.c makes it again. */
-void seg_user_stale(uint16_t sel);
 /* Whether the real entry of sel holds seg_shadow_desc(d) as seg_user.c
-   made it (then a kernel load of sel with descriptor d need not write it). */
+   made it (then a load of sel with descriptor d need not write it). */
 int seg_user_current(uint16_t sel, uint64_t d);
+/* The real entry for sel, just loaded into a segment register with
+   descriptor d (seg_shadow_desc(d)), recorded as made from d. */
+uint64_t seg_user_loaded(uint16_t sel, uint64_t d);
 void seg_set_real(int sreg, uint16_t sel, uint64_t desc);
 int emul_far(struct trapframe *tf, const struct dt_insn *d, uint32_t eip, struct fault *f,
 	     uint32_t *next);

@@ -138,10 +138,9 @@ void seg_set_real(int sreg, uint16_t sel, uint64_t desc)
 	if (seg_user_current(sel, desc))
 		return;	/* the real entry is already this descriptor's shadow */
 	if (sel & SEL_TI)
-		hv_ldt[SEL_INDEX(sel)] = seg_shadow_desc(desc);
+		hv_ldt[SEL_INDEX(sel)] = seg_user_loaded(sel, desc);
 	else if (SEL_INDEX(sel) < HV_GDT_FIRST)
-		gdt[SEL_INDEX(sel)] = seg_shadow_desc(desc);
-	seg_user_stale(sel);
+		gdt[SEL_INDEX(sel)] = seg_user_loaded(sel, desc);
 }
 
 /*

@@ -24,7 +24,7 @@
 static uint32_t acc_pending[2][256 / 32];	/* [0] GDT, [1] LDT */
 
 /*
- * What each shadow was last made from (seg_refresh_shadows): entry i of
+ * What each shadow was last made from (user_shadow): entry i of
  * the real table is current while its bit in made_ok is set and the guest's
  * descriptor still reads as made_from[i].  Entries whose shadow depends on
  * more than the descriptor (accessed bit clear) are always made again.
@@ -32,21 +32,14 @@ static uint32_t acc_pending[2][256 / 32];	/* [0] GDT, [1] LDT */
 static uint64_t made_from[2][256];
 static uint32_t made_ok[2][256 / 32];
 
-void seg_user_stale(uint16_t sel)
-{
-	uint32_t i = SEL_INDEX(sel);
-
-	if (i < 256)
-		made_ok[(sel & SEL_TI) != 0][i / 32] &= ~(1u << (i % 32));
-}
-
 int seg_user_current(uint16_t sel, uint64_t d)
 {
 	uint32_t i = SEL_INDEX(sel);
 	int t = (sel & SEL_TI) != 0;
 
 	/* Current means user_shadow wrote seg_shadow_desc(made_from[t][i])
-	   there unchanged, and no other write came since (seg_user_stale). */
+	   there unchanged: every write of the real entries below 256 goes
+	   through it (refresh_table, seg_user_accessed, seg_user_loaded). */
 	return i < 256 && (made_ok[t][i / 32] & (1u << (i % 32))) && made_from[t][i] == d;
 }
 
@@ -67,6 +60,15 @@ static uint64_t user_shadow(uint16_t sel, uint64_t d)
 			return sd;
 	acc_pending[t][i / 32] |= 1u << (i % 32);
 	return sd & ~((uint64_t)DESC_P << 40);
+}
+
+uint64_t seg_user_loaded(uint16_t sel, uint64_t d)
+{
+	/* sel is in a segment register now, so user_shadow gives what the
+	   load writes, seg_shadow_desc(d), and records it. */
+	if (SEL_INDEX(sel) >= 256)
+		return seg_shadow_desc(d);
+	return user_shadow(sel, d);
 }
 
 /* Whether the words at a and b agree (one string compare). */
