@@ -196,7 +196,7 @@ static int enable(struct unit *u, const char **why)
 	return command(u, VTD_GCMD_TE, VTD_GSTS_TES, 1);
 }
 
-int iommu_init(int (*map_mmio)(uint32_t va, uint32_t pa), const char **why)
+static int find_units(int (*map_mmio)(uint32_t va, uint32_t pa), const char **why)
 {
 	uint8_t *dmar = acpi_table("DMAR");
 	uint64_t top = 0;
@@ -246,6 +246,15 @@ int iommu_init(int (*map_mmio)(uint32_t va, uint32_t pa), const char **why)
 		return -1;
 	acpi_rename(dmar, "HVDM");	/* the guest finds no DMAR table */
 	return nunits;
+}
+
+int iommu_init(int (*map_mmio)(uint32_t va, uint32_t pa), const char **why)
+{
+	int n = find_units(map_mmio, why);
+
+	if (n < 0)
+		nunits = 0;	/* not used: hv mediates instead */
+	return n;
 }
 
 void iommu_enable(void)
