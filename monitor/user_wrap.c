@@ -204,6 +204,10 @@ int user_wrap(struct trapframe *tf, uint32_t eip, const uint8_t *insn, int len,
 	op.trunc = desc_limit(seg_shadow_desc(desc));
 	op.beyond = 0;
 	op.failed = 0;
+	/* Within hv's limit for any operand size (up to 16 bytes), the #GP
+	   has another cause: the guest's. */
+	if (within(op.attr, op.trunc, off, 16))
+		return 0;
 	if (d->map == DT_MAP_1B && d->opcode == 0xFF &&
 	    (d->reg == 2 || d->reg == 4 || d->reg == 6)) {
 		next = stack_form(tf, d, eip);
