@@ -57,7 +57,7 @@ uint32_t iommu_unit_base(int i);
 void iommu_poll(void);
 
 /* --- busmaster.c: Bus Master Enable kept off --- */
-#define BUSMASTER_MAX 64
+#define BUSMASTER_MAX 256
 /* Filters function bdf (vendor/device id, class register, command register
    as found); write_cmd writes its real command register. */
 void busmaster_keep_off(uint16_t bdf, uint32_t id, uint32_t class, uint32_t cmd,
