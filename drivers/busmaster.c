@@ -13,6 +13,11 @@
  * reaches the bus with the bit clear; a read returns the guest's bit in
  * its place.  So a driver that sets the bit reads it back set, and its
  * device never masters the bus: a DMA it starts does not happen.
+ *
+ * On q35 a guest could write the bit through PCIe's memory-mapped
+ * configuration space, which hv does not watch: hv turns that space off
+ * at the chipset (busmaster_ecam_off) and refuses the guest's writes to
+ * the register that would turn it on again; the MCFG table is renamed.
  */
 #include "drivers/dma.h"
 
@@ -27,6 +32,12 @@ static struct {
 	uint8_t said;		/* the guest's first setting logged */
 } fn[BUSMASTER_MAX];
 static int nfn;
+static int ecam_off;	/* q35's PCIEXBAR turned off by hv, and kept so */
+
+/* Q35's MCH (Intel 3 Series / ICH9 datasheet: 00:00.0, 8086:29C0) decodes
+   PCIe's memory-mapped configuration space at PCIEXBAR (0x60, bit 0). */
+#define Q35_MCH_ID	0x29C08086u
+#define Q35_PCIEXBAR	0x60
 
 static int find(uint16_t bdf)
 {
@@ -94,4 +105,22 @@ uint32_t busmaster_write(uint16_t bdf, int reg, int size, uint32_t v)
 			 bdf >> 8, bdf >> 3 & 0x1F, bdf & 7);
 	}
 	return v & ~(1u << pos);
+}
+
+int busmaster_ecam_off(uint32_t id0, uint32_t pciexbar, void (*write_bar)(uint32_t v))
+{
+	if (id0 != Q35_MCH_ID || !(pciexbar & 1))
+		return 0;
+	write_bar(pciexbar & ~1u);
+	ecam_off = 1;
+	log_info("dma", "00:00.0 (8086:29c0): PCIe's memory-mapped configuration space at %08x "
+		 "turned off, the guest's configuration goes through ports 0xcf8/0xcfc",
+		 pciexbar & 0xF0000000u);
+	return 1;
+}
+
+int busmaster_write_refused(uint16_t bdf, int reg, int size)
+{
+	/* The guest may not turn it back on, nor move it. */
+	return ecam_off && bdf == 0 && reg < Q35_PCIEXBAR + 8 && reg + size > Q35_PCIEXBAR;
 }

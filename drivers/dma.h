@@ -70,6 +70,13 @@ uint32_t busmaster_read(uint16_t bdf, int reg, int size, uint32_t v);
 /* A configuration write the guest makes: the value for the bus. */
 uint32_t busmaster_write(uint16_t bdf, int reg, int size, uint32_t v);
 
+/* q35 (00:00.0's id id0): PCIe's ECAM turned off through write_bar, which
+   writes PCIEXBAR's low dword (pciexbar: as found); 1 if it was on. */
+int busmaster_ecam_off(uint32_t id0, uint32_t pciexbar, void (*write_bar)(uint32_t v));
+/* Whether the guest's configuration write of size bytes at reg of bdf
+   goes nowhere (the register that would turn ECAM back on). */
+int busmaster_write_refused(uint16_t bdf, int reg, int size);
+
 /* --- idepci.c --- */
 /* The guest wrote configuration space of bdf (register reg, size bytes),
    on the real bus: follows a moved BAR4 or I/O decode. */

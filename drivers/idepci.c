@@ -18,6 +18,7 @@
  */
 #include "drivers/dma.h"
 
+#include "drivers/acpi.h"
 #include "drivers/devices.h"
 #include "drivers/ioport.h"
 #include "lib/hw/idebm.h"
@@ -45,6 +46,16 @@ static void cmd_write(uint16_t bdf, uint16_t cmd)
 
 	io_native_write(PCI_CONFIG_ADDR, 4, PCI_ADDR_ENABLE | (uint32_t)bdf << 8 | PCI_COMMAND);
 	io_native_write(PCI_CONFIG_DATA + (PCI_COMMAND & 3), 2, cmd);
+	io_native_write(PCI_CONFIG_ADDR, 4, saved);
+}
+
+/* q35's PCIEXBAR, low dword (00:00.0, register 0x60). */
+static void pciexbar_write(uint32_t v)
+{
+	uint32_t saved = io_native_read(PCI_CONFIG_ADDR, 4);
+
+	io_native_write(PCI_CONFIG_ADDR, 4, PCI_ADDR_ENABLE | 0x60);
+	io_native_write(PCI_CONFIG_DATA, 4, v);
 	io_native_write(PCI_CONFIG_ADDR, 4, saved);
 }
 
@@ -96,6 +107,8 @@ static void data_write(void *ctx, uint16_t port, int size, uint32_t v)
 		io_native_write(port, size, v);
 		return;
 	}
+	if (busmaster_write_refused(bdf, reg, size))
+		return;
 	io_native_write(port, size, busmaster_write(bdf, reg, size, v));
 	idepci_config_written(bdf, reg, size);
 }
@@ -154,6 +167,11 @@ int dma_init(enum dma_mode mode, int pci_mode, int (*map_mmio)(uint32_t va, uint
 			log_warn("dma", "the IOMMU cannot be used (%s): DMA mediated instead", why);
 		mode = DMA_MEDIATE;
 	}
+	/* No configuration writes hv does not see: q35's ECAM off, and the
+	   guest finds no MCFG table to look for it. */
+	if (busmaster_ecam_off(cfg_read(0, PCI_VENDOR_ID), cfg_read(0, 0x60), pciexbar_write) &&
+	    acpi_table("MCFG"))
+		acpi_rename(acpi_table("MCFG"), "HVMC");
 	scan_bus(0, 0, mode);
 	if (!nide && mode == DMA_MEDIATE)
 		log_info("dma", "no PCI IDE controller: nothing to mediate");

@@ -76,6 +76,8 @@ static void pci_write(void *ctx, uint16_t port, int size, uint32_t v)
 	reg = (int)PCI_ADDR_REG(address) + (port - PCI_CONFIG_DATA);
 	/* Bus mastering stays off where hv keeps it off; a moved IDE bus
 	   master (dma=mediate) is followed. */
+	if (busmaster_write_refused(bdf, reg, size))
+		return;
 	io_native_write(port, size, busmaster_write(bdf, reg, size, v));
 	idepci_config_written(bdf, reg, size);
 }

@@ -21,7 +21,7 @@
 #   - q35 with VT-d: the DMAR table hidden, an e1000's legal DMA through
 #     the IOMMU as natively, its write onto hv's text refused and logged
 #     (and with dma=trust caught by the integrity check); dma=iommu
-#     without an IOMMU: one error line;
+#     without an IOMMU: one error line; q35 without one: ECAM turned off;
 #   - dma= with an unknown value: one error line, status 5.
 # Prints "PASS name" or "FAIL name: why" per check.
 set -u
@@ -263,6 +263,25 @@ for m in default trust; do
 		pass "dma: q35 IOMMU: the unit's registers hidden, the e1000's write onto hv's text refused and logged, integrity intact"
 	fi
 done
+# q35 without an IOMMU: PCIe's memory-mapped configuration space (ECAM at
+# 0xb0000000 on QEMU's q35) would let the guest set Bus Master Enable where
+# hv does not look.  Natively the guest reads the host bridge through it;
+# under hv it is off (the guest's write setting PCIEXBAR's enable bit again
+# refused), bus mastering stays off, and nothing is written back.
+RUN_QEMU_EXTRA=(-machine q35 -nic user,model=e1000)
+native_run "$work/q35-ecam.native" "$nic" ecam=0xb0000000
+hv_run "$work/q35-ecam.out" "$work/q35-ecam.log" "console=com2 exit_on_panic" "$nic ecam=0xb0000000"
+if [ "$(grep -c '00:00.0 reads 29c08086$' "$work/q35-ecam.native")" != 2 ]; then
+	fail "dma: q35 ECAM" "natively the host bridge does not read through ECAM (COM1 $work/q35-ecam.native)"
+elif grep -q '00:00.0 reads 29c08086$' "$work/q35-ecam.out" ||
+     [ "$(nic_line "$work/q35-ecam.out" no)" != 1 ] || ! grep -q '^END nicdma pass=1 fail=0' "$work/q35-ecam.out"; then
+	fail "dma: q35 ECAM" "under hv ECAM answered or the e1000 wrote back (COM1 $work/q35-ecam.out)"
+elif ! grep -q "^hv: dma: 00:00.0 (8086:29c0): PCIe's memory-mapped configuration space at b0000000 turned off" "$work/q35-ecam.log" ||
+     ! grep -q "$intact" "$work/q35-ecam.log"; then
+	fail "dma: q35 ECAM" "no 'turned off' or integrity line (log $work/q35-ecam.log)"
+else
+	pass "dma: q35 without an IOMMU: ECAM off and kept off, bus mastering set through it has no effect"
+fi
 RUN_QEMU_EXTRA=()
 hv_run "$work/noiommu.out" "$work/noiommu.log" "console=com2 dma=iommu" "$nic"
 if [ "$RUN_STATUS" != "$(exit_status 2)" ] ||

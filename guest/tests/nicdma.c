@@ -108,10 +108,38 @@ static int setup(void)
 	return t_check(cmd & PCI_CMD_MEM, "memory decode reads back clear (%04x)", cmd);
 }
 
+/*
+ * case=tx ecam=ADDR (q35): first PCIe's memory-mapped configuration space
+ * there (PCIe 3.0 7.2.2: bus << 20 | device << 15 | function << 12): the
+ * host bridge's id read through it, the e1000's bus mastering turned on
+ * through it, and through ports 0xCF8/0xCFC the enable bit of q35's
+ * PCIEXBAR (00:00.0, 0x60) set again, then the id read once more.
+ */
+static void ecam_probe(uint32_t ecam)
+{
+	uint16_t bdf = 0;
+	volatile uint32_t *hb = (volatile uint32_t *)ecam;
+
+	gprintf("nicdma: through ECAM, 00:00.0 reads %08x\n", hb[0]);
+	if (find_nic(&bdf)) {
+		volatile uint16_t *cmd = (volatile uint16_t *)(ecam + ((uint32_t)bdf << 12) +
+							   PCI_COMMAND);
+
+		*cmd = (uint16_t)(*cmd | PCI_CMD_MEM | PCI_CMD_MASTER);
+	}
+	outl(PCI_CONFIG_ADDR, PCI_ADDR_ENABLE | 0x60);
+	outl(PCI_CONFIG_DATA, inl(PCI_CONFIG_DATA) | 1);
+	gprintf("nicdma: PCIEXBAR set on again; through ECAM, 00:00.0 reads %08x\n", hb[0]);
+}
+
 /* One frame to the broadcast address; is its descriptor written back? */
 static void case_tx(void)
 {
+	uint32_t ecam = guest_arg_u32("ecam", 0);
+
 	t_begin("tx");
+	if (ecam)
+		ecam_probe(ecam);
 	if (setup()) {
 		for (unsigned i = 0; i < sizeof(frame); i++)
 			frame[i] = i < 6 ? 0xFF : (uint8_t)i;
