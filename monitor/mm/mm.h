@@ -152,7 +152,7 @@ void mm_unprotect_frame(uint32_t pa);
  * Hiding counts references (the same page may be hidden for two reasons);
  * a page of hv's cannot be hidden (-1: it is hidden anyway).
  */
-#define MM_HIDDEN_MAX 8
+#define MM_HIDDEN_MAX 16
 int mm_hide_page(uint32_t pa);
 void mm_unhide_page(uint32_t pa);
 int mm_hidden(uint32_t pa);
