@@ -42,6 +42,7 @@ void dev_sync(void)
 	uint64_t now, next = CLOCK_NEVER;
 
 	intc_changed();
+	iommu_poll();	/* at each device deadline, not at every port access */
 	if (!clock_running)
 		return;
 	now = clock_ns();
@@ -62,7 +63,6 @@ void dev_catch_up(void)
 	/* Each model computes its state from the clock when asked; a poll
 	   before the earliest deadline finds nothing to raise. */
 	intc_changed();
-	iommu_poll();
 	if (clock_running && clock_ns() >= due)
 		dev_sync();
 }
