@@ -121,6 +121,17 @@ UINT32 convert_map(EFI_MEMORY_DESCRIPTOR *map, UINTN size, UINTN dsize,
 /* mem_lower and mem_upper from the Multiboot map. */
 void set_memory(multiboot_info_t *mbi, const multiboot_memory_map_t *e, UINT32 n);
 
+/* --- cmdline.c: the command lines in the Multiboot information -------- */
+
+#define CMDLINE_MAX	(2 * CFG_LINE + 2)
+/* "PATH ARGS" at *p (at most CMDLINE_MAX bytes), *p moved past its NUL;
+   its address. */
+UINT32 put_cmdline(char **p, const struct cfg_file *f);
+/* The same for the kernel whose file (size bytes) is at image: a kernel
+   with a Multiboot 2 header also gets acpi_rsdp=ADDR from the EFI
+   configuration table. */
+UINT32 put_kernel_cmdline(char **p, const struct cfg_file *f, const UINT8 *image, UINT64 size);
+
 /* --- load.c: files, memory, ELF, Multiboot, the jump -------------------- */
 
 /* Opens the boot partition and finds hvboot.cfg: 0, or -1 after err(). */

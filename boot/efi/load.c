@@ -25,7 +25,6 @@
 #include "lib/elf.h"
 
 #define MAX_ALLOCS	96
-#define CMDLINE_MAX	(2 * CFG_LINE + 2)
 #define LOADER_NAME	"hvboot (UEFI, GNU-EFI)"
 
 /* A segment copy the trampoline makes (PLAN_SEGS). */
@@ -518,69 +517,6 @@ static int check_kernel(const char *path, const UINT8 *buf, UINT64 size,
 /* --- the Multiboot information -------------------------------------------- */
 
 /* Appends "path args" at *p; returns its address. */
-static UINT32 put_cmdline(char **p, const struct cfg_file *f)
-{
-	char *s = *p;
-	int n = fmt_snprintf(s, CMDLINE_MAX, f->args[0] ? "%s %s" : "%s",
-			     f->path, f->args);
-
-	*p += n + 1;
-	return (UINT32)(UINTN)s;
-}
-
-/*
- * Multiboot 1 has no field for the ACPI RSDP, which on UEFI is found only
- * through the EFI configuration table (UEFI 2.x 4.6, ACPI 6.x 5.2.5.2).  A
- * kernel that also carries a Multiboot 2 header (spec 2.0 3.1.1: magic
- * 0xE85250D6, 8-byte aligned in the first 32 KiB, the four fields summing
- * to 0) is one that can take more than Multiboot 1 gives: hv, which reads
- * acpi_rsdp=ADDR from its command line.  Other kernels get their command
- * line as written.
- */
-static int has_mb2_header(const UINT8 *buf, UINT64 size)
-{
-	for (UINT64 off = 0; off + 16 <= size && off < 32768; off += 8) {
-		const UINT32 *h = (const UINT32 *)(buf + off);
-
-		if (h[0] == 0xE85250D6u && (UINT32)(h[0] + h[1] + h[2] + h[3]) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static UINT64 find_rsdp(void)
-{
-	static EFI_GUID acpi20 = { 0x8868e871, 0xe4f1, 0x11d3,
-				   { 0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 } };
-	static EFI_GUID acpi10 = { 0xeb9d2d30, 0x2d88, 0x11d3,
-				   { 0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d } };
-	UINT64 old = 0;
-
-	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
-		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
-
-		if (!memcmp(&t->VendorGuid, &acpi20, sizeof(EFI_GUID)))
-			return (UINT64)(UINTN)t->VendorTable;
-		if (!memcmp(&t->VendorGuid, &acpi10, sizeof(EFI_GUID)))
-			old = (UINT64)(UINTN)t->VendorTable;
-	}
-	return old;
-}
-
-/* The kernel's command line, with acpi_rsdp= added for a kernel like hv. */
-static UINT32 put_kernel_cmdline(char **p, const struct cfg_file *f, int mb2, UINT64 rsdp)
-{
-	char *s = *p;
-	int n;
-
-	if (!mb2 || !rsdp || rsdp >> 32)
-		return put_cmdline(p, f);
-	n = fmt_snprintf(s, CMDLINE_MAX, f->args[0] ? "%s %s acpi_rsdp=0x%lx" :
-			 "%s%s acpi_rsdp=0x%lx", f->path, f->args, rsdp);
-	*p += n + 1;
-	return (UINT32)(UINTN)s;
-}
-
 /* --- booting -------------------------------------------------------------- */
 
 static int overlaps(UINT64 a, UINT64 alen, UINT64 b, UINT64 blen)
@@ -660,9 +596,7 @@ void load_boot(EFI_HANDLE image, const struct cfg_entry *e)
 	mbi->flags = MULTIBOOT_INFO_MEMORY | MULTIBOOT_INFO_CMDLINE |
 		MULTIBOOT_INFO_MODS | MULTIBOOT_INFO_MEM_MAP |
 		MULTIBOOT_INFO_BOOT_LOADER_NAME;
-	mbi->cmdline = put_kernel_cmdline(&p, &e->kernel,
-					  has_mb2_header((const UINT8 *)(UINTN)kaddr, ksize),
-					  find_rsdp());
+	mbi->cmdline = put_kernel_cmdline(&p, &e->kernel, (const UINT8 *)(UINTN)kaddr, ksize);
 	mbi->mods_count = e->nmods;
 	mbi->mods_addr = (UINT32)(UINTN)mods;
 	for (unsigned i = 0; i < e->nmods; i++) {
